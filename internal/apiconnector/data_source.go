@@ -1,0 +1,198 @@
+package apiconnector
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*connectorDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*connectorDataSource)(nil)
+)
+
+// NewDataSource returns the entra_identity_api_connector data source.
+func NewDataSource() datasource.DataSource {
+	return &connectorDataSource{}
+}
+
+type connectorDataSource struct {
+	client *graph.Client
+}
+
+// connectorDataModel is one connector as the data sources describe it.
+type connectorDataModel struct {
+	ID           types.String `tfsdk:"id"`
+	DisplayName  types.String `tfsdk:"display_name"`
+	TargetURL    types.String `tfsdk:"target_url"`
+	AuthType     types.String `tfsdk:"auth_type"`
+	Username     types.String `tfsdk:"username"`
+	Certificates types.List   `tfsdk:"certificates"`
+}
+
+// Values of auth_type.
+const (
+	authTypeBasic       = "basic"
+	authTypeCertificate = "certificate"
+)
+
+func (d *connectorDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_identity_api_connector"
+}
+
+func (d *connectorDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := connectorDataAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: "The id of the connector to read. Exactly one of `id` and `display_name` must be set.",
+		Validators:          []validator.String{stringCheck{description: "must be a GUID", check: checkID}},
+	}
+	attributes["display_name"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: "The exact name of the connector to read. It must match exactly one connector.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned.",
+		Attributes:          attributes,
+	}
+}
+
+func (d *connectorDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name")),
+	}
+}
+
+func (d *connectorDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config connectorDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var connector *graph.APIConnector
+	var err error
+	if !config.ID.IsNull() {
+		connector, err = d.client.GetAPIConnector(ctx, config.ID.ValueString())
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
+				fmt.Sprintf("No API connector has the id %s. List them with the entra_identity_api_connectors data source.", config.ID.ValueString()))
+			return
+		}
+	} else {
+		connector, err = d.findByName(ctx, config.DisplayName.ValueString())
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the API connector", err.Error())
+		return
+	}
+	model, err := dataFromAPI(connector)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// maxNamesListed bounds the names repeated in a "not found" error.
+const maxNamesListed = 20
+
+// findByName returns the one connector with that exact name, or an error that says what was found.
+func (d *connectorDataSource) findByName(ctx context.Context, name string) (*graph.APIConnector, error) {
+	all, err := d.client.ListAPIConnectors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var matches []graph.APIConnector
+	names := make([]string, 0, len(all))
+	for _, c := range all {
+		if c.DisplayName == name {
+			matches = append(matches, c)
+		}
+		names = append(names, fmt.Sprintf("%q", c.DisplayName))
+	}
+	switch len(matches) {
+	case 1:
+		return &matches[0], nil
+	case 0:
+		sort.Strings(names)
+		if len(names) == 0 {
+			return nil, fmt.Errorf("no API connector is named %q: the tenant has no API connectors", name)
+		}
+		if len(names) > maxNamesListed {
+			names = append(names[:maxNamesListed], fmt.Sprintf("and %d more", len(names)-maxNamesListed))
+		}
+		return nil, fmt.Errorf("no API connector is named %q (names match exactly, including case). The tenant has: %s",
+			name, strings.Join(names, ", "))
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.ID
+	}
+	return nil, fmt.Errorf("%d API connectors are named %q (ids %s); look one up by id instead",
+		len(matches), name, strings.Join(ids, ", "))
+}
+
+// connectorDataAttributes are the computed attributes both data sources return for a connector.
+func connectorDataAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The connector's Graph object id."},
+		"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The name of the connector."},
+		"target_url":   schema.StringAttribute{Computed: true, MarkdownDescription: "The URL of the API the connector calls."},
+		"auth_type": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "How the connector signs in to the API: `basic` or `certificate`."},
+		"username": schema.StringAttribute{Computed: true, MarkdownDescription: "The basic authentication username; null for certificates."},
+		"certificates": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The client certificates the connector holds, ordered by `not_before`; empty for basic authentication.",
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"thumbprint": schema.StringAttribute{Computed: true, MarkdownDescription: "The SHA-1 thumbprint, uppercase hex."},
+					"not_before": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of validity, RFC 3339."},
+					"not_after":  schema.StringAttribute{Computed: true, MarkdownDescription: "End of validity, RFC 3339."},
+					"is_active":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Graph uses this certificate now."},
+				},
+			},
+		},
+	}
+}
+
+// dataFromAPI maps a connector for the data sources.
+func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
+	m := connectorDataModel{
+		ID:           types.StringValue(c.ID),
+		DisplayName:  types.StringValue(c.DisplayName),
+		TargetURL:    types.StringValue(c.TargetURL),
+		AuthType:     types.StringNull(),
+		Username:     types.StringNull(),
+		Certificates: certificatesValue(nil),
+	}
+	switch auth := c.AuthenticationConfiguration.(type) {
+	case *graph.BasicAuthentication:
+		m.AuthType = types.StringValue(authTypeBasic)
+		m.Username = types.StringValue(auth.Username)
+	case *graph.ClientCertificateAuthentication:
+		m.AuthType = types.StringValue(authTypeCertificate)
+		m.Certificates = certificatesValue(certificatesFromAPI(auth.CertificateList))
+	case nil:
+	default:
+		return m, fmt.Errorf("connector %s uses the authentication type %q, which this provider does not know", c.ID, auth.ODataType())
+	}
+	return m, nil
+}

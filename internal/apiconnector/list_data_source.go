@@ -1,0 +1,81 @@
+package apiconnector
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+var _ datasource.DataSourceWithConfigure = (*connectorListDataSource)(nil)
+
+// NewListDataSource returns the entra_identity_api_connectors data source.
+func NewListDataSource() datasource.DataSource {
+	return &connectorListDataSource{}
+}
+
+type connectorListDataSource struct {
+	client *graph.Client
+}
+
+type connectorListModel struct {
+	DisplayNamePrefix types.String         `tfsdk:"display_name_prefix"`
+	Connectors        []connectorDataModel `tfsdk:"connectors"`
+}
+
+func (d *connectorListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_identity_api_connectors"
+}
+
+func (d *connectorListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists every API connector in the tenant, across all of Graph's pages. Secrets are never returned.",
+		Attributes: map[string]schema.Attribute{
+			"display_name_prefix": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only the connectors whose name starts with this text (case-sensitive).",
+			},
+			"connectors": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The connectors, in the order Graph lists them.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: connectorDataAttributes()},
+			},
+		},
+	}
+}
+
+func (d *connectorListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config connectorListModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	all, err := d.client.ListAPIConnectors(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list the API connectors", err.Error())
+		return
+	}
+	prefix := config.DisplayNamePrefix.ValueString()
+	config.Connectors = make([]connectorDataModel, 0, len(all))
+	for i := range all {
+		if !strings.HasPrefix(all[i].DisplayName, prefix) {
+			continue
+		}
+		model, err := dataFromAPI(&all[i])
+		if err != nil {
+			resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
+			return
+		}
+		config.Connectors = append(config.Connectors, model)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}

@@ -1,0 +1,216 @@
+package apiconnector
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+// connectorModel is the resource's configuration, plan and state. The write-only members are only ever
+// non-null when read from the configuration.
+type connectorModel struct {
+	ID           types.String    `tfsdk:"id"`
+	DisplayName  types.String    `tfsdk:"display_name"`
+	TargetURL    types.String    `tfsdk:"target_url"`
+	BasicAuth    *basicAuthModel `tfsdk:"basic_auth"`
+	PKCS12       *pkcs12Model    `tfsdk:"pkcs12"`
+	Certificates types.List      `tfsdk:"certificates"`
+	Timeouts     timeouts.Value  `tfsdk:"timeouts"`
+}
+
+type basicAuthModel struct {
+	Username          types.String `tfsdk:"username"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+}
+
+type pkcs12Model struct {
+	ValueWO        types.String `tfsdk:"value_wo"`
+	PasswordWO     types.String `tfsdk:"password_wo"`
+	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
+	Rotation       types.String `tfsdk:"rotation"`
+}
+
+// Rotation modes of the pkcs12 block.
+const (
+	rotationReplace = "replace"
+	rotationAppend  = "append"
+)
+
+// certificateAttrTypes is the object type of one element of certificates.
+var certificateAttrTypes = map[string]attr.Type{
+	"thumbprint": types.StringType,
+	"not_before": types.StringType,
+	"not_after":  types.StringType,
+	"is_active":  types.BoolType,
+}
+
+var certificateType = types.ObjectType{AttrTypes: certificateAttrTypes}
+
+// authKind names the auth block a connector uses; "" when it has none.
+func (m *connectorModel) authKind() string {
+	switch {
+	case m.BasicAuth != nil:
+		return "basic_auth"
+	case m.PKCS12 != nil:
+		return "pkcs12"
+	}
+	return ""
+}
+
+// fromAPI maps a connector as Graph returns it onto the model. Graph never returns secrets, so the
+// write-only members stay null and the *_wo_version values and the rotation come from prior, the state
+// before the read.
+func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error) {
+	m := connectorModel{
+		ID:           types.StringValue(c.ID),
+		DisplayName:  types.StringValue(c.DisplayName),
+		TargetURL:    types.StringValue(c.TargetURL),
+		Certificates: certificatesValue(nil),
+		Timeouts:     prior.Timeouts,
+	}
+	switch auth := c.AuthenticationConfiguration.(type) {
+	case *graph.BasicAuthentication:
+		m.BasicAuth = &basicAuthModel{
+			Username:          types.StringValue(auth.Username),
+			PasswordWO:        types.StringNull(),
+			PasswordWOVersion: types.Int64Null(),
+		}
+		if prior.BasicAuth != nil {
+			m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
+		}
+	case *graph.ClientCertificateAuthentication, *graph.PKCS12Certificate:
+		m.PKCS12 = &pkcs12Model{
+			ValueWO:        types.StringNull(),
+			PasswordWO:     types.StringNull(),
+			ValueWOVersion: types.Int64Null(),
+			Rotation:       types.StringValue(rotationReplace),
+		}
+		if prior.PKCS12 != nil {
+			m.PKCS12.ValueWOVersion = prior.PKCS12.ValueWOVersion
+			if !prior.PKCS12.Rotation.IsNull() && !prior.PKCS12.Rotation.IsUnknown() {
+				m.PKCS12.Rotation = prior.PKCS12.Rotation
+			}
+		}
+		if certs, ok := auth.(*graph.ClientCertificateAuthentication); ok {
+			m.Certificates = certificatesValue(certificatesFromAPI(certs.CertificateList))
+		}
+	case nil:
+	default:
+		return m, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
+			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
+	}
+	return m, nil
+}
+
+// authenticationToAPI builds the authentication to send from the configuration, which alone holds the
+// write-only values. thumbprint identifies a certificate for the client's lost-answer recovery.
+func authenticationToAPI(config connectorModel, thumbprint string) graph.Authentication {
+	switch {
+	case config.BasicAuth != nil:
+		return &graph.BasicAuthentication{
+			Username: config.BasicAuth.Username.ValueString(),
+			Password: config.BasicAuth.PasswordWO.ValueString(),
+		}
+	case config.PKCS12 != nil:
+		return &graph.PKCS12Certificate{
+			Value:      strings.TrimSpace(config.PKCS12.ValueWO.ValueString()),
+			Password:   config.PKCS12.PasswordWO.ValueString(),
+			Thumbprint: thumbprint,
+		}
+	}
+	return nil
+}
+
+// certificate is one element of certificates.
+type certificate struct {
+	Thumbprint string
+	NotBefore  time.Time
+	NotAfter   time.Time
+	// IsActive is nil while unknown, in a plan.
+	IsActive *bool
+}
+
+// certificatesFromAPI converts Graph's list, in the order certificates are shown: by start of validity,
+// then thumbprint. Graph's own order is not documented, and a fixed one keeps plans stable.
+func certificatesFromAPI(list []graph.CertificateInformation) []certificate {
+	out := make([]certificate, len(list))
+	for i, c := range list {
+		active := c.IsActive
+		out[i] = certificate{
+			Thumbprint: strings.ToUpper(c.Thumbprint),
+			NotBefore:  time.Unix(c.NotBefore, 0).UTC(),
+			NotAfter:   time.Unix(c.NotAfter, 0).UTC(),
+			IsActive:   &active,
+		}
+	}
+	sortCertificates(out)
+	return out
+}
+
+func sortCertificates(certs []certificate) {
+	slices.SortStableFunc(certs, func(a, b certificate) int {
+		if c := a.NotBefore.Compare(b.NotBefore); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Thumbprint, b.Thumbprint)
+	})
+}
+
+// certificatesValue converts certificates to their Terraform list.
+func certificatesValue(certs []certificate) types.List {
+	elements := make([]attr.Value, len(certs))
+	for i, c := range certs {
+		active := types.BoolUnknown()
+		if c.IsActive != nil {
+			active = types.BoolValue(*c.IsActive)
+		}
+		elements[i] = types.ObjectValueMust(certificateAttrTypes, map[string]attr.Value{
+			"thumbprint": types.StringValue(c.Thumbprint),
+			"not_before": types.StringValue(c.NotBefore.Format(time.RFC3339)),
+			"not_after":  types.StringValue(c.NotAfter.Format(time.RFC3339)),
+			"is_active":  active,
+		})
+	}
+	return types.ListValueMust(certificateType, elements)
+}
+
+// certificatesFromValue reads a known certificates list back; unknown elements are skipped.
+func certificatesFromValue(list types.List) []certificate {
+	if list.IsNull() || list.IsUnknown() {
+		return nil
+	}
+	var out []certificate
+	for _, element := range list.Elements() {
+		obj, ok := element.(types.Object)
+		if !ok || obj.IsUnknown() || obj.IsNull() {
+			continue
+		}
+		attrs := obj.Attributes()
+		thumbprint, _ := attrs["thumbprint"].(types.String)
+		notBefore, _ := attrs["not_before"].(types.String)
+		notAfter, _ := attrs["not_after"].(types.String)
+		isActive, _ := attrs["is_active"].(types.Bool)
+		c := certificate{Thumbprint: thumbprint.ValueString()}
+		c.NotBefore, _ = time.Parse(time.RFC3339, notBefore.ValueString())
+		c.NotAfter, _ = time.Parse(time.RFC3339, notAfter.ValueString())
+		if !isActive.IsUnknown() && !isActive.IsNull() {
+			active := isActive.ValueBool()
+			c.IsActive = &active
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// holdsThumbprint reports whether certs lists the certificate.
+func holdsThumbprint(certs []certificate, thumbprint string) bool {
+	return slices.ContainsFunc(certs, func(c certificate) bool { return strings.EqualFold(c.Thumbprint, thumbprint) })
+}

@@ -1,0 +1,160 @@
+package apiconnector
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
+)
+
+func (r *connectorResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("basic_auth"), path.MatchRoot("pkcs12")),
+	}
+}
+
+// ValidateConfig checks a PKCS#12 value as soon as it is known, so that a bad file stops the plan before
+// any call to Graph. The messages never repeat the value or its password.
+func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config connectorModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || config.PKCS12 == nil {
+		return
+	}
+	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
+	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
+		return
+	}
+	now := r.now()
+	info, err := clientcert.Inspect(value.ValueString(), password.ValueString(), now)
+	attribute := path.Root("pkcs12").AtName("value_wo")
+	if problem, ok := err.(*clientcert.Problem); ok {
+		resp.Diagnostics.AddAttributeError(attribute, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
+		return
+	}
+	if info.NotYetValid(now) {
+		resp.Diagnostics.AddAttributeWarning(attribute, "PKCS#12 certificate is not valid yet",
+			"pkcs12.value_wo: the certificate "+info.Thumbprint+" becomes valid on "+info.NotBefore.Format("2006-01-02T15:04:05Z07:00")+
+				". Graph stores it now but the connector cannot use it before then; with rotation = \"replace\" the connector has no working certificate until that date.")
+	}
+}
+
+// ModifyPlan decides what an apply will send, and shows it: the *_wo_version values, and the
+// certificates a PKCS#12 upload will produce, computed locally (the thumbprint and dates are public; the
+// file is not).
+func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config connectorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *connectorModel
+	if !req.State.Raw.IsNull() {
+		state = &connectorModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	private, diags := readPrivate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if plan.BasicAuth != nil && config.BasicAuth != nil {
+		plan.BasicAuth.PasswordWOVersion = plannedVersion(config.BasicAuth.PasswordWOVersion, private.SecretPending)
+	}
+	if plan.PKCS12 != nil && config.PKCS12 != nil {
+		plan.PKCS12.ValueWOVersion = plannedVersion(config.PKCS12.ValueWOVersion, private.SecretPending)
+	}
+	plan.Certificates = r.plannedCertificates(plan, config, state, secretMustBeSent(&plan, state, private))
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// plannedVersion is a *_wo_version's plan. The configuration's value wins; without one the value stays
+// null, unless a secret must be sent regardless (after an import or drift), when it is left unknown so
+// that the plan holds a change that carries the send.
+func plannedVersion(config types.Int64, pending bool) types.Int64 {
+	switch {
+	case !config.IsNull():
+		return config
+	case pending:
+		return types.Int64Unknown()
+	}
+	return types.Int64Null()
+}
+
+// secretMustBeSent decides whether an apply sends the auth block's secret: on create, when the kind of
+// block or the username changes, when a *_wo_version changes to a new value, and when the private state
+// says so. Removing a *_wo_version sends nothing.
+func secretMustBeSent(plan, state *connectorModel, private authPrivate) bool {
+	if state == nil || private.SecretPending || plan.authKind() != state.authKind() {
+		return true
+	}
+	switch {
+	case plan.BasicAuth != nil:
+		return !plan.BasicAuth.Username.Equal(state.BasicAuth.Username) ||
+			versionChanged(plan.BasicAuth.PasswordWOVersion, state.BasicAuth.PasswordWOVersion)
+	case plan.PKCS12 != nil:
+		return versionChanged(plan.PKCS12.ValueWOVersion, state.PKCS12.ValueWOVersion)
+	}
+	return false
+}
+
+func versionChanged(planned, prior types.Int64) bool {
+	return planned.IsUnknown() || (!planned.IsNull() && !planned.Equal(prior))
+}
+
+// plannedCertificates is the certificates list the apply will leave: none for basic authentication, the
+// configured certificate (alone, or after the current ones when appending) when one is sent, and the
+// current list otherwise.
+func (r *connectorResource) plannedCertificates(plan, config connectorModel, state *connectorModel, send bool) types.List {
+	if plan.PKCS12 == nil {
+		return certificatesValue(nil)
+	}
+	var current []certificate
+	if state != nil && state.PKCS12 != nil {
+		if !send {
+			return state.Certificates
+		}
+		current = certificatesFromValue(state.Certificates)
+	}
+	if config.PKCS12 == nil || config.PKCS12.ValueWO.IsUnknown() || config.PKCS12.PasswordWO.IsUnknown() ||
+		plan.PKCS12.Rotation.IsUnknown() {
+		return types.ListUnknown(certificateType)
+	}
+	info, err := clientcert.Inspect(config.PKCS12.ValueWO.ValueString(), config.PKCS12.PasswordWO.ValueString(), r.now())
+	if err != nil {
+		return types.ListUnknown(certificateType)
+	}
+	next := []certificate{{Thumbprint: info.Thumbprint, NotBefore: info.NotBefore, NotAfter: info.NotAfter}}
+	if plan.PKCS12.Rotation.ValueString() == rotationAppend && state != nil && state.PKCS12 != nil {
+		for _, c := range current {
+			if c.Thumbprint == info.Thumbprint {
+				continue
+			}
+			// Which certificate is active depends on Graph's clock at upload time.
+			c.IsActive = nil
+			next = append(next, c)
+		}
+	}
+	sortCertificates(next)
+	return certificatesValue(next)
+}
+
+// certificatesDrifted reports whether the certificates Graph holds are no longer what this configuration
+// last sent: with rotation "replace" the list must be exactly that certificate; with "append" it must
+// still hold it.
+func certificatesDrifted(refreshed connectorModel, private authPrivate) bool {
+	if private.Thumbprint == "" || refreshed.PKCS12 == nil {
+		return false
+	}
+	certs := certificatesFromValue(refreshed.Certificates)
+	if refreshed.PKCS12.Rotation.ValueString() == rotationAppend {
+		return !holdsThumbprint(certs, private.Thumbprint)
+	}
+	return len(certs) != 1 || !holdsThumbprint(certs, private.Thumbprint)
+}

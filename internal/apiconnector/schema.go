@@ -1,0 +1,149 @@
+package apiconnector
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Limits on what the resource accepts, so that a mistake (a file pasted into a name, say) is stopped at
+// plan time rather than by Graph.
+const (
+	maxDisplayNameLength = 256
+	maxTargetURLLength   = 2048
+	maxUsernameLength    = 256
+	maxPasswordLength    = 1024
+)
+
+// resourceSchema describes entra_identity_api_connector. Members of the auth blocks are Optional in the
+// schema because the framework enforces Required even when a block is absent; the object validators
+// require them whenever their block is present.
+func resourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "An API connector (Graph `identityApiConnector`): a REST API that Azure AD B2C and Microsoft Entra External ID " +
+			"user flows call during sign-up, with the credentials they present to it. Requires the Graph permission " +
+			"`APIConnectors.ReadWrite.All`.\n\n" +
+			"The password and the certificate are **write-only**: they are sent to Graph and never stored in the plan or the state. " +
+			"They are sent when the connector is created, when the kind of auth block or the username changes, when the block's " +
+			"`*_wo_version` changes, and on the first apply after an import. Changing only the secret in the configuration sends " +
+			"nothing: bump the version to rotate it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The connector's Graph object id (a GUID).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, maxDisplayNameLength),
+					printableText(),
+				},
+			},
+			"target_url": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL without credentials in it.",
+				Validators:          []validator.String{stringvalidator.LengthAtMost(maxTargetURLLength), httpsURL()},
+			},
+			"certificates": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The client certificates the connector holds, as Graph reports them, ordered by `not_before`. " +
+					"When an apply will upload a certificate, the plan shows its thumbprint and dates, computed locally from the file. " +
+					"Empty for basic authentication.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"thumbprint": schema.StringAttribute{Computed: true, MarkdownDescription: "The SHA-1 thumbprint of the certificate, uppercase hex."},
+						"not_before": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of validity, RFC 3339."},
+						"not_after":  schema.StringAttribute{Computed: true, MarkdownDescription: "End of validity, RFC 3339."},
+						"is_active": schema.BoolAttribute{Computed: true,
+							MarkdownDescription: "Whether Graph uses this certificate: the most recently uploaded one that is valid now."},
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"basic_auth": schema.SingleNestedBlock{
+				MarkdownDescription: "HTTP basic authentication. Exactly one of `basic_auth` and `pkcs12` must be set.",
+				Validators: []validator.Object{
+					objectvalidator.AlsoRequires(
+						path.MatchRelative().AtName("username"),
+						path.MatchRelative().AtName("password_wo"),
+					),
+				},
+				Attributes: map[string]schema.Attribute{
+					"username": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again.",
+						Validators:          []validator.String{stringvalidator.LengthBetween(1, maxUsernameLength), printableText()},
+					},
+					"password_wo": schema.StringAttribute{
+						Optional:  true,
+						WriteOnly: true,
+						Sensitive: true,
+						MarkdownDescription: "The password sent to the API. Required in the block. **Write-only**: never stored in plan or state. " +
+							"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
+						Validators: []validator.String{stringvalidator.LengthBetween(1, maxPasswordLength)},
+					},
+					"password_wo_version": schema.Int64Attribute{
+						Optional: true,
+						Computed: true,
+						MarkdownDescription: "Any number; change it to send `password_wo` again. Terraform cannot see a change in a write-only " +
+							"value, so this is how a new password reaches Graph.",
+						Validators: []validator.Int64{int64validator.AtLeast(0)},
+					},
+				},
+			},
+			"pkcs12": schema.SingleNestedBlock{
+				MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set. " +
+					"The file is checked at plan time when its value is known: base64, opened by `password_wo`, a private key with its " +
+					"certificate, not expired.",
+				Validators: []validator.Object{
+					objectvalidator.AlsoRequires(path.MatchRelative().AtName("value_wo")),
+				},
+				Attributes: map[string]schema.Attribute{
+					"value_wo": schema.StringAttribute{
+						Optional:  true,
+						WriteOnly: true,
+						Sensitive: true,
+						MarkdownDescription: "The base64-encoded PKCS#12 file holding the certificate and its private key, such as " +
+							"`filebase64(\"client.pfx\")`. Required in the block. **Write-only**: never stored in plan or state. It is sent on " +
+							"create and when `value_wo_version` changes; to rotate the certificate, change both.",
+					},
+					"password_wo": schema.StringAttribute{
+						Optional:            true,
+						WriteOnly:           true,
+						Sensitive:           true,
+						MarkdownDescription: "The password of the PKCS#12 file; leave unset for a file without one. **Write-only**.",
+						Validators:          []validator.String{stringvalidator.LengthAtMost(maxPasswordLength)},
+					},
+					"value_wo_version": schema.Int64Attribute{
+						Optional:            true,
+						Computed:            true,
+						MarkdownDescription: "Any number; change it to send `value_wo` again.",
+						Validators:          []validator.Int64{int64validator.AtLeast(0)},
+					},
+					"rotation": schema.StringAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  stringdefault.StaticString(rotationReplace),
+						MarkdownDescription: "How a new certificate is sent. `replace` (the default) makes it the connector's only certificate. " +
+							"`append` adds it to the list (Graph's `uploadClientCertificate`): the old certificate keeps working until the new one's " +
+							"`not_before` passes, so a certificate can be staged before the old one expires.",
+						Validators: []validator.String{stringvalidator.OneOf(rotationReplace, rotationAppend)},
+					},
+				},
+			},
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}

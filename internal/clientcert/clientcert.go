@@ -1,0 +1,126 @@
+// Package clientcert inspects the PKCS#12 files that API connectors present to the APIs they call: it
+// checks that a file can be used before it is sent, and computes what Graph will report for it (the
+// thumbprint and validity dates), so that a plan can show them.
+package clientcert
+
+import (
+	"crypto"
+	"crypto/sha1" //nolint:gosec // Graph identifies certificates by their SHA-1 thumbprint.
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// MaxEncodedSize bounds the base64 value accepted; a client certificate with its chain is a few kilobytes.
+const MaxEncodedSize = 1 << 20
+
+// Info is what Graph reports for a certificate once uploaded.
+type Info struct {
+	// Thumbprint is the uppercase hex SHA-1 of the leaf certificate's DER encoding.
+	Thumbprint string
+	NotBefore  time.Time
+	NotAfter   time.Time
+	Subject    string
+}
+
+// Problem says why a file cannot be used, in words meant for the person who supplied it. It never
+// holds any part of the file or its password.
+type Problem struct {
+	Summary string
+	Detail  string
+}
+
+func (p *Problem) Error() string { return p.Summary + ": " + p.Detail }
+
+// Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
+// the certificate for that key, and that the certificate has not expired.
+func Inspect(value, password string, now time.Time) (Info, error) {
+	if len(value) > MaxEncodedSize {
+		return Info{}, &Problem{"PKCS#12 value too large",
+			fmt.Sprintf("The value is %d characters of base64; at most %d are accepted. A client certificate with its key is a few kilobytes: check that the right file was given.", len(value), MaxEncodedSize)}
+	}
+	der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
+	if err != nil || len(der) == 0 {
+		return Info{}, &Problem{"PKCS#12 value is not base64",
+			"The value must be the base64 encoding of a PKCS#12 (.pfx or .p12) file: use filebase64(\"client.pfx\") or `base64 -w0 client.pfx`."}
+	}
+	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	if err != nil {
+		return Info{}, decodeProblem(err)
+	}
+	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
+	if cert == nil {
+		return Info{}, &Problem{"PKCS#12 key does not match its certificate",
+			"The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	}
+	info := Info{
+		Thumbprint: Thumbprint(cert),
+		NotBefore:  cert.NotBefore.UTC(),
+		NotAfter:   cert.NotAfter.UTC(),
+		Subject:    cert.Subject.String(),
+	}
+	if !now.Before(cert.NotAfter) {
+		return info, &Problem{"PKCS#12 certificate has expired",
+			fmt.Sprintf("The certificate %s (thumbprint %s) expired on %s. Renew it and supply the new file.",
+				info.Subject, info.Thumbprint, info.NotAfter.Format(time.RFC3339))}
+	}
+	return info, nil
+}
+
+// NotYetValid reports whether the certificate only becomes valid after now. Graph accepts such a
+// certificate but will not use it until then.
+func (i Info) NotYetValid(now time.Time) bool {
+	return now.Before(i.NotBefore)
+}
+
+// Thumbprint is the uppercase hex SHA-1 of a certificate's DER encoding, as Graph reports it.
+func Thumbprint(cert *x509.Certificate) string {
+	sum := sha1.Sum(cert.Raw) //nolint:gosec // Graph's thumbprint is SHA-1 by definition.
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// decodeProblem explains a file that go-pkcs12 cannot decode. The library signals a wrong password with
+// a sentinel error and a missing key or certificate only with its message, so those are matched as text.
+func decodeProblem(err error) *Problem {
+	var unsupported pkcs12.NotImplementedError
+	switch {
+	case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
+		return &Problem{"PKCS#12 password does not open the file",
+			"The password does not open this PKCS#12 file. Check pkcs12.password_wo (leave it unset for a file without a password)."}
+	case strings.Contains(err.Error(), "private key missing"):
+		return &Problem{"PKCS#12 file has no private key",
+			"The file holds a certificate but no private key; Graph needs both. Export the certificate with its private key (for example `openssl pkcs12 -export -inkey key.pem -in cert.pem`)."}
+	case strings.Contains(err.Error(), "certificate missing"):
+		return &Problem{"PKCS#12 file has no certificate",
+			"The file holds no certificate; Graph needs the certificate and its private key."}
+	case errors.As(err, &unsupported):
+		return &Problem{"PKCS#12 file uses an unsupported format",
+			fmt.Sprintf("The file cannot be read (%s). Export it again with AES-256 or 3DES encryption.", string(unsupported))}
+	}
+	return &Problem{"Not a PKCS#12 file",
+		"The value decodes from base64 but is not a PKCS#12 file holding one private key and its certificate. Check that the .pfx or .p12 file was given, not a PEM file."}
+}
+
+// matchingCertificate returns the certificate whose public key belongs to key.
+func matchingCertificate(key any, certs []*x509.Certificate) *x509.Certificate {
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil
+	}
+	public, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if !ok {
+		return nil
+	}
+	for _, cert := range certs {
+		if cert != nil && public.Equal(cert.PublicKey) {
+			return cert
+		}
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+// Package graph is a small Microsoft Graph client for API connectors (identityApiConnector). It signs
+// requests with an oauth2.TokenSource, retries what Graph allows to be retried, turns OData errors into
+// typed errors, and logs through tflog with every secret masked. It knows nothing of Terraform's types.
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
+)
+
+// Config describes how to reach Graph.
+type Config struct {
+	// Endpoint is Graph's base URL without the version, such as https://graph.microsoft.com.
+	Endpoint string
+	// APIVersion is "v1.0" or "beta".
+	APIVersion string
+	// Tokens signs every request.
+	Tokens oauth2.TokenSource
+	// UserAgent names the provider and the CLI that runs it.
+	UserAgent string
+	// Transport carries the requests; nil means a pooled transport of its own.
+	Transport http.RoundTripper
+	// RetryMax bounds the attempts after the first; the context's deadline bounds them too. Zero means 12.
+	RetryMax int
+	// RetryWaitMin and RetryWaitMax bound the backoff between attempts when Graph names no Retry-After.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// ConsistencyWait bounds the polling after a create or delete until Graph's replicas agree. Zero
+	// means two minutes; the context's deadline bounds it too.
+	ConsistencyWait time.Duration
+}
+
+// Client calls Graph. It is safe for concurrent use.
+type Client struct {
+	base            *url.URL
+	userAgent       string
+	http            *retryablehttp.Client
+	consistencyWait time.Duration
+}
+
+// New returns a client for cfg.
+func New(cfg Config) (*Client, error) {
+	if cfg.Tokens == nil {
+		return nil, errors.New("graph: a token source is required")
+	}
+	base, err := url.Parse(strings.TrimSuffix(cfg.Endpoint, "/") + "/" + cfg.APIVersion)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("graph: endpoint %q is not an absolute URL", cfg.Endpoint)
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		pooled := cleanhttp.DefaultPooledTransport()
+		// Parallel applies send many requests to one host; keep enough idle connections to reuse them.
+		pooled.MaxIdleConnsPerHost = 32
+		transport = pooled
+	}
+	retrying := retryablehttp.NewClient()
+	retrying.HTTPClient = &http.Client{
+		Transport: &authTransport{tokens: cfg.Tokens, next: &loggingTransport{next: transport}},
+	}
+	retrying.Logger = nil
+	retrying.RetryMax = valueOr(cfg.RetryMax, 12)
+	retrying.RetryWaitMin = valueOr(cfg.RetryWaitMin, 500*time.Millisecond)
+	retrying.RetryWaitMax = valueOr(cfg.RetryWaitMax, 30*time.Second)
+	retrying.CheckRetry = checkRetry
+	retrying.Backoff = backoff
+	retrying.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+		attemptLogFrom(req.Context()).attempts = attempt + 1
+	}
+	retrying.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
+		log := attemptLogFrom(resp.Request.Context())
+		log.lastStatus, log.lastRequestID = resp.StatusCode, resp.Header.Get("request-id")
+	}
+	// The last answer is returned as it is, so that its OData error reaches the user.
+	retrying.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	return &Client{
+		base:            base,
+		userAgent:       cfg.UserAgent,
+		http:            retrying,
+		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
+	}, nil
+}
+
+func valueOr[T comparable](value, fallback T) T {
+	var zero T
+	if value == zero {
+		return fallback
+	}
+	return value
+}
+
+// request is one Graph call.
+type request struct {
+	method string
+	// path is relative to the versioned base ("identity/apiConnectors"), or an absolute URL on the same
+	// host (an @odata.nextLink).
+	path string
+	body any
+	// repeatable says whether sending the request twice has the effect of sending it once.
+	repeatable bool
+}
+
+// answer is a successful Graph answer.
+type answer struct {
+	status int
+	body   []byte
+}
+
+// do sends r and returns a 2xx answer, or an *Error for any other.
+func (c *Client) do(ctx context.Context, r request) (answer, error) {
+	target, err := c.resolve(r.path)
+	if err != nil {
+		return answer{}, err
+	}
+	var body []byte
+	if r.body != nil {
+		if body, err = json.Marshal(r.body); err != nil {
+			return answer{}, fmt.Errorf("encoding the %s %s request: %w", r.method, r.path, err)
+		}
+	}
+	log := &attemptLog{repeatable: r.repeatable}
+	req, err := retryablehttp.NewRequestWithContext(withAttemptLog(ctx, log), r.method, target.String(), body)
+	if err != nil {
+		return answer{}, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+
+	resp, err := c.http.Do(req)
+	display := r.method + " " + target.Path
+	if err != nil {
+		return answer{}, c.transportError(display, log, err)
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return answer{}, c.transportError(display, log, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody)
+		graphErr.Attempts = log.attempts
+		graphErr.Message = redactSecrets(graphErr.Message, body)
+		if log.outcomeUnknown {
+			return answer{}, fmt.Errorf("%w: %w", ErrOutcomeUnknown, graphErr)
+		}
+		return answer{}, graphErr
+	}
+	return answer{status: resp.StatusCode, body: respBody}, nil
+}
+
+// maxResponseBody bounds what is read of an answer; a connector list page is a few kilobytes.
+const maxResponseBody = 16 << 20
+
+// transportError explains a request that got no usable answer.
+func (c *Client) transportError(display string, log *attemptLog, err error) error {
+	var signIn *tokenError
+	if errors.As(err, &signIn) {
+		return signIn
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s", display)
+	if log.attempts > 1 {
+		fmt.Fprintf(&b, " (%d attempts", log.attempts)
+		if log.lastStatus != 0 {
+			fmt.Fprintf(&b, ", last answer %d", log.lastStatus)
+			if log.lastRequestID != "" {
+				fmt.Fprintf(&b, " request-id %s", log.lastRequestID)
+			}
+		}
+		b.WriteString(")")
+	}
+	if log.outcomeUnknown {
+		return fmt.Errorf("%s: %w: %w", b.String(), ErrOutcomeUnknown, err)
+	}
+	return fmt.Errorf("%s: %w", b.String(), err)
+}
+
+// resolve turns a request path into a URL under the versioned base. Absolute URLs (Graph's next links)
+// must stay on the same host and scheme, so that the bearer token never goes anywhere else.
+func (c *Client) resolve(path string) (*url.URL, error) {
+	if strings.Contains(path, "://") {
+		target, err := url.Parse(path)
+		if err != nil {
+			return nil, fmt.Errorf("Graph returned a link that is not a URL: %w", err)
+		}
+		if target.Scheme != c.base.Scheme || target.Host != c.base.Host {
+			return nil, fmt.Errorf("Graph returned a link to %s://%s, which is not the configured Graph endpoint %s://%s",
+				target.Scheme, target.Host, c.base.Scheme, c.base.Host)
+		}
+		return target, nil
+	}
+	return c.base.JoinPath(path), nil
+}
+
+// decode reads a JSON answer into v.
+func decode(a answer, what string, v any) error {
+	if err := json.Unmarshal(a.body, v); err != nil {
+		return fmt.Errorf("decoding %s from Graph: %w", what, err)
+	}
+	return nil
+}
+
+// redactSecrets removes from text every secret value that body carried, in case an error message
+// repeats part of the request.
+func redactSecrets(text string, body []byte) string {
+	for _, secret := range secretValues(body) {
+		text = strings.ReplaceAll(text, secret, maskedValue)
+	}
+	return text
+}
+
+// authTransport signs each attempt with a current token.
+type authTransport struct {
+	tokens oauth2.TokenSource
+	next   http.RoundTripper
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	token, err := t.tokens.Token()
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &tokenError{err: err}
+	}
+	signed := req.Clone(req.Context())
+	token.SetAuthHeader(signed)
+	return t.next.RoundTrip(signed)
+}

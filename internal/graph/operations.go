@@ -1,0 +1,276 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// apiConnectorsPath is the collection of API connectors under the versioned base.
+const apiConnectorsPath = "identity/apiConnectors"
+
+// maxCreateAttempts bounds how often a create whose answer was lost is looked for and sent again.
+const maxCreateAttempts = 3
+
+// CreateAPIConnector creates a connector and waits until Graph serves it, so that the next read does not
+// mistake replication lag for a deletion.
+//
+// When the answer to the POST is lost, Graph may have created the connector. The client then looks for a
+// connector that matches what it sent (name, URL, and the public half of the credentials) and adopts it;
+// only when there is none does it send the POST again. Secrets are not part of the match: Graph never
+// returns them.
+func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector) (*APIConnector, error) {
+	var created APIConnector
+	for attempt := 1; ; attempt++ {
+		a, err := c.do(ctx, request{method: http.MethodPost, path: apiConnectorsPath, body: connector})
+		if err == nil {
+			if err := decode(a, "the created API connector", &created); err != nil {
+				return nil, err
+			}
+			break
+		}
+		if !errors.Is(err, ErrOutcomeUnknown) || attempt == maxCreateAttempts {
+			return nil, err
+		}
+		tflog.SubsystemWarn(ctx, LogSubsystem, "The answer to a create was lost; looking for the connector before sending it again",
+			map[string]any{"attempt": attempt, "error": err.Error()})
+		found, findErr := c.findCreated(ctx, connector)
+		if findErr != nil {
+			return nil, fmt.Errorf("%w; looking for the connector afterwards failed too: %w", err, findErr)
+		}
+		if found != nil {
+			return found, nil
+		}
+	}
+	return c.waitFor(ctx, created.ID, "appear", func(got *APIConnector, err error) (bool, error) {
+		if IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	}, &created)
+}
+
+// findCreated returns the one connector that matches what a lost create sent, nil when there is none, or
+// an error when several match and the client cannot tell which one it made.
+func (c *Client) findCreated(ctx context.Context, sent APIConnector) (*APIConnector, error) {
+	all, err := c.ListAPIConnectors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var matches []APIConnector
+	for _, candidate := range all {
+		if candidate.DisplayName == sent.DisplayName && candidate.TargetURL == sent.TargetURL &&
+			holdsAuthentication(candidate.AuthenticationConfiguration, sent.AuthenticationConfiguration) {
+			matches = append(matches, candidate)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &matches[0], nil
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.ID
+	}
+	return nil, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
+		len(matches), sent.DisplayName, sent.TargetURL, strings.Join(ids, ", "))
+}
+
+// holdsAuthentication reports whether what Graph returns reflects what was written: the same basic
+// username, or a certificate list that holds the uploaded certificate.
+func holdsAuthentication(got, sent Authentication) bool {
+	switch sent := sent.(type) {
+	case *BasicAuthentication:
+		basic, ok := got.(*BasicAuthentication)
+		return ok && basic.Username == sent.Username
+	case *PKCS12Certificate:
+		certs, ok := got.(*ClientCertificateAuthentication)
+		if !ok {
+			return false
+		}
+		return sent.Thumbprint == "" || slices.ContainsFunc(certs.CertificateList, func(ci CertificateInformation) bool {
+			return strings.EqualFold(ci.Thumbprint, sent.Thumbprint)
+		})
+	}
+	return false
+}
+
+// GetAPIConnector reads one connector. A missing one is an error for which IsNotFound is true.
+func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector, error) {
+	path, err := connectorPath(id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.do(ctx, request{method: http.MethodGet, path: path, repeatable: true})
+	if err != nil {
+		return nil, err
+	}
+	var connector APIConnector
+	if err := decode(a, "an API connector", &connector); err != nil {
+		return nil, err
+	}
+	return &connector, nil
+}
+
+// ListAPIConnectors reads every connector, following @odata.nextLink across pages.
+func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) {
+	var all []APIConnector
+	next := apiConnectorsPath
+	for next != "" {
+		a, err := c.do(ctx, request{method: http.MethodGet, path: next, repeatable: true})
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Value    []APIConnector `json:"value"`
+			NextLink string         `json:"@odata.nextLink"`
+		}
+		if err := decode(a, "a page of API connectors", &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Value...)
+		if page.NextLink == next {
+			return nil, fmt.Errorf("Graph returned a next link to the page it answered (%s)", next)
+		}
+		next = page.NextLink
+	}
+	return all, nil
+}
+
+// UpdateAPIConnector sends a PATCH holding only the properties set in update. An empty update sends
+// nothing. A PATCH with a PKCS12Certificate replaces every earlier certificate.
+func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APIConnectorUpdate) error {
+	if update.Empty() {
+		return nil
+	}
+	path, err := connectorPath(id)
+	if err != nil {
+		return err
+	}
+	// Repeating a PATCH leaves the same object, so a lost answer is mended by sending it again.
+	_, err = c.do(ctx, request{method: http.MethodPatch, path: path, body: update, repeatable: true})
+	return err
+}
+
+// UploadClientCertificate adds a certificate to a connector's list, keeping the ones it holds; Graph
+// makes the newest valid one active. The answer is the connector as Graph now describes it.
+func (c *Client) UploadClientCertificate(ctx context.Context, id string, certificate PKCS12Certificate) (*APIConnector, error) {
+	path, err := connectorPath(id)
+	if err != nil {
+		return nil, err
+	}
+	body := map[string]string{"pkcs12Value": certificate.Value, "password": certificate.Password}
+	for attempt := 1; ; attempt++ {
+		a, err := c.do(ctx, request{method: http.MethodPost, path: path + "/uploadClientCertificate", body: body})
+		if err == nil {
+			var connector APIConnector
+			if err := decode(a, "the API connector", &connector); err != nil {
+				return nil, err
+			}
+			return &connector, nil
+		}
+		if !errors.Is(err, ErrOutcomeUnknown) || certificate.Thumbprint == "" || attempt == maxCreateAttempts {
+			return nil, err
+		}
+		// Uploading twice would list the certificate twice, so look before sending it again.
+		current, getErr := c.GetAPIConnector(ctx, id)
+		if getErr != nil {
+			return nil, fmt.Errorf("%w; reading the connector afterwards failed too: %w", err, getErr)
+		}
+		if holdsAuthentication(current.AuthenticationConfiguration, &certificate) {
+			return current, nil
+		}
+	}
+}
+
+// WaitForAuthentication reads a connector until it reflects the authentication just written (Graph's
+// replicas may answer with the previous one for a while) and returns it. When the wait runs out it
+// returns what Graph last answered.
+func (c *Client) WaitForAuthentication(ctx context.Context, id string, sent Authentication) (*APIConnector, error) {
+	return c.waitFor(ctx, id, "reflect the new authentication", func(got *APIConnector, err error) (bool, error) {
+		if err != nil {
+			return false, err
+		}
+		return holdsAuthentication(got.AuthenticationConfiguration, sent), nil
+	}, nil)
+}
+
+// DeleteAPIConnector deletes a connector and waits until Graph no longer serves it. A connector that is
+// already gone is not an error.
+func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
+	path, err := connectorPath(id)
+	if err != nil {
+		return err
+	}
+	// A DELETE sent again after a lost answer finds nothing, which is the outcome wanted.
+	_, err = c.do(ctx, request{method: http.MethodDelete, path: path, repeatable: true})
+	if err != nil && !IsNotFound(err) {
+		return err
+	}
+	_, err = c.waitFor(ctx, id, "disappear", func(_ *APIConnector, err error) (bool, error) {
+		if IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	}, nil)
+	return err
+}
+
+// waitFor reads a connector until done says so, with a growing pause between reads, for at most the
+// client's consistency wait. When the wait runs out it logs a warning and returns the last connector read
+// (or fallback), since the write itself succeeded.
+func (c *Client) waitFor(ctx context.Context, id, what string, done func(*APIConnector, error) (bool, error), fallback *APIConnector) (*APIConnector, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.consistencyWait)
+	defer cancel()
+	last := fallback
+	pause := 250 * time.Millisecond
+	for {
+		got, err := c.GetAPIConnector(ctx, id)
+		if got != nil {
+			last = got
+		}
+		finished, doneErr := done(got, err)
+		if doneErr != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return nil, doneErr
+		}
+		if finished {
+			return last, nil
+		}
+		timer := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+		case <-timer.C:
+			pause = min(pause*2, 5*time.Second)
+			continue
+		}
+		break
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, err
+	}
+	tflog.SubsystemWarn(ctx, LogSubsystem, "Graph did not show the change in time; continuing with what it last answered",
+		map[string]any{"id": id, "waited_for": what})
+	return last, nil
+}
+
+// connectorPath is the path of one connector. Graph ids are GUIDs; anything that could change the path
+// (a slash, a dot segment, a query) is refused before a request is made.
+func connectorPath(id string) (string, error) {
+	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/\\?#%") {
+		return "", fmt.Errorf("%q is not an API connector id", id)
+	}
+	return apiConnectorsPath + "/" + url.PathEscape(id), nil
+}

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// cloud is one Microsoft cloud: where Graph and sign-in live, and which Graph versions serve API
+// connectors there.
+type cloud struct {
+	graphEndpoint string
+	authorityHost string
+	// apiVersions lists the versions that serve API connectors; the first is the default.
+	apiVersions []string
+}
+
+// clouds is every cloud the provider knows. Graph v1.0 serves API connectors in the global and China
+// clouds; in the US Government clouds only beta does.
+var clouds = map[string]cloud{
+	"global": {
+		graphEndpoint: "https://graph.microsoft.com",
+		authorityHost: "https://login.microsoftonline.com",
+		apiVersions:   []string{"v1.0", "beta"},
+	},
+	"usgovernment": {
+		graphEndpoint: "https://graph.microsoft.us",
+		authorityHost: "https://login.microsoftonline.us",
+		apiVersions:   []string{"beta"},
+	},
+	"dod": {
+		graphEndpoint: "https://dod-graph.microsoft.us",
+		authorityHost: "https://login.microsoftonline.us",
+		apiVersions:   []string{"beta"},
+	},
+	"china": {
+		graphEndpoint: "https://microsoftgraph.chinacloudapi.cn",
+		authorityHost: "https://login.chinacloudapi.cn",
+		apiVersions:   []string{"v1.0", "beta"},
+	},
+}
+
+// cloudAliases accepts the names other Azure tools give the same clouds.
+var cloudAliases = map[string]string{
+	"public":         "global",
+	"azurecloud":     "global",
+	"usgovernmentl4": "usgovernment",
+	"usgovernmentl5": "dod",
+	"azurechinacloud": "china",
+}
+
+// apiVersions are the Graph versions the provider speaks.
+var apiVersions = []string{"v1.0", "beta"}
+
+// endpoints is where the provider sends its requests once the cloud and overrides are applied.
+type endpoints struct {
+	graph      string
+	authority  string
+	apiVersion string
+}
+
+// resolveEndpoints picks the cloud's hosts and version, applying graph_endpoint, authority_host and
+// api_version when they are set.
+func resolveEndpoints(s settings) (endpoints, *settingError) {
+	name := strings.ToLower(strings.TrimSpace(s.Environment))
+	if alias, ok := cloudAliases[name]; ok {
+		name = alias
+	}
+	c, ok := clouds[name]
+	if !ok {
+		return endpoints{}, &settingError{"environment", "Unknown environment",
+			fmt.Sprintf("environment is %q; it must be one of %s.", s.Environment, strings.Join(cloudNames(), ", "))}
+	}
+	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0]}
+	if s.APIVersion != "" {
+		if !slices.Contains(apiVersions, s.APIVersion) {
+			return endpoints{}, &settingError{"api_version", "Unknown api_version",
+				fmt.Sprintf("api_version is %q; it must be one of %s.", s.APIVersion, strings.Join(apiVersions, ", "))}
+		}
+		if !slices.Contains(c.apiVersions, s.APIVersion) {
+			return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
+				fmt.Sprintf("Graph %s does not serve API connectors in the %s cloud; use api_version = %q (or leave it unset to get it).",
+					s.APIVersion, name, c.apiVersions[0])}
+		}
+		e.apiVersion = s.APIVersion
+	}
+	for _, override := range []struct {
+		attribute, value string
+		target           *string
+	}{
+		{"graph_endpoint", s.GraphEndpoint, &e.graph},
+		{"authority_host", s.AuthorityHost, &e.authority},
+	} {
+		if override.value == "" {
+			continue
+		}
+		if problem := checkEndpoint(override.attribute, override.value); problem != nil {
+			return endpoints{}, problem
+		}
+		*override.target = strings.TrimSuffix(override.value, "/")
+	}
+	return e, nil
+}
+
+func cloudNames() []string {
+	names := make([]string, 0, len(clouds))
+	for name := range clouds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,174 @@
+// Package provider is the entra provider: its schema, how it reads its configuration and the environment,
+// how it chooses a way to sign in, and the resources and data sources it serves.
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
+	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+var _ provider.Provider = (*entraProvider)(nil)
+
+// New returns a function that builds the provider, as providerserver expects. version is set by the
+// release build.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &entraProvider{version: version, lookupEnv: os.LookupEnv}
+	}
+}
+
+type entraProvider struct {
+	version   string
+	lookupEnv func(string) (string, bool)
+}
+
+func (p *entraProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "entra"
+	resp.Version = p.version
+}
+
+func (p *entraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerSchema()
+}
+
+func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	s, problems := resolveSettings(&model, p.lookupEnv)
+	cfg, endpoints, more := buildCredentials(s)
+	problems = append(problems, more...)
+	for _, problem := range problems {
+		resp.Diagnostics.AddAttributeError(path.Root(problem.attribute), problem.summary, problem.detail)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tokens, method, err := credentials.NewTokenSource(ctx, cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot sign in to Microsoft Entra", err.Error())
+		return
+	}
+	client, err := graph.New(graph.Config{
+		Endpoint:   endpoints.graph,
+		APIVersion: endpoints.apiVersion,
+		Tokens:     tokens,
+		UserAgent:  userAgent(p.version, req.TerraformVersion),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Graph client", err.Error())
+		return
+	}
+	tflog.Info(ctx, "Configured the entra provider", map[string]any{
+		"auth_method": string(method), "graph_endpoint": endpoints.graph, "api_version": endpoints.apiVersion,
+	})
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		apiconnector.NewResource,
+	}
+}
+
+func (p *entraProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		apiconnector.NewDataSource,
+		apiconnector.NewListDataSource,
+	}
+}
+
+// userAgent names the provider and the CLI running it, as Microsoft asks of Graph clients.
+func userAgent(providerVersion, cliVersion string) string {
+	if cliVersion == "" {
+		cliVersion = "unknown"
+	}
+	return fmt.Sprintf("terraform-provider-entra/%s (+https://registry.terraform.io/providers/entra-iac/entra) Terraform/%s",
+		providerVersion, cliVersion)
+}
+
+// buildCredentials turns settings into what the credentials package needs, reading the files that
+// arguments point to.
+func buildCredentials(s settings) (credentials.Config, endpoints, []settingError) {
+	var problems []settingError
+	e, problem := resolveEndpoints(s)
+	if problem != nil {
+		return credentials.Config{}, endpoints{}, []settingError{*problem}
+	}
+	clientID, problem := readFileSetting(s.ClientID, s.ClientIDFilePath, "client_id", "client_id_file_path")
+	if problem != nil {
+		problems = append(problems, *problem)
+	}
+	clientSecret, problem := readFileSetting(s.ClientSecret, s.ClientSecretFilePath, "client_secret", "client_secret_file_path")
+	if problem != nil {
+		problems = append(problems, *problem)
+	}
+	certificate, problem := readCertificate(s)
+	if problem != nil {
+		problems = append(problems, *problem)
+	}
+	if s.MSIEndpoint != "" {
+		if problem := checkEndpointURL("msi_endpoint", s.MSIEndpoint); problem != nil {
+			problems = append(problems, *problem)
+		}
+	}
+	return credentials.Config{
+		TenantID:                  s.TenantID,
+		ClientID:                  clientID,
+		ClientSecret:              clientSecret,
+		ClientCertificate:         certificate,
+		ClientCertificatePassword: s.ClientCertificatePassword,
+		UseOIDC:                   s.UseOIDC,
+		OIDCToken:                 s.OIDCToken,
+		OIDCTokenFilePath:         s.OIDCTokenFilePath,
+		OIDCRequestURL:            s.OIDCRequestURL,
+		OIDCRequestToken:          s.OIDCRequestToken,
+		UseMSI:                    s.UseMSI,
+		MSIEndpoint:               s.MSIEndpoint,
+		UseCLI:                    s.UseCLI,
+		AuthorityHost:             e.authority,
+		Resource:                  e.graph,
+	}, e, problems
+}
+
+// readCertificate returns the PKCS#12 or PEM bytes from client_certificate (base64) or
+// client_certificate_path; setting both is a contradiction.
+func readCertificate(s settings) ([]byte, *settingError) {
+	switch {
+	case s.ClientCertificate != "" && s.ClientCertificatePath != "":
+		return nil, &settingError{"client_certificate_path", "Contradictory provider arguments",
+			"Set client_certificate (base64) or client_certificate_path, not both."}
+	case s.ClientCertificate != "":
+		decoded, err := base64.StdEncoding.DecodeString(s.ClientCertificate)
+		if err != nil {
+			return nil, &settingError{"client_certificate", "Invalid client_certificate",
+				"client_certificate must be the base64 encoding of a PKCS#12 (PFX) file, as filebase64() or `base64 -w0 cert.pfx` produces."}
+		}
+		return decoded, nil
+	case s.ClientCertificatePath != "":
+		content, err := os.ReadFile(s.ClientCertificatePath)
+		if err != nil {
+			return nil, &settingError{"client_certificate_path", "Cannot read client_certificate_path",
+				fmt.Sprintf("Reading %s: %v.", s.ClientCertificatePath, err)}
+		}
+		return content, nil
+	}
+	return nil, nil
+}
