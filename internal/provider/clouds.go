@@ -43,10 +43,10 @@ var clouds = map[string]cloud{
 
 // cloudAliases accepts the names other Azure tools give the same clouds.
 var cloudAliases = map[string]string{
-	"public":         "global",
-	"azurecloud":     "global",
-	"usgovernmentl4": "usgovernment",
-	"usgovernmentl5": "dod",
+	"public":          "global",
+	"azurecloud":      "global",
+	"usgovernmentl4":  "usgovernment",
+	"usgovernmentl5":  "dod",
 	"azurechinacloud": "china",
 }
 
