@@ -1,0 +1,234 @@
+// Command fakegraph runs the Microsoft Graph emulator as a local process, for `make demo` and for trying
+// the provider by hand. It listens on loopback only, prints the URL and the credentials to sign in with,
+// optionally writes them to a JSON state file for a Makefile to read, and serves until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+// config is what the flags ask for.
+type config struct {
+	listen      string
+	pageSize    int
+	latency     time.Duration
+	rateLimit   float64
+	stateFile   string
+	logRequests bool
+}
+
+// state is what the state file holds: everything a client needs to reach the emulator and sign in.
+type state struct {
+	URL              string `json:"url"`
+	TenantID         string `json:"tenant_id"`
+	ClientID         string `json:"client_id"`
+	ClientSecret     string `json:"client_secret"`
+	TokenURL         string `json:"token_url"`
+	Scope            string `json:"scope"`
+	OIDCRequestURL   string `json:"oidc_request_url"`
+	OIDCRequestToken string `json:"oidc_request_token"`
+	PID              int    `json:"pid"`
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakegraph:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done. Output goes through one lock because request lines are written from
+// the goroutines that serve the requests.
+func run(ctx context.Context, args []string, output io.Writer) error {
+	stdout := &lockedWriter{w: output}
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if err := checkLoopback(cfg.listen); err != nil {
+		return err
+	}
+
+	opts := fakegraph.Options{PageSize: cfg.pageSize}
+	if cfg.logRequests {
+		opts.OnRequest = func(r fakegraph.Request) {
+			fmt.Fprintln(stdout, requestLine(r))
+		}
+	}
+	server := fakegraph.NewHandler(opts)
+	server.SetFaults(fakegraph.Faults{Latency: cfg.latency, RateLimit: cfg.rateLimit})
+
+	listener, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	server.SetURL("http://" + listener.Addr().String())
+
+	o := server.Options()
+	st := state{
+		URL:              server.URL(),
+		TenantID:         o.TenantID,
+		ClientID:         o.ClientID,
+		ClientSecret:     o.ClientSecret,
+		TokenURL:         server.URL() + "/" + o.TenantID + "/oauth2/v2.0/token",
+		Scope:            server.URL() + "/.default",
+		OIDCRequestURL:   server.OIDCRequestURL(),
+		OIDCRequestToken: server.OIDCRequestToken(),
+		PID:              os.Getpid(),
+	}
+	if cfg.stateFile != "" {
+		if err := writeState(cfg.stateFile, st); err != nil {
+			_ = listener.Close()
+			return err
+		}
+		// A state file left behind would point the next reader at a dead port.
+		defer os.Remove(cfg.stateFile)
+	}
+	fmt.Fprintf(stdout, "fakegraph listening on %s\n", st.URL)
+	fmt.Fprintf(stdout, "tenant id:     %s\n", st.TenantID)
+	fmt.Fprintf(stdout, "client id:     %s\n", st.ClientID)
+	fmt.Fprintf(stdout, "client secret: %s\n", st.ClientSecret)
+
+	httpServer := &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(listener) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	server.Close()
+	if err := httpServer.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("fakegraph", flag.ContinueOnError)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on; port 0 picks a free one")
+	fs.IntVar(&cfg.pageSize, "page-size", 100, "largest number of API connectors in one list page")
+	fs.DurationVar(&cfg.latency, "latency", 0, "delay added before answering every request")
+	fs.Float64Var(&cfg.rateLimit, "rate-limit", 0, "most Graph requests per second before answering 429 (0 = no limit)")
+	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
+	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if cfg.pageSize < 1 {
+		return cfg, fmt.Errorf("-page-size must be at least 1, not %d", cfg.pageSize)
+	}
+	if cfg.latency < 0 || cfg.rateLimit < 0 {
+		return cfg, errors.New("-latency and -rate-limit must not be negative")
+	}
+	return cfg, nil
+}
+
+// checkLoopback refuses addresses other machines could reach: the emulator hands out tokens to anyone
+// who knows its fixed, published client secret.
+func checkLoopback(address string) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", address, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q is not a loopback address; use 127.0.0.1, [::1] or localhost", address)
+}
+
+// writeState writes the state file whole or not at all, and readable by its owner only, since it holds
+// the client secret.
+func writeState(path string, st state) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakegraph-state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// secretQueryKeys are query parameters whose values never reach the request log line.
+var secretQueryKeys = map[string]bool{
+	"client_secret": true, "client_assertion": true, "password": true, "pkcs12value": true,
+	"access_token": true, "code": true, "token": true,
+}
+
+// requestLine formats one request for -log-requests. Bodies are never printed, and secret-looking query
+// values are masked, so the output is safe to paste into an issue.
+func requestLine(r fakegraph.Request) string {
+	path := r.Path
+	if r.RawQuery != "" {
+		path += "?" + maskQuery(r.RawQuery)
+	}
+	status := fmt.Sprint(r.Status)
+	if r.Status == 0 {
+		status = "dropped"
+	}
+	return fmt.Sprintf("%s %s %s %s", r.Time.UTC().Format("15:04:05.000"), r.Method, path, status)
+}
+
+func maskQuery(raw string) string {
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return "(unparsable query)"
+	}
+	for key := range values {
+		if secretQueryKeys[strings.ToLower(key)] {
+			values[key] = []string{"***"}
+		}
+	}
+	return values.Encode()
+}

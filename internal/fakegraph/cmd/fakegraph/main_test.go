@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:0":    true,
+		"127.0.0.2:8080": true,
+		"[::1]:0":        true,
+		"localhost:9000": true,
+		":8080":          false,
+		"0.0.0.0:8080":   false,
+		"10.0.0.1:80":    false,
+		"example.com:80": false,
+		"127.0.0.1":      false,
+	} {
+		if err := checkLoopback(addr); (err == nil) != ok {
+			t.Errorf("checkLoopback(%q) = %v", addr, err)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit", "2.5", "-log-requests"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.latency != 20*time.Millisecond || cfg.rateLimit != 2.5 || !cfg.logRequests {
+		t.Errorf("%+v", cfg)
+	}
+	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"extra"}} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%v) accepted", bad)
+		}
+	}
+}
+
+func TestRequestLine_masksSecrets(t *testing.T) {
+	line := requestLine(fakegraph.Request{
+		Method: "POST", Path: "/t/oauth2/v2.0/token", RawQuery: "client_secret=hunter2&audience=x", Status: 200,
+		Body: []byte("client_secret=hunter2"),
+	})
+	if strings.Contains(line, "hunter2") || !strings.Contains(line, "POST /t/oauth2/v2.0/token") || !strings.HasSuffix(line, " 200") {
+		t.Errorf("line = %q", line)
+	}
+	if line := requestLine(fakegraph.Request{Method: "DELETE", Path: "/x"}); !strings.HasSuffix(line, "dropped") {
+		t.Errorf("line = %q", line)
+	}
+}
+
+// syncBuffer collects the command's output, which request lines write from server goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRun_servesWritesStateAndStops(t *testing.T) {
+	stateFile := filepath.Join(t.TempDir(), "state.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-state-file", stateFile, "-log-requests"}, &out) }()
+
+	var st state
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if b, err := os.ReadFile(stateFile); err == nil && json.Unmarshal(b, &st) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no state file; output:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if info, err := os.Stat(stateFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode: %v %v", info.Mode(), err)
+	}
+
+	resp, err := http.PostForm(st.TokenURL, url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {st.ClientID},
+		"client_secret": {st.ClientSecret}, "scope": {st.Scope},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in with the state file's credentials: %d", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	text := out.String()
+	for _, want := range []string{"fakegraph listening on " + st.URL, st.TenantID, st.ClientID, "oauth2/v2.0/token 200"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if _, err := os.Stat(stateFile); !os.IsNotExist(err) {
+		t.Errorf("the state file outlived the server: %v", err)
+	}
+}
+
+func TestRun_refusesNonLoopback(t *testing.T) {
+	if err := run(context.Background(), []string{"-listen", "0.0.0.0:0"}, &syncBuffer{}); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Errorf("err = %v", err)
+	}
+}

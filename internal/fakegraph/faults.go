@@ -1,0 +1,186 @@
+package fakegraph
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"math"
+	mathrand "math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Faults are the misbehaviours of the real service a test can switch on. The token, OIDC and
+// managed-identity endpoints only ever get Latency: the provider's resilience under test is about Graph.
+type Faults struct {
+	// Latency is added before answering every request.
+	Latency time.Duration
+
+	// RateLimit is the most Graph requests per second that get through (a token bucket with a burst of
+	// max(1, RateLimit)). Requests above it get 429 with a fractional Retry-After such as "0.512": the
+	// time until the bucket holds a token again. 0 turns it off.
+	RateLimit float64
+
+	// ErrorRatio is the fraction of Graph requests answered, before anything is done, with a random 500,
+	// 502, 503 (with Retry-After "0.1") or 504.
+	ErrorRatio float64
+
+	// LostResponseRatio is the fraction of successful Graph writes (POST, PATCH, DELETE) that are
+	// committed and then answered by closing the connection without a response.
+	LostResponseRatio float64
+
+	// ReplicationLag models Graph's eventual consistency. For this long after a create, reading, updating,
+	// deleting or uploading to the new connector answers 404 and the list omits it; for this long after a
+	// delete, reading it still answers 200 with its last state. The current value applies, so setting it
+	// back to zero makes everything consistent at once.
+	ReplicationLag time.Duration
+
+	// ThrottleAll answers every Graph request with 429 and Retry-After "0.05", for cancellation tests.
+	ThrottleAll bool
+
+	// Seed makes the random choices deterministic when non-zero: every SetFaults with a non-zero Seed
+	// restarts the sequence.
+	Seed int64
+}
+
+// SetFaults switches faults on or off; it takes effect for requests that arrive afterwards.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = f
+	if f.Seed != 0 {
+		s.random = newRandomSource(f.Seed)
+	}
+	if f.RateLimit != s.bucket.rate {
+		s.bucket = tokenBucket{}
+	}
+}
+
+// Faults returns the faults in force.
+func (s *Server) Faults() Faults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults
+}
+
+// admitGraphRequest applies the faults that answer a Graph request before it is acted on. It reports
+// whether the request may go on.
+func (s *Server) admitGraphRequest(ex *exchange) bool {
+	f := ex.faults
+	if f.ThrottleAll {
+		s.writeODataError(ex, tooManyRequests("0.05"))
+		return false
+	}
+	if f.RateLimit > 0 {
+		s.mu.Lock()
+		wait, ok := s.bucket.take(s.now(), f.RateLimit)
+		s.mu.Unlock()
+		if !ok {
+			s.writeODataError(ex, tooManyRequests(formatRetryAfter(wait)))
+			return false
+		}
+	}
+	if f.ErrorRatio > 0 {
+		s.mu.Lock()
+		hit := s.random.chance(f.ErrorRatio)
+		pick := s.random.intN(len(serverFaults))
+		s.mu.Unlock()
+		if hit {
+			e := serverFaults[pick]
+			s.writeODataError(ex, &e)
+			return false
+		}
+	}
+	return true
+}
+
+// loseResponse decides whether the answer to a committed write goes missing.
+func (s *Server) loseResponse(ex *exchange) bool {
+	ratio := ex.faults.LostResponseRatio
+	if ratio <= 0 {
+		return false
+	}
+	switch ex.r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodDelete:
+	default:
+		return false
+	}
+	if ex.out.status < 200 || ex.out.status > 299 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.random.chance(ratio)
+}
+
+// serverFaults are the transient failures ErrorRatio picks from, as Graph reports them.
+var serverFaults = []odataError{
+	{status: http.StatusInternalServerError, code: "UnknownError", message: "An internal server error occurred."},
+	{status: http.StatusBadGateway, code: "BadGateway", message: "The gateway received an invalid response from the service."},
+	{status: http.StatusServiceUnavailable, code: "serviceNotAvailable", message: "The service is temporarily unavailable. Try again later.", retryAfter: "0.1"},
+	{status: http.StatusGatewayTimeout, code: "GatewayTimeout", message: "The gateway did not receive a response from the service in time."},
+}
+
+func tooManyRequests(retryAfter string) *odataError {
+	return &odataError{
+		status:     http.StatusTooManyRequests,
+		code:       "TooManyRequests",
+		message:    "Too many requests have been sent. Retry after the time given in the Retry-After header.",
+		retryAfter: retryAfter,
+	}
+}
+
+// formatRetryAfter writes a wait as fractional seconds, as Graph does ("2.128"), never below a millisecond
+// so that a client cannot read it as "no wait".
+func formatRetryAfter(d time.Duration) string {
+	secs := math.Ceil(d.Seconds()*1000) / 1000
+	if secs < 0.001 {
+		secs = 0.001
+	}
+	return strconv.FormatFloat(secs, 'f', 3, 64)
+}
+
+// tokenBucket limits the Graph request rate. It refills continuously at rate tokens per second up to a
+// burst of max(1, rate).
+type tokenBucket struct {
+	rate   float64
+	tokens float64
+	last   time.Time
+}
+
+// take removes one token. When none is left it reports how long until one is.
+func (b *tokenBucket) take(now time.Time, rate float64) (time.Duration, bool) {
+	burst := math.Max(1, rate)
+	if b.rate != rate || b.last.IsZero() {
+		*b = tokenBucket{rate: rate, tokens: burst, last: now}
+	}
+	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
+		b.tokens = math.Min(burst, b.tokens+elapsed*rate)
+		b.last = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	wait := (1 - b.tokens) / rate
+	return time.Duration(wait * float64(time.Second)), false
+}
+
+// randomSource makes the fault decisions; it is only used under the server's lock.
+type randomSource struct {
+	r *mathrand.Rand
+}
+
+func newRandomSource(seed int64) randomSource {
+	s := uint64(seed)
+	if seed == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		s = binary.LittleEndian.Uint64(b[:])
+	}
+	return randomSource{r: mathrand.New(mathrand.NewPCG(s, s^0x9e3779b97f4a7c15))}
+}
+
+func (r randomSource) chance(ratio float64) bool { return r.r.Float64() < ratio }
+
+func (r randomSource) intN(n int) int { return r.r.IntN(n) }

@@ -1,0 +1,299 @@
+package fakegraph
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFaults_rateLimitAnswers429WithFractionalRetryAfter(t *testing.T) {
+	s, clock := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{RateLimit: 2})
+
+	for i := range 2 {
+		if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d within the burst: %d", i, r.status)
+		}
+	}
+	r := g.do(http.MethodGet, connectorsPath, nil)
+	if r.status != http.StatusTooManyRequests || r.odataCode(t) != "TooManyRequests" {
+		t.Fatalf("over the limit: %d %s", r.status, r.body)
+	}
+	if got := r.header.Get("Retry-After"); got != "0.500" {
+		t.Errorf("Retry-After = %q, want 0.500", got)
+	}
+
+	clock.Advance(250 * time.Millisecond)
+	r = g.do(http.MethodGet, connectorsPath, nil)
+	if got := r.header.Get("Retry-After"); r.status != http.StatusTooManyRequests || got != "0.250" {
+		t.Errorf("a quarter second later: %d, Retry-After %q", r.status, got)
+	}
+	clock.Advance(250 * time.Millisecond)
+	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
+		t.Errorf("after waiting Retry-After: %d", r.status)
+	}
+
+	// The token endpoint is never rate limited.
+	for range 3 {
+		signIn(t, s)
+	}
+}
+
+func TestFaults_rateLimitBelowOnePerSecondHasBurstOfOne(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{RateLimit: 0.4})
+	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
+		t.Fatalf("first: %d", r.status)
+	}
+	r := g.do(http.MethodGet, connectorsPath, nil)
+	secs, err := strconv.ParseFloat(r.header.Get("Retry-After"), 64)
+	if r.status != http.StatusTooManyRequests || err != nil || secs != 2.5 || !strings.Contains(r.header.Get("Retry-After"), ".") {
+		t.Errorf("second: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+}
+
+func TestFaults_errorRatioAnswers5xxBeforeActing(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ErrorRatio: 1, Seed: 3})
+
+	seen := map[int]bool{}
+	for range 40 {
+		r := g.do(http.MethodPost, connectorsPath, basicBody("x"))
+		seen[r.status] = true
+		switch r.status {
+		case 500, 502, 504:
+		case 503:
+			if r.header.Get("Retry-After") != "0.1" {
+				t.Errorf("503 Retry-After = %q", r.header.Get("Retry-After"))
+			}
+		default:
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		if r.odataCode(t) == "" {
+			t.Errorf("5xx without an OData error: %s", r.body)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("statuses seen: %v, want all of 500, 502, 503, 504", seen)
+	}
+	if n := len(s.Connectors()); n != 0 {
+		t.Errorf("%d connectors created by failed requests", n)
+	}
+	// The token endpoint is exempt.
+	signIn(t, s)
+}
+
+func TestFaults_seedMakesFaultsRepeatable(t *testing.T) {
+	statuses := func() []int {
+		s, _ := newTestServer(t, Options{})
+		g := newGraph(t, s)
+		s.SetFaults(Faults{ErrorRatio: 0.5, Seed: 42})
+		var out []int
+		for range 20 {
+			out = append(out, g.do(http.MethodGet, connectorsPath, nil).status)
+		}
+		return out
+	}
+	first, second := statuses(), statuses()
+	if !slices.Equal(first, second) {
+		t.Errorf("same seed, different faults:\n%v\n%v", first, second)
+	}
+	if !slices.Contains(first, 200) || !slices.ContainsFunc(first, func(s int) bool { return s >= 500 }) {
+		t.Errorf("a ratio of 0.5 should mix successes and failures: %v", first)
+	}
+}
+
+func TestFaults_lostResponseCommitsTheWrite(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{LostResponseRatio: 1})
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+	_, err := client.Do(g.request(http.MethodPost, connectorsPath, basicBody("lost")))
+	if err == nil {
+		t.Fatal("the response to a lost write arrived")
+	}
+	connectors := s.Connectors()
+	if len(connectors) != 1 || connectors[0].DisplayName != "lost" {
+		t.Fatalf("the write was not committed: %+v", connectors)
+	}
+	reqs := s.Requests()
+	if last := reqs[len(reqs)-1]; last.Method != http.MethodPost || last.Status != 0 {
+		t.Errorf("log entry of a lost response: %+v", last)
+	}
+
+	id := connectors[0].ID
+	if _, err := client.Do(g.request(http.MethodPatch, connectorsPath+"/"+id, map[string]any{"displayName": "patched"})); err == nil {
+		t.Error("the response to a lost PATCH arrived")
+	}
+	if c, _ := s.Connector(id); c.DisplayName != "patched" {
+		t.Errorf("PATCH not committed: %+v", c)
+	}
+
+	// Reads are never lost, and neither are refused writes: nothing was committed.
+	if r := g.do(http.MethodGet, connectorsPath+"/"+id, nil); r.status != http.StatusOK {
+		t.Errorf("GET: %d", r.status)
+	}
+	if r := g.do(http.MethodPost, connectorsPath, map[string]any{}); r.status != http.StatusBadRequest {
+		t.Errorf("refused POST: %d", r.status)
+	}
+
+	if _, err := client.Do(g.request(http.MethodDelete, connectorsPath+"/"+id, nil)); err == nil {
+		t.Error("the response to a lost DELETE arrived")
+	}
+	if _, ok := s.Connector(id); ok {
+		t.Error("DELETE not committed")
+	}
+	// A client retrying the DELETE learns the truth from a 404.
+	if r := g.do(http.MethodDelete, connectorsPath+"/"+id, nil); r.status != http.StatusNotFound {
+		t.Errorf("retried DELETE: %d", r.status)
+	}
+}
+
+func TestFaults_replicationLagAfterCreate(t *testing.T) {
+	s, clock := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ReplicationLag: 10 * time.Second})
+
+	id := g.create(basicBody("lagging"))
+	path := connectorsPath + "/" + id
+	value, _ := validPFX(t)
+	checks := []struct {
+		name   string
+		method string
+		path   string
+		body   any
+	}{
+		{"GET", http.MethodGet, path, nil},
+		{"PATCH", http.MethodPatch, path, map[string]any{"displayName": "x"}},
+		{"upload", http.MethodPost, path + "/uploadClientCertificate", map[string]any{"pkcs12Value": value, "password": "pfx-password"}},
+		{"DELETE", http.MethodDelete, path, nil},
+	}
+	for _, c := range checks {
+		if r := g.do(c.method, c.path, c.body); r.status != http.StatusNotFound || r.odataCode(t) != "Request_ResourceNotFound" {
+			t.Errorf("%s during lag: %d %s", c.name, r.status, r.body)
+		}
+	}
+	if r := g.do(http.MethodGet, connectorsPath, nil); strings.Contains(string(r.body), id) {
+		t.Error("the list shows a connector replication lag hides")
+	}
+	if _, ok := s.Connector(id); !ok {
+		t.Error("Connector() must show what is committed")
+	}
+
+	clock.Advance(10 * time.Second)
+	if r := g.do(http.MethodGet, path, nil); r.status != http.StatusOK {
+		t.Fatalf("after the lag: %d", r.status)
+	}
+	if r := g.do(http.MethodGet, connectorsPath, nil); !strings.Contains(string(r.body), id) {
+		t.Error("the list omits a replicated connector")
+	}
+
+	// After a delete, reads still see the connector for the lag, then 404.
+	if r := g.do(http.MethodDelete, path, nil); r.status != http.StatusNoContent {
+		t.Fatalf("DELETE: %d", r.status)
+	}
+	r := g.do(http.MethodGet, path, nil)
+	if r.status != http.StatusOK || r.json(t)["displayName"] != "lagging" {
+		t.Errorf("GET right after delete: %d %s", r.status, r.body)
+	}
+	if r := g.do(http.MethodDelete, path, nil); r.status != http.StatusNotFound {
+		t.Errorf("second DELETE during lag: %d", r.status)
+	}
+	clock.Advance(10 * time.Second)
+	if r := g.do(http.MethodGet, path, nil); r.status != http.StatusNotFound {
+		t.Errorf("GET after the delete replicated: %d", r.status)
+	}
+}
+
+func TestFaults_turningReplicationLagOffIsImmediate(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ReplicationLag: time.Hour})
+	id := g.create(basicBody("x"))
+	s.SetFaults(Faults{})
+	if r := g.do(http.MethodGet, connectorsPath+"/"+id, nil); r.status != http.StatusOK {
+		t.Errorf("%d", r.status)
+	}
+}
+
+func TestFaults_throttleAll(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ThrottleAll: true})
+	r := g.do(http.MethodGet, connectorsPath, nil)
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "0.05" {
+		t.Errorf("%d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	signIn(t, s)
+	s.SetFaults(Faults{})
+	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
+		t.Errorf("after switching off: %d", r.status)
+	}
+}
+
+func TestFaults_latencyDelaysEveryEndpoint(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	g := newGraph(t, s)
+	const latency = 40 * time.Millisecond
+	s.SetFaults(Faults{Latency: latency})
+
+	start := time.Now()
+	g.do(http.MethodGet, connectorsPath, nil)
+	if d := time.Since(start); d < latency {
+		t.Errorf("Graph answered in %v", d)
+	}
+	start = time.Now()
+	signIn(t, s)
+	if d := time.Since(start); d < latency {
+		t.Errorf("the token endpoint answered in %v", d)
+	}
+}
+
+func TestFaults_latencyAbandonedWhenTheClientLeaves(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	g := newGraph(t, s)
+	s.ResetRequests()
+	s.SetFaults(Faults{Latency: 5 * time.Second})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := http.DefaultClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for len(s.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 1 || reqs[0].Status != 0 {
+		t.Fatalf("log: %+v", reqs)
+	}
+	if n := len(s.Connectors()); n != 0 {
+		t.Errorf("an abandoned request created %d connectors", n)
+	}
+}
+
+func TestFormatRetryAfter(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                       "0.001",
+		512 * time.Millisecond:  "0.512",
+		2128 * time.Millisecond: "2.128",
+		1500 * time.Microsecond: "0.002",
+	} {
+		if got := formatRetryAfter(d); got != want {
+			t.Errorf("formatRetryAfter(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,436 @@
+// Package fakegraph is a Microsoft Graph emulator for the provider's acceptance tests and for `make demo`.
+//
+// It is a real HTTP server that plays three parts at one base URL: the Microsoft Entra token endpoint
+// (client secret, certificate-signed client assertions and federated tokens), an OIDC issuer with a
+// GitHub-Actions-style token request endpoint and a managed-identity (instance metadata) endpoint, and the
+// Graph `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency,
+// rate limiting, random 5xx, lost responses, replication lag), read a log of every request, and edit the
+// stored connectors out of band as if someone had used the portal.
+//
+// The package is written from the Graph reference on its own and shares no code or types with the
+// provider's Graph client, so that a wrong field name or status in the client cannot hide behind the same
+// mistake here.
+package fakegraph
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults applied by NewServer and NewHandler to zero-valued Options fields.
+const (
+	DefaultTenantID     = "00000000-0000-0000-0000-000000000001"
+	DefaultClientID     = "00000000-0000-0000-0000-000000000002"
+	DefaultClientSecret = "fakegraph-client-secret"
+
+	// UserAssignedClientID is the client id of a second, user-assigned managed identity that the instance
+	// metadata endpoint accepts besides Options.ClientID, so tests can select an identity explicitly.
+	UserAssignedClientID = "00000000-0000-0000-0000-0000000000a1"
+
+	// FederatedTokenAudience is the audience Entra requires of a federated credential's token.
+	FederatedTokenAudience = "api://AzureADTokenExchange"
+
+	defaultTokenLifetime = time.Hour
+	defaultPageSize      = 100
+
+	// maxRequestBody is Graph's own request size limit; larger bodies are answered with 413.
+	maxRequestBody = 4 << 20
+)
+
+// Options configures an emulator. Zero values take the documented defaults.
+type Options struct {
+	TenantID     string // default DefaultTenantID
+	ClientID     string // default DefaultClientID
+	ClientSecret string // default DefaultClientSecret
+
+	// DisableClientSecret turns client-secret sign-in off. It exists because an empty ClientSecret cannot
+	// both mean "use the default" and "no secret": a zero Options must sign in with the default secret.
+	DisableClientSecret bool
+
+	// ClientCertificates are the application's registered certificates; a client assertion must be signed
+	// by the private key of one of them.
+	ClientCertificates []*x509.Certificate
+
+	TokenLifetime time.Duration // default 1h
+	PageSize      int           // list page size and the largest page a $top can ask for, default 100
+
+	// OnRequest, when set, is called after each request has been answered (or dropped), with the same
+	// record Requests returns. It runs outside the emulator's lock, on the request's goroutine.
+	OnRequest func(Request)
+}
+
+func (o Options) withDefaults() Options {
+	if o.TenantID == "" {
+		o.TenantID = DefaultTenantID
+	}
+	if o.ClientID == "" {
+		o.ClientID = DefaultClientID
+	}
+	if o.ClientSecret == "" && !o.DisableClientSecret {
+		o.ClientSecret = DefaultClientSecret
+	}
+	if o.DisableClientSecret {
+		o.ClientSecret = ""
+	}
+	if o.TokenLifetime <= 0 {
+		o.TokenLifetime = defaultTokenLifetime
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = defaultPageSize
+	}
+	o.ClientCertificates = append([]*x509.Certificate(nil), o.ClientCertificates...)
+	return o
+}
+
+// Request is one entry of the request log. Status is 0 when no response was sent: the response was
+// deliberately lost (Faults.LostResponseRatio) or the client went away during injected latency.
+type Request struct {
+	Method   string
+	Path     string
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+	Status   int
+	Time     time.Time
+}
+
+// Server is one emulator instance. All methods are safe for concurrent use.
+type Server struct {
+	opts  Options
+	clock func() time.Time
+
+	httpServer *httptest.Server
+	closeOnce  sync.Once
+	closed     chan struct{}
+
+	// The OIDC signing key is made on first use because RSA key generation costs tens of milliseconds and
+	// most tests never need it.
+	oidcOnce  sync.Once
+	oidcKey   *rsa.PrivateKey
+	oidcKeyID string
+
+	mu               sync.Mutex
+	baseURL          string
+	faults           Faults
+	random           randomSource
+	bucket           tokenBucket
+	requests         []Request
+	tokensIssued     int
+	accessTokens     map[string]time.Time
+	records          map[string]*record
+	tombstones       map[string]tombstone
+	nextSeq          int64
+	oidcRequestToken string
+}
+
+// NewServer starts an emulator on a random loopback port, as httptest.NewServer does.
+func NewServer(opts Options) *Server {
+	s := newServer(opts, time.Now)
+	s.start()
+	return s
+}
+
+// NewHandler makes an emulator that is not listening anywhere: serve s.Handler() on a listener of your
+// own and tell it its base URL with SetURL, which the token audience, scopes and links are built from.
+func NewHandler(opts Options) *Server {
+	return newServer(opts, time.Now)
+}
+
+func newServer(opts Options, clock func() time.Time) *Server {
+	return &Server{
+		opts:             opts.withDefaults(),
+		clock:            clock,
+		closed:           make(chan struct{}),
+		random:           newRandomSource(0),
+		accessTokens:     make(map[string]time.Time),
+		records:          make(map[string]*record),
+		tombstones:       make(map[string]tombstone),
+		oidcRequestToken: randomHex(24),
+	}
+}
+
+func (s *Server) start() {
+	s.httpServer = httptest.NewServer(s.Handler())
+	s.SetURL(s.httpServer.URL)
+}
+
+// Handler serves the token endpoint, the OIDC and managed-identity endpoints and Graph.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// URL is the base URL, without a trailing slash, of both the login and the Graph endpoints.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.baseURL
+}
+
+// SetURL tells the emulator the base URL it is reached at.
+func (s *Server) SetURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.baseURL = strings.TrimRight(u, "/")
+}
+
+// Close stops the server started by NewServer and ends any injected latency early.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+	if s.httpServer != nil {
+		s.httpServer.Close()
+	}
+}
+
+// Options returns the options in force, with defaults filled in.
+func (s *Server) Options() Options {
+	o := s.opts
+	o.ClientCertificates = append([]*x509.Certificate(nil), o.ClientCertificates...)
+	return o
+}
+
+// Requests returns a copy of the request log in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = r
+		out[i].Header = r.Header.Clone()
+		out[i].Body = bytes.Clone(r.Body)
+	}
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// TokenRequests counts the access tokens issued so far, by every grant kind.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokensIssued
+}
+
+func (s *Server) now() time.Time { return s.clock() }
+
+// exchange carries one request through the emulator. The response is buffered so that a lost-response
+// fault can decide, after the write is committed, to send nothing at all.
+type exchange struct {
+	r               *http.Request
+	body            []byte
+	bodyTooLarge    bool
+	out             *bufferedResponse
+	requestID       string
+	clientRequestID string
+	arrived         time.Time
+	faults          Faults
+	base            string
+	lost            bool
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	ex := &exchange{
+		r:         r,
+		out:       newBufferedResponse(),
+		requestID: newGUID(),
+		arrived:   s.now(),
+		faults:    s.Faults(),
+		base:      s.baseFor(r),
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if len(body) > maxRequestBody {
+		body, ex.bodyTooLarge = body[:maxRequestBody], true
+	}
+	ex.body = body
+	ex.clientRequestID = r.Header.Get("client-request-id")
+	if ex.clientRequestID == "" {
+		ex.clientRequestID = ex.requestID
+	}
+	ex.out.Header().Set("request-id", ex.requestID)
+	ex.out.Header().Set("client-request-id", ex.clientRequestID)
+	ex.out.Header().Set("x-ms-request-id", ex.requestID)
+
+	if !s.pause(r, ex.faults.Latency) {
+		ex.lost = true
+	} else {
+		s.route(ex)
+	}
+
+	status := ex.out.status
+	if ex.lost {
+		status = 0
+	}
+	s.logRequest(ex, status)
+	if ex.lost {
+		dropConnection(w)
+		return
+	}
+	ex.out.writeTo(w)
+}
+
+// pause waits for the injected latency. It reports false when the client went away meanwhile, so that
+// nothing is done on behalf of a request nobody waits for.
+func (s *Server) pause(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.closed:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+func (s *Server) logRequest(ex *exchange, status int) {
+	entry := Request{
+		Method:   ex.r.Method,
+		Path:     ex.r.URL.Path,
+		RawQuery: ex.r.URL.RawQuery,
+		Header:   ex.r.Header.Clone(),
+		Body:     bytes.Clone(ex.body),
+		Status:   status,
+		Time:     ex.arrived,
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, entry)
+	s.mu.Unlock()
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(entry)
+	}
+}
+
+// baseFor is the base URL links and audiences are built from. A handler whose owner never called SetURL
+// still works, from the Host the client used.
+func (s *Server) baseFor(r *http.Request) string {
+	if u := s.URL(); u != "" {
+		return u
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) route(ex *exchange) {
+	path := ex.r.URL.Path
+	segments := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(segments) == 4 && segments[1] == "oauth2" && segments[2] == "v2.0" && segments[3] == "token":
+		s.serveToken(ex, segments[0])
+	case path == "/oidc/request":
+		s.serveOIDCRequest(ex)
+	case path == "/oidc/.well-known/openid-configuration":
+		s.serveOIDCDiscovery(ex)
+	case path == "/oidc/keys":
+		s.serveOIDCKeys(ex)
+	case path == "/metadata/identity/oauth2/token":
+		s.serveManagedIdentity(ex)
+	case segments[0] == "v1.0" || segments[0] == "beta":
+		s.serveGraph(ex, segments[0], segments[1:])
+	default:
+		writeJSON(ex.out, http.StatusNotFound, plainJSON, map[string]string{
+			"error": "not_found", "error_description": fmt.Sprintf("No endpoint at %s.", path),
+		})
+	}
+}
+
+// bufferedResponse holds a response until the emulator decides whether to send it.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBufferedResponse() *bufferedResponse {
+	return &bufferedResponse{header: make(http.Header)}
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	b.WriteHeader(http.StatusOK)
+	return b.body.Write(p)
+}
+
+func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	status := b.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b.body.Bytes())
+}
+
+// dropConnection closes the client's connection without a byte of response, which is what a client sees
+// when a gateway loses the answer to a request the service did act on.
+func dropConnection(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	// HTTP/2 cannot hijack; aborting the handler resets the stream, which the client sees the same way.
+	panic(http.ErrAbortHandler)
+}
+
+// newGUID returns a random (version 4) GUID in Graph's lowercase form.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// isGUID reports whether id has the 8-4-4-4-12 hex shape of an object id.
+func isGUID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i, c := range id {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
