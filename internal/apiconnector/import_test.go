@@ -104,10 +104,10 @@ func TestAccIdentityAPIConnector_importCertificateMadeInPortal(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// `tofu import` by id reads the certificate list back.
-				Config:        certificateConfig(server, "Portal certificate", "https://api.contoso.com/portal", pfx, 1, ""),
-				ResourceName:  connectorAddress,
-				ImportState:   true,
-				ImportStateId: existing.ID,
+				Config:             certificateConfig(server, "Portal certificate", "https://api.contoso.com/portal", pfx, 1, ""),
+				ResourceName:       connectorAddress,
+				ImportState:        true,
+				ImportStateId:      existing.ID,
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					if len(states) != 1 {

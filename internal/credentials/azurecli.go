@@ -46,8 +46,12 @@ func newAzureCLISource(s signIn) (oauth2.TokenSource, string, error) {
 	return src, "az:" + path + ":" + s.cfg.TenantID, nil
 }
 
+// errAzureCLINotFound marks a CLI that is not installed, so that NewTokenSource can add the other ways to sign in.
+var errAzureCLINotFound = errors.New("the Azure CLI was not found")
+
 func azureCLIMissing(command string) error {
-	return fmt.Errorf("%s: the Azure CLI (%s) was not found: install it (https://aka.ms/installazurecli) and run `az login`, or choose another sign-in method", AzureCLI, command)
+	return fmt.Errorf("%s: %w (looked for %q on PATH): install it (https://aka.ms/installazurecli) and run `az login`, or choose another sign-in method",
+		AzureCLI, errAzureCLINotFound, command)
 }
 
 func (a *azureCLISource) Token() (*oauth2.Token, error) {

@@ -125,16 +125,22 @@ func (c *clientCertificate) thumbprintSHA256() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// pkcs12Failures translate the library's errors into what a user can act on. Both sentinel errors mean a wrong
-// password: the second is what a file without a MAC gives when decrypted with the wrong one.
+// pkcs12Failures translate the library's errors into what a user can act on, and name the argument to fix. Both
+// sentinel errors mean a wrong password: the second is what a file without a MAC gives when decrypted with the
+// wrong one.
 var pkcs12Failures = []struct {
-	is      func(error) bool
-	message string
+	is       func(error) bool
+	argument string
+	message  string
 }{
-	{func(err error) bool { return errors.Is(err, pkcs12.ErrIncorrectPassword) }, "the password does not open this PKCS#12 file"},
-	{func(err error) bool { return errors.Is(err, pkcs12.ErrDecryption) }, "the password does not open this PKCS#12 file"},
-	{func(err error) bool { return err.Error() == "pkcs12: private key missing" }, "no private key in the PKCS#12 file; export it with its private key"},
-	{func(err error) bool { return err.Error() == "pkcs12: certificate missing" }, "no certificate in the PKCS#12 file"},
+	{func(err error) bool { return errors.Is(err, pkcs12.ErrIncorrectPassword) }, "client_certificate_password",
+		"the password does not open this PKCS#12 file"},
+	{func(err error) bool { return errors.Is(err, pkcs12.ErrDecryption) }, "client_certificate_password",
+		"the password does not open this PKCS#12 file"},
+	{func(err error) bool { return err.Error() == "pkcs12: private key missing" }, "client_certificate",
+		"no private key in the PKCS#12 file; export it with its private key"},
+	{func(err error) bool { return err.Error() == "pkcs12: certificate missing" }, "client_certificate",
+		"no certificate in the PKCS#12 file"},
 }
 
 func readPKCS12(data []byte, password string) (any, []*x509.Certificate, error) {
@@ -144,7 +150,8 @@ func readPKCS12(data []byte, password string) (any, []*x509.Certificate, error) 
 	}
 	for _, failure := range pkcs12Failures {
 		if failure.is(err) {
-			return nil, nil, fmt.Errorf("%s: %s", ClientCertificate, failure.message)
+			return nil, nil, &ArgumentError{Argument: failure.argument, Summary: "Unusable client certificate",
+				Err: fmt.Errorf("%s: %s", ClientCertificate, failure.message)}
 		}
 	}
 	return nil, nil, fmt.Errorf("%s: this is neither PEM nor a readable PKCS#12 file: %v", ClientCertificate, err)

@@ -94,13 +94,19 @@ type method struct {
 	name Method
 	// label and howTo describe the method in the error given when no method is configured.
 	label, howTo string
-	// configured reports whether the Config asks for this method.
+	// configured reports whether the Config asks for this method and holds what it needs.
 	configured func(Config) bool
+	// incomplete, when set, finds a Config that asks for this method explicitly but lacks what it needs. That is
+	// an error rather than a reason to fall through to a later method, which would sign in some other way than
+	// the user asked, or fail with a message about a method they never chose.
+	incomplete func(Config) error
 	// needsApplication marks methods that sign in as an app registration, which needs a tenant and a client ID.
 	needsApplication bool
 	// build checks the method's settings and returns its token source, which must not contact the network until
 	// asked for a token, together with a fingerprint that tells apart credentials without revealing them.
 	build func(signIn) (src oauth2.TokenSource, fingerprint string, err error)
+	// argument and problem are what a build error that names no argument of its own is blamed on.
+	argument, problem string
 	// secrets lists the values that must never appear in an error from this method.
 	secrets func(Config) []string
 }
@@ -114,24 +120,31 @@ var methods = []method{
 		configured:       func(c Config) bool { return len(c.ClientCertificate) > 0 },
 		needsApplication: true,
 		build:            newClientCertificateSource,
+		argument:         "client_certificate",
+		problem:          "Unusable client certificate",
 		secrets:          func(c Config) []string { return []string{c.ClientCertificatePassword} },
 	},
 	{
 		name:             ClientSecret,
 		label:            "client secret",
-		howTo:            "client_secret (ARM_CLIENT_SECRET)",
+		howTo:            "client_secret (ARM_CLIENT_SECRET) or client_secret_file_path (ARM_CLIENT_SECRET_FILE_PATH)",
 		configured:       func(c Config) bool { return c.ClientSecret != "" },
 		needsApplication: true,
 		build:            newClientSecretSource,
+		argument:         "client_secret",
+		problem:          "Unusable client secret",
 		secrets:          func(c Config) []string { return []string{c.ClientSecret} },
 	},
 	{
 		name:             OIDC,
 		label:            "OpenID Connect federation",
-		howTo:            "use_oidc = true (ARM_USE_OIDC) with oidc_token (ARM_OIDC_TOKEN), oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH), or in GitHub Actions oidc_request_url and oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, present when the job has `permissions: id-token: write`)",
+		howTo:            "use_oidc = true (ARM_USE_OIDC) with oidc_token (ARM_OIDC_TOKEN), oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH or AZURE_FEDERATED_TOKEN_FILE), or in GitHub Actions oidc_request_url and oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, present when the job has `permissions: id-token: write`)",
 		configured:       func(c Config) bool { return c.UseOIDC && federatedTokenFor(c) != nil },
+		incomplete:       missingFederatedToken,
 		needsApplication: true,
 		build:            newOIDCSource,
+		argument:         "use_oidc",
+		problem:          "Cannot get an OIDC token",
 		secrets:          func(c Config) []string { return []string{c.OIDCToken, c.OIDCRequestToken} },
 	},
 	{
@@ -140,30 +153,38 @@ var methods = []method{
 		howTo:      "use_msi = true (ARM_USE_MSI) on an Azure host with a managed identity; client_id (ARM_CLIENT_ID) picks a user-assigned identity",
 		configured: func(c Config) bool { return c.UseMSI },
 		build:      newManagedIdentitySource,
+		argument:   "msi_endpoint",
+		problem:    "Invalid msi_endpoint",
 		secrets:    func(Config) []string { return nil },
 	},
 	{
 		name:       AzureCLI,
 		label:      "Azure CLI",
-		howTo:      "use_cli = true (ARM_USE_CLI) after `az login`; tenant_id (ARM_TENANT_ID) picks the tenant",
+		howTo:      "use_cli = true (ARM_USE_CLI, the default) after `az login`; tenant_id (ARM_TENANT_ID) picks the tenant",
 		configured: func(c Config) bool { return c.UseCLI },
 		build:      newAzureCLISource,
+		argument:   "use_cli",
+		problem:    "Azure CLI not found",
 		secrets:    func(Config) []string { return nil },
 	},
 }
 
-// applicationIDs are the values every app-registration method needs, with where a user sets them.
+// applicationIDs are the values every app-registration method needs, with where a user sets them and finds them.
 var applicationIDs = []struct {
-	what, argument, env string
-	value               func(Config) string
+	what, argument, env, where string
+	value                      func(Config) string
 }{
-	{"tenant ID", "tenant_id", "ARM_TENANT_ID", func(c Config) string { return c.TenantID }},
-	{"client ID", "client_id", "ARM_CLIENT_ID", func(c Config) string { return c.ClientID }},
+	{"tenant ID", "tenant_id", "ARM_TENANT_ID", "the Directory (tenant) ID on the app registration's Overview page",
+		func(c Config) string { return c.TenantID }},
+	{"client ID", "client_id", "ARM_CLIENT_ID", "the Application (client) ID on the app registration's Overview page",
+		func(c Config) string { return c.ClientID }},
 }
 
 // Choose picks one method by the documented precedence: client certificate, client secret, OIDC, managed
-// identity, Azure CLI. The certificate, secret and OIDC methods also need a tenant and a client ID. When nothing is
-// configured the error lists every option with its provider argument and environment variable.
+// identity, Azure CLI. The certificate, secret and OIDC methods also need a tenant and a client ID; each one missing
+// is an *ArgumentError. use_oidc without a federated token is an error too, rather than a silent fall-through to
+// managed identity or the CLI. When nothing is configured the error lists every option with its provider argument
+// and environment variable.
 func Choose(cfg Config) (Method, error) {
 	m, err := choose(cfg)
 	return m.name, err
@@ -172,39 +193,72 @@ func Choose(cfg Config) (Method, error) {
 func choose(cfg Config) (method, error) {
 	for _, m := range methods {
 		if !m.configured(cfg) {
+			if m.incomplete != nil {
+				if err := m.incomplete(cfg); err != nil {
+					return method{}, err
+				}
+			}
 			continue
 		}
 		if !m.needsApplication {
 			return m, nil
 		}
-		var missing []string
+		var missing []error
 		for _, id := range applicationIDs {
 			if id.value(cfg) == "" {
-				missing = append(missing, fmt.Sprintf("the %s (set %s or %s)", id.what, id.argument, id.env))
+				missing = append(missing, &ArgumentError{
+					Argument: id.argument,
+					Summary:  "Missing " + id.argument,
+					Err: fmt.Errorf("%s sign-in needs the %s: set %s (or the environment variable %s) to %s",
+						m.label, id.what, id.argument, id.env, id.where),
+				})
 			}
 		}
 		if len(missing) > 0 {
-			return method{}, fmt.Errorf("%s sign-in needs %s", m.label, strings.Join(missing, " and "))
+			return method{}, errors.Join(missing...)
 		}
 		return m, nil
 	}
-	return method{}, noMethodError(cfg)
+	return method{}, noMethodError()
+}
+
+// missingFederatedToken explains a use_oidc that has nowhere to get a token from. Half of a GitHub Actions pair is
+// named on its own, since that is the likely slip.
+func missingFederatedToken(c Config) error {
+	switch {
+	case !c.UseOIDC:
+		return nil
+	case c.OIDCRequestURL != "" && c.OIDCRequestToken == "":
+		return &ArgumentError{Argument: "oidc_request_token", Summary: "Missing oidc_request_token",
+			Err: errors.New("oidc_request_url is set but oidc_request_token is not: set both (in GitHub Actions, ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN come together when the job has `permissions: id-token: write`)")}
+	case c.OIDCRequestToken != "" && c.OIDCRequestURL == "":
+		return &ArgumentError{Argument: "oidc_request_url", Summary: "Missing oidc_request_url",
+			Err: errors.New("oidc_request_token is set but oidc_request_url is not: set both (in GitHub Actions, ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN)")}
+	}
+	return &ArgumentError{Argument: "use_oidc", Summary: "No OIDC token configured",
+		Err: errors.New("use_oidc is true, but no federated token is configured: set oidc_token (ARM_OIDC_TOKEN), " +
+			"oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH or AZURE_FEDERATED_TOKEN_FILE), or oidc_request_url with oidc_request_token " +
+			"(in GitHub Actions, give the job `permissions: id-token: write` and ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set for you)")}
 }
 
 // noMethodError explains every way to sign in, because the user who sees it has configured none of them.
-func noMethodError(cfg Config) error {
+func noMethodError() error {
+	return errors.New("No sign-in method is configured. Set one of these (the first one set wins):" + signInOptions(""))
+}
+
+// signInOptions lists every method but skip, one a line, with its arguments and environment variables.
+func signInOptions(skip Method) string {
 	var b strings.Builder
-	if cfg.UseOIDC {
-		b.WriteString("use_oidc is set, but no federated token is: set oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token.\n")
-	}
-	b.WriteString("No sign-in method is configured. Set one of these (the first one set wins):")
 	for _, m := range methods {
+		if m.name == skip {
+			continue
+		}
 		fmt.Fprintf(&b, "\n  - %s: %s", m.label, m.howTo)
 		if m.needsApplication {
 			b.WriteString("; also needs tenant_id (ARM_TENANT_ID) and client_id (ARM_CLIENT_ID)")
 		}
 	}
-	return errors.New(b.String())
+	return b.String()
 }
 
 // NewTokenSource chooses a method, checks its settings now (a certificate is parsed, a file path or the Azure
@@ -226,8 +280,12 @@ func NewTokenSource(ctx context.Context, cfg Config) (oauth2.TokenSource, Method
 		return nil, "", err
 	}
 	src, fingerprint, err := m.build(s)
+	if errors.Is(err, errAzureCLINotFound) {
+		// The CLI is the last method tried, so a user who meant to configure another one lands here too.
+		err = fmt.Errorf("%w. Other ways to sign in:%s", err, signInOptions(AzureCLI))
+	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", blame(m.argument, m.problem, err)
 	}
 	src = secretFreeTokenSource{src: src, secrets: m.secrets(cfg)}
 	key := cacheKey(m.name, s.tokenURL, cfg.ClientID, s.scope, fingerprint)

@@ -47,7 +47,10 @@ var federatedTokenSources = []struct {
 			return federatedToken{
 				fingerprint: "file:" + c.OIDCTokenFilePath,
 				// Reading the file once now turns a wrong path into a configure-time error.
-				check: func(s signIn) error { _, err := readFederatedTokenFile(s); return err },
+				check: func(s signIn) error {
+					_, err := readFederatedTokenFile(s)
+					return blame("oidc_token_file_path", "Cannot read oidc_token_file_path", err)
+				},
 				fetch: readFederatedTokenFile,
 			}
 		},
@@ -106,7 +109,8 @@ func readFederatedTokenFile(s signIn) (string, error) {
 
 func checkGitHubRequestURL(s signIn) error {
 	if _, err := url.ParseRequestURI(s.cfg.OIDCRequestURL); err != nil {
-		return fmt.Errorf("%s: oidc_request_url %q is not an absolute URL", OIDC, endpointWithoutQuery(s.cfg.OIDCRequestURL))
+		return &ArgumentError{Argument: "oidc_request_url", Summary: "Invalid oidc_request_url",
+			Err: fmt.Errorf("%s: oidc_request_url %q is not an absolute URL", OIDC, endpointWithoutQuery(s.cfg.OIDCRequestURL))}
 	}
 	return nil
 }
