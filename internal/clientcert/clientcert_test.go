@@ -1,0 +1,85 @@
+package clientcert_test
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
+)
+
+func TestInspect_readsEveryEncryption(t *testing.T) {
+	empty := ""
+	for name, opts := range map[string]acctest.PFXOptions{
+		"modern AES":         {Encoder: pkcs12.Modern},
+		"modern 2026":        {Encoder: pkcs12.Modern2026},
+		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
+		"legacy 3DES":        {Encoder: pkcs12.LegacyDES},
+		"without a password": {Encoder: pkcs12.Passwordless, Password: &empty},
+	} {
+		t.Run(name, func(t *testing.T) {
+			pfx := acctest.NewPFX(t, opts)
+			info, err := clientcert.Inspect(pfx.Base64, pfx.Password, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Thumbprint != pfx.Thumbprint || !info.NotBefore.Equal(pfx.NotBefore) || !info.NotAfter.Equal(pfx.NotAfter) {
+				t.Errorf("got %+v, want thumbprint %s from %s to %s", info, pfx.Thumbprint, pfx.NotBefore, pfx.NotAfter)
+			}
+		})
+	}
+}
+
+func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
+	now := time.Now()
+	good := acctest.NewPFX(t, acctest.PFXOptions{})
+	withoutKey := acctest.NewPFX(t, acctest.PFXOptions{WithoutKey: true})
+	mismatched := acctest.NewPFX(t, acctest.PFXOptions{MismatchedKey: true})
+	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	for name, tc := range map[string]struct {
+		value, password string
+		want            string
+	}{
+		"wrong password": {good.Base64, "not-the-password", "password does not open"},
+		"not base64":     {"%%%" + good.Password, "", "is not base64"},
+		"empty":          {"", "", "is not base64"},
+		"not PKCS#12":    {base64.StdEncoding.EncodeToString([]byte("hello")), "", "Not a PKCS#12 file"},
+		"no private key": {withoutKey.Base64, withoutKey.Password, "no private key"},
+		"mismatched key": {mismatched.Base64, mismatched.Password, "does not match"},
+		"expired":        {expired.Base64, expired.Password, "has expired"},
+		"too large":      {strings.Repeat("A", clientcert.MaxEncodedSize+4), "", "too large"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := clientcert.Inspect(tc.value, tc.password, now)
+			var problem *clientcert.Problem
+			if !errors.As(err, &problem) {
+				t.Fatalf("want a *Problem, got %v", err)
+			}
+			if !strings.Contains(problem.Error(), tc.want) {
+				t.Errorf("%q does not say %q", problem.Error(), tc.want)
+			}
+			for _, secret := range []string{good.Password, tc.password, good.Base64[:32]} {
+				if len(secret) > 8 && strings.Contains(problem.Error(), secret) {
+					t.Errorf("the message repeats a secret")
+				}
+			}
+		})
+	}
+}
+
+func TestInfo_notYetValid(t *testing.T) {
+	now := time.Now()
+	future := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(24 * time.Hour)})
+	info, err := clientcert.Inspect(future.Base64, future.Password, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.NotYetValid(now) || info.NotYetValid(now.Add(48*time.Hour)) {
+		t.Errorf("NotYetValid is wrong around %s", info.NotBefore)
+	}
+}
