@@ -125,7 +125,7 @@ type Server struct {
 	random           randomSource
 	bucket           tokenBucket
 	requests         []Request
-	tokensIssued     int
+	tokensIssued     []string
 	accessTokens     map[string]time.Time
 	records          map[string]*record
 	tombstones       map[string]tombstone
@@ -220,7 +220,14 @@ func (s *Server) ResetRequests() {
 func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tokensIssued
+	return len(s.tokensIssued)
+}
+
+// IssuedTokens returns every access token issued so far, so that a test can prove none of them leaked.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.tokensIssued...)
 }
 
 func (s *Server) now() time.Time { return s.clock() }

@@ -261,7 +261,7 @@ func (s *Server) issueAccessToken() (string, time.Duration) {
 		}
 	}
 	s.accessTokens[token] = now.Add(s.opts.TokenLifetime)
-	s.tokensIssued++
+	s.tokensIssued = append(s.tokensIssued, token)
 	return token, s.opts.TokenLifetime
 }
 

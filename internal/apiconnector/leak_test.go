@@ -1,0 +1,144 @@
+package apiconnector_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+// TestAccIdentityAPIConnector_noSecretLeaks applies, rotates, switches, imports and destroys connectors
+// with known secrets while everything logs at TRACE, then looks for every secret (the passwords, the
+// PKCS#12 file and its password, the client secret, every access token issued) in the state, the plans,
+// the working directories and the logs of both the CLI and the provider.
+func TestAccIdentityAPIConnector_noSecretLeaks(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "TRACE")
+
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	password1 := acctest.RandomSecret(t, "leak-password1")
+	password2 := acctest.RandomSecret(t, "leak-password2")
+	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	secrets := func() []string {
+		return append([]string{password1, password2, pfx.Base64, pfx.Password, fakegraph.DefaultClientSecret}, server.IssuedTokens()...)
+	}
+	checks := func() resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.NoSecretInPlan(secrets()...)}}
+	}
+	// The file's base64 runs to kilobytes; its first 64 characters are enough to find any copy.
+	pfxPrefix := pfx.Base64[:64]
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return scanLog(logFile, append(secrets(), pfxPrefix))
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:            leakBasicConfig(server),
+				PreConfig:         setVariables(t, map[string]string{"password": password1, "password_version": "1"}),
+				ConfigPlanChecks:  checks(),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.NoSecretInState(secrets()...)},
+			},
+			{
+				Config:            leakBasicConfig(server),
+				PreConfig:         setVariables(t, map[string]string{"password": password2, "password_version": "2"}),
+				ConfigPlanChecks:  checks(),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.NoSecretInState(secrets()...)},
+			},
+			{
+				Config:            leakCertificateConfig(server),
+				PreConfig:         setVariables(t, map[string]string{"pfx_value": pfx.Base64, "pfx_password": pfx.Password}),
+				ConfigPlanChecks:  checks(),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.NoSecretInState(secrets()...)},
+			},
+			{
+				ResourceName:    connectorAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				// Graph cannot show that it holds the configured certificate, so the plan sends it.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: leakCertificateConfig(server),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error { return acctest.CheckNoSecretOnDisk(append(secrets(), pfxPrefix)...)(nil) },
+					func(*terraform.State) error { return scanLog(logFile, append(secrets(), pfxPrefix)) },
+				),
+			},
+		},
+	})
+}
+
+// leakBasicConfig takes the password from an ephemeral variable, the way a secret should reach a
+// configuration: then no file or log of the CLI holds it unless the provider put it there.
+func leakBasicConfig(server *fakegraph.Server) string {
+	return acctest.ProviderBlock(server) + `
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "password_version" {
+  type = number
+}
+
+resource "entra_identity_api_connector" "test" {
+  display_name = "Leak"
+  target_url   = "https://api.contoso.com/leak"
+
+  basic_auth {
+    username            = "leak-user"
+    password_wo         = var.password
+    password_wo_version = var.password_version
+  }
+}
+`
+}
+
+// leakCertificateConfig is leakBasicConfig with a certificate.
+func leakCertificateConfig(server *fakegraph.Server) string {
+	return strings.Replace(certificateFromVariables(server, "Leak"), "https://api.contoso.com/certificate", "https://api.contoso.com/leak", 1)
+}
+
+// setVariables gives the CLI the variables through TF_VAR_ environment variables, which every command
+// the testing framework runs (imports included) inherits.
+func setVariables(t *testing.T, values map[string]string) func() {
+	return func() {
+		for name, value := range values {
+			t.Setenv("TF_VAR_"+name, value)
+		}
+	}
+}
+
+// scanLog fails when the log holds a secret, and when it holds no masked Graph body: a scan of a log
+// that never saw a request would prove nothing.
+func scanLog(path string, secrets []string) error {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	log := string(content)
+	if !strings.Contains(log, "Graph request body") || !strings.Contains(log, `\"password\":\"***\"`) {
+		return fmt.Errorf("the TRACE log (%d bytes) holds no masked Graph request body", len(log))
+	}
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(log, secret) {
+			i := strings.Index(log, secret)
+			return fmt.Errorf("the TRACE log holds the secret %.8s…: %q", secret, log[max(0, i-600):i+40])
+		}
+	}
+	return nil
+}
