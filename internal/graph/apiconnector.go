@@ -124,11 +124,11 @@ func (u *UnknownAuthentication) MarshalJSON() ([]byte, error) {
 
 // marshalWithType writes v's fields after an "@odata.type" member.
 func marshalWithType(odataType string, v any) ([]byte, error) {
-	fields, err := json.Marshal(v)
+	fields, err := marshalJSON(v)
 	if err != nil {
 		return nil, err
 	}
-	typ, err := json.Marshal(odataType)
+	typ, err := marshalJSON(odataType)
 	if err != nil {
 		return nil, err
 	}
@@ -183,13 +183,26 @@ type apiConnectorJSON struct {
 func (c APIConnector) MarshalJSON() ([]byte, error) {
 	wire := apiConnectorJSON{ID: c.ID, DisplayName: c.DisplayName, TargetURL: c.TargetURL}
 	if c.AuthenticationConfiguration != nil {
-		auth, err := json.Marshal(c.AuthenticationConfiguration)
+		auth, err := marshalJSON(c.AuthenticationConfiguration)
 		if err != nil {
 			return nil, err
 		}
 		wire.AuthenticationConfiguration = auth
 	}
-	return json.Marshal(wire)
+	return marshalJSON(wire)
+}
+
+// marshalJSON writes v as JSON without escaping '<', '>' and '&', as Graph's reference writes its requests:
+// a target URL with a query reads in the request as it was configured. Every level of a request body
+// uses it, since an encoder keeps the escapes of the JSON a MarshalJSON method returns.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads a connector as Graph returns it.

@@ -75,9 +75,12 @@ func New(cfg Config) (*Client, error) {
 	retrying.CheckRetry = checkRetry
 	retrying.Backoff = backoff
 	retrying.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-		attemptLogFrom(req.Context()).attempts = attempt + 1
+		attemptLogFrom(req.Context()).startAttempt(attempt + 1)
 	}
 	retrying.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
+		if resp.Request == nil {
+			return
+		}
 		log := attemptLogFrom(resp.Request.Context())
 		log.lastStatus, log.lastRequestID = resp.StatusCode, resp.Header.Get("request-id")
 	}
@@ -124,7 +127,7 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 	}
 	var body []byte
 	if r.body != nil {
-		if body, err = json.Marshal(r.body); err != nil {
+		if body, err = marshalJSON(r.body); err != nil {
 			return answer{}, fmt.Errorf("encoding the %s %s request: %w", r.method, r.path, err)
 		}
 	}
@@ -143,51 +146,66 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 
 	resp, err := c.http.Do(req)
 	display := r.method + " " + target.Path
-	if err != nil {
+	if resp == nil {
 		return answer{}, c.transportError(display, log, err)
 	}
 	defer resp.Body.Close()
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-	if err != nil {
-		return answer{}, c.transportError(display, log, err)
+	// The logging transport has read the body already, so this read comes from memory and cannot fail
+	// half way.
+	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if readErr != nil {
+		return answer{}, c.transportError(display, log, readErr)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody)
-		graphErr.Attempts = log.attempts
-		graphErr.Message = redactSecrets(graphErr.Message, body)
-		if log.outcomeUnknown {
-			return answer{}, fmt.Errorf("%w: %w", ErrOutcomeUnknown, graphErr)
-		}
-		return answer{}, graphErr
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		// An answer is kept even when the context ended as it arrived: a write it reports did happen.
+		return answer{status: resp.StatusCode, body: respBody}, nil
 	}
-	return answer{status: resp.StatusCode, body: respBody}, nil
+	graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody, secretValues(body)...)
+	graphErr.Attempts = log.attempts
+	switch {
+	case err != nil:
+		// The retry policy stopped on an answer it would otherwise have retried, and err says why.
+		return answer{}, fmt.Errorf("%w: %w", graphErr, err)
+	case log.outcomeUnknown:
+		return answer{}, fmt.Errorf("%w: %w", ErrOutcomeUnknown, graphErr)
+	}
+	return answer{}, graphErr
 }
 
 // maxResponseBody bounds what is read of an answer; a connector list page is a few kilobytes.
 const maxResponseBody = 16 << 20
 
-// transportError explains a request that got no usable answer.
+// transportError explains a request that got no usable answer: how often it was sent, what Graph last
+// answered and with which request-id, and what went wrong at the end.
 func (c *Client) transportError(display string, log *attemptLog, err error) error {
 	var signIn *tokenError
 	if errors.As(err, &signIn) {
 		return signIn
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s", display)
+	// net/http repeats the whole URL in its errors; display names the call already.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	var details []string
 	if log.attempts > 1 {
-		fmt.Fprintf(&b, " (%d attempts", log.attempts)
-		if log.lastStatus != 0 {
-			fmt.Fprintf(&b, ", last answer %d", log.lastStatus)
-			if log.lastRequestID != "" {
-				fmt.Fprintf(&b, " request-id %s", log.lastRequestID)
-			}
+		details = append(details, fmt.Sprintf("after %d attempts", log.attempts))
+	}
+	if log.lastStatus != 0 {
+		last := fmt.Sprintf("last answer %d", log.lastStatus)
+		if log.lastRequestID != "" {
+			last += " request-id " + log.lastRequestID
 		}
-		b.WriteString(")")
+		details = append(details, last)
+	}
+	where := display
+	if len(details) > 0 {
+		where += " (" + strings.Join(details, ", ") + ")"
 	}
 	if log.outcomeUnknown {
-		return fmt.Errorf("%s: %w: %w", b.String(), ErrOutcomeUnknown, err)
+		return fmt.Errorf("%s: %w: %w", where, ErrOutcomeUnknown, err)
 	}
-	return fmt.Errorf("%s: %w", b.String(), err)
+	return fmt.Errorf("%s: %w", where, err)
 }
 
 // resolve turns a request path into a URL under the versioned base. Absolute URLs (Graph's next links)
@@ -215,11 +233,12 @@ func decode(a answer, what string, v any) error {
 	return nil
 }
 
-// redactSecrets removes from text every secret value that body carried, in case an error message
-// repeats part of the request.
-func redactSecrets(text string, body []byte) string {
-	for _, secret := range secretValues(body) {
-		text = strings.ReplaceAll(text, secret, maskedValue)
+// redactSecrets removes every secret from text, in case an error message repeats part of the request.
+func redactSecrets(text string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			text = strings.ReplaceAll(text, secret, maskedValue)
+		}
 	}
 	return text
 }

@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is a Graph error answer: the HTTP status, the OData error code and message, and the request-id that
@@ -70,29 +74,108 @@ type odataError struct {
 }
 
 // maxErrorMessage bounds how much of a message is repeated to the user; a proxy's HTML page can be long.
-const maxErrorMessage = 1024
+// maxErrorField bounds the code, request-id and date, which are short in every answer Graph writes.
+const (
+	maxErrorMessage = 1024
+	maxErrorField   = 128
+)
 
 // parseError builds an Error from a non-success answer. It accepts any body, as a gateway in front of Graph
-// may answer with HTML or nothing at all; the request-id header covers answers whose body has none.
-func parseError(method, path string, status int, header http.Header, body []byte) *Error {
+// may answer with HTML or nothing at all; the request-id header covers answers whose body has none. Every
+// secret in secrets is removed before the message is shortened, so that no part of one survives the cut,
+// and every field is valid UTF-8 on one line, whatever the answer held.
+func parseError(method, path string, status int, header http.Header, body []byte, secrets ...string) *Error {
 	e := &Error{Method: method, Path: path, StatusCode: status}
 	var parsed odataError
-	if err := json.Unmarshal(body, &parsed); err == nil && parsed.Error.Code != "" {
+	switch {
+	case json.Unmarshal(body, &parsed) == nil && (parsed.Error.Code != "" || parsed.Error.Message != ""):
 		e.Code = parsed.Error.Code
 		e.Message = parsed.Error.Message
 		e.RequestID = parsed.Error.InnerError.RequestID
 		e.Date = parsed.Error.InnerError.Date
-	} else if text := strings.TrimSpace(string(body)); text != "" {
-		e.Message = text
-	}
-	if e.Message == "" {
-		e.Message = http.StatusText(status)
-	}
-	if len(e.Message) > maxErrorMessage {
-		e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "") + "..."
+	case isHTML(header, body):
+		// A gateway's error page is markup around a line of text; its title is that line.
+		e.Message = htmlTitle(body)
+		if e.Message == "" {
+			e.Message = http.StatusText(status)
+		}
+		e.Message += " (an HTML page, not a Graph error)"
+	default:
+		e.Message = string(body)
 	}
 	if e.RequestID == "" && header != nil {
 		e.RequestID = header.Get("request-id")
 	}
+	e.Code = errorText(e.Code, secrets, maxErrorField)
+	e.Message = errorText(e.Message, secrets, maxErrorMessage)
+	e.RequestID = errorText(e.RequestID, secrets, maxErrorField)
+	e.Date = errorText(e.Date, secrets, maxErrorField)
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
 	return e
+}
+
+// errorText makes text fit an error message: secrets removed, valid UTF-8, control characters and runs of
+// white space turned into single spaces (a message must not forge log lines or terminal escapes), and at
+// most limit bytes, cut on a character boundary and marked with "...".
+func errorText(text string, secrets []string, limit int) string {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = redactSecrets(text, secrets)
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, text)
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) <= limit {
+		return text
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "..."
+}
+
+// isHTML reports whether an answer is a web page rather than JSON or text.
+func isHTML(header http.Header, body []byte) bool {
+	if header != nil && strings.Contains(strings.ToLower(header.Get("Content-Type")), "html") {
+		return true
+	}
+	start := asciiLower(bytes.TrimSpace(body[:min(len(body), 512)]))
+	return bytes.HasPrefix(start, []byte("<!doctype html")) || bytes.HasPrefix(start, []byte("<html"))
+}
+
+// htmlTitle returns the text of a page's <title>, or "" when it has none.
+func htmlTitle(body []byte) string {
+	lower := asciiLower(body)
+	open := bytes.Index(lower, []byte("<title"))
+	if open < 0 {
+		return ""
+	}
+	start := bytes.IndexByte(lower[open:], '>')
+	if start < 0 {
+		return ""
+	}
+	start += open + 1
+	end := bytes.Index(lower[start:], []byte("</title"))
+	if end < 0 {
+		return ""
+	}
+	return html.UnescapeString(string(body[start : start+end]))
+}
+
+// asciiLower lowercases ASCII letters only, so that offsets in the result are offsets in b too (bytes.ToLower
+// may change the length of text that is not valid UTF-8).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }

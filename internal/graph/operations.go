@@ -39,7 +39,7 @@ func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector)
 		if !errors.Is(err, ErrOutcomeUnknown) || attempt == maxCreateAttempts {
 			return nil, err
 		}
-		tflog.SubsystemWarn(ctx, LogSubsystem, "The answer to a create was lost; looking for the connector before sending it again",
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a create was lost; looking for the connector before sending it again",
 			map[string]any{"attempt": attempt, "error": err.Error()})
 		found, findErr := c.findCreated(ctx, connector)
 		if findErr != nil {
@@ -58,31 +58,45 @@ func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector)
 }
 
 // findCreated returns the one connector that matches what a lost create sent, nil when there is none, or
-// an error when several match and the client cannot tell which one it made.
+// an error when several match and the client cannot tell which one it made. A connector Graph has just
+// made may be missing from the list for a while, so the list is read again until the lost-write search
+// ends: sending the create again too early would make a second connector.
 func (c *Client) findCreated(ctx context.Context, sent APIConnector) (*APIConnector, error) {
-	all, err := c.ListAPIConnectors(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var matches []APIConnector
-	for _, candidate := range all {
-		if candidate.DisplayName == sent.DisplayName && candidate.TargetURL == sent.TargetURL &&
-			holdsAuthentication(candidate.AuthenticationConfiguration, sent.AuthenticationConfiguration) {
-			matches = append(matches, candidate)
+	var found *APIConnector
+	_, err := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
+		all, err := c.ListAPIConnectors(ctx)
+		if err != nil {
+			return false, err
 		}
-	}
-	switch len(matches) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &matches[0], nil
-	}
-	ids := make([]string, len(matches))
-	for i, m := range matches {
-		ids[i] = m.ID
-	}
-	return nil, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
-		len(matches), sent.DisplayName, sent.TargetURL, strings.Join(ids, ", "))
+		var matches []APIConnector
+		for _, candidate := range all {
+			if candidate.DisplayName == sent.DisplayName && candidate.TargetURL == sent.TargetURL &&
+				holdsAuthentication(candidate.AuthenticationConfiguration, sent.AuthenticationConfiguration) {
+				matches = append(matches, candidate)
+			}
+		}
+		switch len(matches) {
+		case 0:
+			return false, nil
+		case 1:
+			found = &matches[0]
+			return true, nil
+		}
+		ids := make([]string, len(matches))
+		for i, m := range matches {
+			ids[i] = m.ID
+		}
+		return false, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
+			len(matches), sent.DisplayName, sent.TargetURL, strings.Join(ids, ", "))
+	})
+	return found, err
+}
+
+// lostWriteSearch bounds how long the client looks for the effect of a write whose answer was lost before
+// it sends the write again. Graph's replicas usually agree within seconds; the bound keeps a write that
+// truly failed from waiting the whole consistency wait before it is sent again.
+func (c *Client) lostWriteSearch() time.Duration {
+	return min(c.consistencyWait, 30*time.Second)
 }
 
 // holdsAuthentication reports whether what Graph returns reflects what was written: the same basic
@@ -125,7 +139,13 @@ func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector,
 func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) {
 	var all []APIConnector
 	next := apiConnectorsPath
+	// A next link seen before would make the loop endless.
+	seen := map[string]bool{}
 	for next != "" {
+		if seen[next] {
+			return nil, fmt.Errorf("Graph returned a next link to a page it answered already (%s)", next)
+		}
+		seen[next] = true
 		a, err := c.do(ctx, request{method: http.MethodGet, path: next, repeatable: true})
 		if err != nil {
 			return nil, err
@@ -138,9 +158,6 @@ func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) 
 			return nil, err
 		}
 		all = append(all, page.Value...)
-		if page.NextLink == next {
-			return nil, fmt.Errorf("Graph returned a next link to the page it answered (%s)", next)
-		}
 		next = page.NextLink
 	}
 	return all, nil
@@ -168,7 +185,11 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 	if err != nil {
 		return nil, err
 	}
-	body := map[string]string{"pkcs12Value": certificate.Value, "password": certificate.Password}
+	// The members in the order of Graph's reference; the password goes even when it is "".
+	body := struct {
+		Value    string `json:"pkcs12Value"`
+		Password string `json:"password"`
+	}{certificate.Value, certificate.Password}
 	for attempt := 1; ; attempt++ {
 		a, err := c.do(ctx, request{method: http.MethodPost, path: path + "/uploadClientCertificate", body: body})
 		if err == nil {
@@ -181,12 +202,26 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 		if !errors.Is(err, ErrOutcomeUnknown) || certificate.Thumbprint == "" || attempt == maxCreateAttempts {
 			return nil, err
 		}
-		// Uploading twice would list the certificate twice, so look before sending it again.
-		current, getErr := c.GetAPIConnector(ctx, id)
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a certificate upload was lost; looking for the certificate before sending it again",
+			map[string]any{"attempt": attempt, "id": id, "error": err.Error()})
+		// Uploading twice would list the certificate twice, so look (for as long as Graph's replicas may
+		// take to show it) before sending it again.
+		var current *APIConnector
+		found, getErr := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
+			got, err := c.GetAPIConnector(ctx, id)
+			if IsNotFound(err) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			current = got
+			return holdsAuthentication(got.AuthenticationConfiguration, &certificate), nil
+		})
 		if getErr != nil {
 			return nil, fmt.Errorf("%w; reading the connector afterwards failed too: %w", err, getErr)
 		}
-		if holdsAuthentication(current.AuthenticationConfiguration, &certificate) {
+		if found {
 			return current, nil
 		}
 	}
@@ -229,41 +264,51 @@ func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 // client's consistency wait. When the wait runs out it logs a warning and returns the last connector read
 // (or fallback), since the write itself succeeded.
 func (c *Client) waitFor(ctx context.Context, id, what string, done func(*APIConnector, error) (bool, error), fallback *APIConnector) (*APIConnector, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.consistencyWait)
-	defer cancel()
 	last := fallback
-	pause := 250 * time.Millisecond
-	for {
+	finished, err := poll(ctx, c.consistencyWait, func(ctx context.Context) (bool, error) {
 		got, err := c.GetAPIConnector(ctx, id)
 		if got != nil {
 			last = got
 		}
-		finished, doneErr := done(got, err)
-		if doneErr != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			return nil, doneErr
+		return done(got, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !finished {
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph did not show the change in time; continuing with what it last answered",
+			map[string]any{"id": id, "waited_for": what})
+	}
+	return last, nil
+}
+
+// poll calls check with a growing pause between calls until it reports done or fails, for at most limit.
+// It reports whether check finished. Running out of time, whether limit's or the context's deadline, is
+// not an error: the caller decides what an unfinished check means. A cancelled context is.
+func poll(ctx context.Context, limit time.Duration, check func(context.Context) (bool, error)) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	pause := 250 * time.Millisecond
+	for {
+		finished, err := check(ctx)
+		if err != nil && ctx.Err() == nil {
+			return false, err
 		}
-		if finished {
-			return last, nil
+		if err == nil && finished {
+			return true, nil
 		}
 		timer := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
+			if err := context.Cause(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				return false, err
+			}
+			return false, nil
 		case <-timer.C:
 			pause = min(pause*2, 5*time.Second)
-			continue
 		}
-		break
 	}
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return nil, err
-	}
-	tflog.SubsystemWarn(ctx, LogSubsystem, "Graph did not show the change in time; continuing with what it last answered",
-		map[string]any{"id": id, "waited_for": what})
-	return last, nil
 }
 
 // connectorPath is the path of one connector. Graph ids are GUIDs; anything that could change the path

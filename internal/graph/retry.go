@@ -2,14 +2,16 @@ package graph
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,17 +58,18 @@ func retryWhenStatus(status int, header http.Header) retryWhen {
 const maxRetryAfter = 5 * time.Minute
 
 // parseRetryAfter reads a Retry-After value: delay seconds, which Graph sends with a fraction ("2.128"),
-// or an HTTP date. It reports false for anything else.
+// or an HTTP date. It reports false for anything else, including the forms strconv.ParseFloat would take
+// but no server means ("Inf", "NaN", "1e3", "0x1p4", "-1"), and the wait is always within
+// [0, maxRetryAfter].
 func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return 0, false
 	}
-	if seconds, err := strconv.ParseFloat(value, 64); err == nil {
-		if math.IsNaN(seconds) || seconds < 0 {
-			return 0, false
-		}
-		if seconds > maxRetryAfter.Seconds() {
+	if isDelaySeconds(value) {
+		seconds, err := strconv.ParseFloat(value, 64)
+		// Only an overflow can fail on digits, and a number too large for a float64 asks for the cap.
+		if err != nil || seconds > maxRetryAfter.Seconds() {
 			return maxRetryAfter, true
 		}
 		return time.Duration(seconds * float64(time.Second)), true
@@ -85,12 +88,26 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	return wait, true
 }
 
+// isDelaySeconds reports whether value is digits with an optional fraction: RFC 9110's delay-seconds
+// with the fraction Graph adds.
+func isDelaySeconds(value string) bool {
+	whole, fraction, hasFraction := strings.Cut(value, ".")
+	digits := func(s string) bool {
+		return s != "" && strings.Trim(s, "0123456789") == ""
+	}
+	return digits(whole) && (!hasFraction || digits(fraction))
+}
+
 // attemptLog travels in a request's context so that the retry hooks, which see no request, know whether
 // the request may be repeated, and so that the caller learns how many attempts were made and whether a
 // write's answer was lost.
 type attemptLog struct {
 	repeatable bool
 	attempts   int
+	// connecting and wrote are set, from the transport's goroutines, when the current attempt asks for a
+	// connection and when its headers are written. Graph cannot act on a request it has not received in
+	// full, so an attempt that failed between the two was not sent, whatever went wrong.
+	connecting, wrote atomic.Bool
 	// outcomeUnknown is set when a write that cannot be repeated failed after it may have reached Graph.
 	outcomeUnknown bool
 	// lastStatus and lastRequestID describe the latest answer, for an error when the deadline ends the
@@ -101,8 +118,29 @@ type attemptLog struct {
 
 type attemptLogKey struct{}
 
+// withAttemptLog puts log in ctx, with a trace that tells it when an attempt's request has been written.
 func withAttemptLog(ctx context.Context, log *attemptLog) context.Context {
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:      func(string) { log.connecting.Store(true) },
+		WroteHeaders: func() { log.wrote.Store(true) },
+	})
 	return context.WithValue(ctx, attemptLogKey{}, log)
+}
+
+// startAttempt forgets what the previous attempt's transport reported.
+func (log *attemptLog) startAttempt(attempt int) {
+	log.attempts = attempt
+	log.connecting.Store(false)
+	log.wrote.Store(false)
+}
+
+// mayHaveArrived reports whether an attempt that failed with err may have reached Graph. When the
+// transport reports nothing (one that is not net/http's), only a failure to connect counts as not sent.
+func (log *attemptLog) mayHaveArrived(err error) bool {
+	if notSent(err) {
+		return false
+	}
+	return log.wrote.Load() || !log.connecting.Load()
 }
 
 func attemptLogFrom(ctx context.Context) *attemptLog {
@@ -118,62 +156,83 @@ type tokenError struct{ err error }
 func (e *tokenError) Error() string { return "signing in to Entra: " + e.err.Error() }
 func (e *tokenError) Unwrap() error { return e.err }
 
-// checkRetry is the go-retryablehttp CheckRetry policy.
+// checkRetry is the go-retryablehttp CheckRetry policy. go-retryablehttp goes on retrying whenever the
+// first result is true, error or not, so every reason to stop comes with false.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	log := attemptLogFrom(ctx)
+	if err != nil {
+		sent := log.mayHaveArrived(err)
+		if sent && !log.repeatable {
+			log.outcomeUnknown = true
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return false, ctxErr
+		}
+		return (!sent || log.repeatable) && !final(err), nil
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	log := attemptLogFrom(ctx)
-	if err != nil {
-		var signIn *tokenError
-		switch {
-		case errors.As(err, &signIn):
-			return false, nil
-		case log.repeatable || notSent(err):
-			return true, nil
-		default:
-			log.outcomeUnknown = true
-			return false, nil
-		}
-	}
 	switch retryWhenStatus(resp.StatusCode, resp.Header) {
 	case always:
-		return true, waitFits(ctx, resp)
+		return retryIfWaitFits(ctx, resp)
 	case ifRepeatable:
 		if log.repeatable {
-			return true, waitFits(ctx, resp)
+			return retryIfWaitFits(ctx, resp)
 		}
 		log.outcomeUnknown = true
 	}
 	return false, nil
 }
 
-// waitFits refuses a Retry-After that would outlast the operation's deadline, so that the user hears why
-// at once instead of after a wait that cannot succeed.
-func waitFits(ctx context.Context, resp *http.Response) error {
+// retryIfWaitFits refuses a Retry-After that would outlast the operation's deadline, so that the user
+// hears why at once instead of after a wait that cannot succeed.
+func retryIfWaitFits(ctx context.Context, resp *http.Response) (bool, error) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		return nil
+		return true, nil
 	}
 	wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	if !ok {
-		return nil
+		return true, nil
 	}
 	if left := time.Until(deadline); wait > left {
-		return fmt.Errorf("Graph answered %d and asked to wait %s before trying again, longer than the %s left before the operation's deadline (raise it in the timeouts block)",
-			resp.StatusCode, wait.Round(time.Millisecond), left.Round(time.Millisecond))
+		return false, &waitTooLongError{wait: wait, left: left}
 	}
-	return nil
+	return true, nil
 }
 
-// notSent reports whether err happened before the request could reach Graph: a failure to connect.
+// waitTooLongError is a Retry-After that the operation's deadline leaves no room for.
+type waitTooLongError struct {
+	wait, left time.Duration
+}
+
+func (e *waitTooLongError) Error() string {
+	return fmt.Sprintf("Graph asked to wait %s before trying again, longer than the %s left before the operation's deadline (raise it in the timeouts block)",
+		e.wait.Round(time.Millisecond), max(e.left, 0).Round(time.Millisecond))
+}
+
+// notSent reports whether err happened before the request could reach Graph: a failed sign-in, or a
+// failure to find or connect to the host.
 func notSent(err error) bool {
+	var signIn *tokenError
+	if errors.As(err, &signIn) {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr)
+}
+
+// final reports whether a transport error will come back however often the request is sent: a failed
+// sign-in, or a server whose certificate cannot be trusted.
+func final(err error) bool {
+	var signIn *tokenError
+	var badCertificate *tls.CertificateVerificationError
+	return errors.As(err, &signIn) || errors.As(err, &badCertificate)
 }
 
 // backoff is the go-retryablehttp Backoff policy: Graph's Retry-After when it gives one, otherwise an

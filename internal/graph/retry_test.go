@@ -1,0 +1,511 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		value  string
+		want   time.Duration
+		wantOK bool
+	}{
+		{"2", 2 * time.Second, true},
+		{"2.128", 2128 * time.Millisecond, true},
+		{" 3 ", 3 * time.Second, true},
+		{"0", 0, true},
+		{"0.001", time.Millisecond, true},
+		{"300", maxRetryAfter, true},
+		{"301", maxRetryAfter, true},
+		{"99999999999999999999999", maxRetryAfter, true},
+		{"1" + strings.Repeat("0", 400), maxRetryAfter, true}, // too large for a float64
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(90 * time.Second).Format(time.RFC850), 90 * time.Second, true},
+		{now.Add(90 * time.Second).Format(time.ANSIC), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{now.Add(time.Hour).Format(http.TimeFormat), maxRetryAfter, true},
+		{"", 0, false},
+		{"soon", 0, false},
+		{"-1", 0, false},
+		{"-0.5", 0, false},
+		{"+2", 0, false},
+		{"NaN", 0, false},
+		{"Inf", 0, false},
+		{"+Inf", 0, false},
+		{"infinity", 0, false},
+		{"1e3", 0, false},
+		{"0x10", 0, false},
+		{"1_000", 0, false},
+		{"2.", 0, false},
+		{".5", 0, false},
+		{"1.2.3", 0, false},
+		{"2 seconds", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			got, ok := parseRetryAfter(tt.value, now)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("parseRetryAfter(%q) = %s, %t; want %s, %t", tt.value, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+// FuzzParseRetryAfter checks that no header value makes the client panic or wait outside [0, maxRetryAfter].
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, seed := range []string{"2", "2.128", "0", "-1", "NaN", "Inf", "1e308", "99999999999999999999",
+		"Sun, 01 Mar 2026 12:01:30 GMT", "Sunday, 01-Mar-26 12:01:30 GMT", "Sun Mar  1 12:01:30 2026",
+		"Mon, 01 Jan 0001 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", " 4.5 ", "", "\x00", "٣"} {
+		f.Add(seed, int64(1772366400))
+	}
+	f.Fuzz(func(t *testing.T, value string, nowUnix int64) {
+		wait, ok := parseRetryAfter(value, time.Unix(nowUnix, 0))
+		if wait < 0 || wait > maxRetryAfter {
+			t.Errorf("parseRetryAfter(%q) = %s, outside [0, %s]", value, wait, maxRetryAfter)
+		}
+		if !ok && wait != 0 {
+			t.Errorf("parseRetryAfter(%q) = %s with ok false", value, wait)
+		}
+	})
+}
+
+func TestRetryWhenStatus(t *testing.T) {
+	withRetryAfter := http.Header{"Retry-After": {"0.1"}}
+	tests := []struct {
+		status int
+		header http.Header
+		want   retryWhen
+	}{
+		{http.StatusTooManyRequests, nil, always},
+		{http.StatusTooManyRequests, withRetryAfter, always},
+		{http.StatusServiceUnavailable, withRetryAfter, always},
+		{http.StatusServiceUnavailable, nil, ifRepeatable},
+		{http.StatusInternalServerError, nil, ifRepeatable},
+		{http.StatusInternalServerError, withRetryAfter, ifRepeatable},
+		{http.StatusBadGateway, nil, ifRepeatable},
+		{http.StatusGatewayTimeout, nil, ifRepeatable},
+		{http.StatusInsufficientStorage, nil, ifRepeatable},
+		{599, nil, ifRepeatable},
+		{http.StatusNotImplemented, nil, never},
+		{http.StatusNotImplemented, withRetryAfter, never},
+		{http.StatusBadRequest, nil, never},
+		{http.StatusUnauthorized, nil, never},
+		{http.StatusForbidden, nil, never},
+		{http.StatusNotFound, nil, never},
+		{http.StatusConflict, nil, never},
+		{http.StatusPreconditionFailed, withRetryAfter, never},
+		{http.StatusOK, nil, never},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d with Retry-After %q", tt.status, tt.header.Get("Retry-After")), func(t *testing.T) {
+			if got := retryWhenStatus(tt.status, tt.header); got != tt.want {
+				t.Errorf("retryWhenStatus = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBackoff_staysWithinItsBounds(t *testing.T) {
+	for attempt := range 70 {
+		wait := backoff(time.Millisecond, time.Second, attempt, nil)
+		if wait < 0 || wait > time.Second {
+			t.Errorf("attempt %d: backoff %s outside [0, 1s]", attempt, wait)
+		}
+	}
+	resp := &http.Response{Header: http.Header{"Retry-After": {"2.128"}}}
+	if got := backoff(time.Millisecond, time.Second, 0, resp); got != 2128*time.Millisecond {
+		t.Errorf("backoff with Retry-After 2.128 = %s, want 2.128s", got)
+	}
+}
+
+func TestClient_retriesFractionalRetryAfter(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "0.150")
+			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+			return
+		}
+		writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+	})
+
+	start := time.Now()
+	got, err := c.GetAPIConnector(t.Context(), "a")
+	elapsed := time.Since(start)
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != "a" || len(s.requests()) != 3 {
+		t.Errorf("got %+v after %d requests, want connector a after 3", got, len(s.requests()))
+	}
+	// The configured backoff is at most 5ms, so only the header explains two pauses this long.
+	if elapsed < 300*time.Millisecond {
+		t.Errorf("the client retried after %s, sooner than the two 0.150s waits Graph asked for", elapsed)
+	}
+}
+
+// TestClient_retryDecisions walks the retry table through real requests: what is sent again, and what a
+// write that cannot be repeated reports when Graph may have acted on it.
+func TestClient_retryDecisions(t *testing.T) {
+	t.Parallel()
+	const retryMax = 2
+	tests := []struct {
+		status     int
+		retryAfter string
+		repeatable bool
+		wantSent   int
+		wantUnsure bool
+	}{
+		{429, "0.01", false, retryMax + 1, false},
+		{429, "", true, retryMax + 1, false},
+		{503, "0.01", false, retryMax + 1, false},
+		{503, "", false, 1, true},
+		{503, "", true, retryMax + 1, false},
+		{500, "", false, 1, true},
+		{500, "", true, retryMax + 1, false},
+		{502, "", false, 1, true},
+		{502, "", true, retryMax + 1, false},
+		{504, "", false, 1, true},
+		{504, "", true, retryMax + 1, false},
+		{501, "", false, 1, false},
+		{501, "", true, 1, false},
+		{400, "", false, 1, false},
+		{404, "", true, 1, false},
+		{409, "", false, 1, false},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%d Retry-After %q repeatable %t", tt.status, tt.retryAfter, tt.repeatable)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+				n := calls.Add(1)
+				if tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
+				}
+				writeODataError(w, tt.status, "Code", "Message.", "rid-"+strconv.Itoa(int(n)))
+			}, func(cfg *Config) { cfg.RetryMax = retryMax })
+
+			method := http.MethodPost
+			if tt.repeatable {
+				method = http.MethodPatch
+			}
+			_, err := c.do(t.Context(), request{method: method, path: apiConnectorsPath, body: map[string]string{"displayName": "x"}, repeatable: tt.repeatable})
+
+			var graphErr *Error
+			if !errors.As(err, &graphErr) {
+				t.Fatalf("error %v is not a Graph error", err)
+			}
+			if got := int(calls.Load()); got != tt.wantSent {
+				t.Errorf("sent %d times, want %d", got, tt.wantSent)
+			}
+			if graphErr.Attempts != tt.wantSent || graphErr.StatusCode != tt.status {
+				t.Errorf("error says %d attempts and status %d, want %d and %d", graphErr.Attempts, graphErr.StatusCode, tt.wantSent, tt.status)
+			}
+			if want := "rid-" + strconv.Itoa(tt.wantSent); graphErr.RequestID != want {
+				t.Errorf("request-id %q, want the last one, %q", graphErr.RequestID, want)
+			}
+			if unsure := errors.Is(err, ErrOutcomeUnknown); unsure != tt.wantUnsure {
+				t.Errorf("errors.Is(err, ErrOutcomeUnknown) = %t, want %t (err: %v)", unsure, tt.wantUnsure, err)
+			}
+		})
+	}
+}
+
+func TestClient_retriesFailedConnectionEvenForPost(t *testing.T) {
+	t.Parallel()
+	s, _ := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSONAnswer(w, http.StatusCreated, map[string]string{"id": "new"})
+	})
+	var dials atomic.Int32
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	c := newTestClient(t, s.URL, staticToken, func(cfg *Config) { cfg.Transport = transport })
+
+	_, err := c.do(t.Context(), request{method: http.MethodPost, path: apiConnectorsPath, body: map[string]string{"displayName": "x"}})
+
+	if err != nil {
+		t.Fatalf("a POST that never reached Graph was not sent again: %v", err)
+	}
+	if dials.Load() != 2 || len(s.requests()) != 1 {
+		t.Errorf("%d dials and %d requests received, want 2 and 1", dials.Load(), len(s.requests()))
+	}
+}
+
+func TestClient_retriesUnreachableHostUntilAttemptsRunOut(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c := newTestClient(t, "http://"+addr, staticToken)
+
+	_, err = c.do(t.Context(), request{method: http.MethodPost, path: apiConnectorsPath, body: map[string]string{"displayName": "x"}})
+
+	if err == nil || !strings.Contains(err.Error(), "after 4 attempts") {
+		t.Errorf("error %v does not say the POST was tried 4 times", err)
+	}
+	if errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("a POST that never connected has a known outcome: %v", err)
+	}
+	if strings.Contains(err.Error(), `Post "`) {
+		t.Errorf("error %v repeats net/http's URL", err)
+	}
+}
+
+func TestClient_lostAnswerToPostIsNotRetriedAndHasUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		answer     func(t *testing.T, w http.ResponseWriter)
+		repeatable bool
+		wantSent   int
+		wantUnsure bool
+	}{
+		{"reset before any answer, POST", func(t *testing.T, w http.ResponseWriter) { dropConnection(t, w) }, false, 1, true},
+		{"reset before any answer, PATCH", func(t *testing.T, w http.ResponseWriter) { dropConnection(t, w) }, true, 4, false},
+		{"answer cut off half way, POST", cutOffAnswer, false, 1, true},
+		{"answer cut off half way, PATCH", cutOffAnswer, true, 4, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) { tt.answer(t, w) })
+			method := http.MethodPost
+			if tt.repeatable {
+				method = http.MethodPatch
+			}
+
+			_, err := c.do(t.Context(), request{method: method, path: apiConnectorsPath, body: map[string]string{"displayName": "x"}, repeatable: tt.repeatable})
+
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := len(s.requests()); got != tt.wantSent {
+				t.Errorf("sent %d times, want %d", got, tt.wantSent)
+			}
+			if unsure := errors.Is(err, ErrOutcomeUnknown); unsure != tt.wantUnsure {
+				t.Errorf("errors.Is(err, ErrOutcomeUnknown) = %t, want %t (err: %v)", unsure, tt.wantUnsure, err)
+			}
+		})
+	}
+}
+
+// cutOffAnswer starts a 201 answer and closes the connection before its body is complete.
+func cutOffAnswer(t *testing.T, w http.ResponseWriter) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijacking the connection: %v", err)
+		return
+	}
+	defer conn.Close()
+	fmt.Fprint(buf, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"cr")
+	buf.Flush()
+}
+
+func TestClient_stopsRetryingAtOnceWhenTheContextIsCancelled(t *testing.T) {
+	t.Parallel()
+	answered := make(chan struct{}, 1)
+	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+		select {
+		case answered <- struct{}{}:
+		default:
+		}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	var cancelled time.Time
+	go func() {
+		<-answered
+		// Let the client read the answer and start its 30 second wait.
+		time.Sleep(50 * time.Millisecond)
+		cancelled = time.Now()
+		cancel()
+	}()
+
+	_, err := c.GetAPIConnector(ctx, "a")
+	returned := time.Now()
+
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v is not context.Canceled", err)
+	}
+	if took := returned.Sub(cancelled); took > 100*time.Millisecond {
+		t.Errorf("returned %s after the cancel, want within 100ms", took)
+	}
+	if !strings.Contains(err.Error(), "last answer 429 request-id throttled") {
+		t.Errorf("error %v does not name the last answer", err)
+	}
+}
+
+func TestClient_failsAtOnceWhenRetryAfterOutlastsTheDeadline(t *testing.T) {
+	t.Parallel()
+	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+
+	start := time.Now()
+	_, err := c.GetAPIConnector(ctx, "a")
+
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("returned after %s, want at once", took)
+	}
+	var graphErr *Error
+	if !errors.As(err, &graphErr) || graphErr.StatusCode != 429 || graphErr.RequestID != "throttled" {
+		t.Errorf("error %v does not carry Graph's 429 and its request-id", err)
+	}
+	var tooLong *waitTooLongError
+	if !errors.As(err, &tooLong) || !strings.Contains(err.Error(), "asked to wait 30s before trying again, longer than the") {
+		t.Errorf("error %v does not say the wait outlasts the deadline", err)
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Errorf("sent %d times, want once", n)
+	}
+}
+
+func TestClient_exhaustedRetriesNameAttemptsAndLastRequestID(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", fmt.Sprintf("rid-%d", calls.Add(1)))
+	})
+
+	_, err := c.GetAPIConnector(t.Context(), "a")
+
+	want := "Graph answered 503 serviceNotAvailable to GET /v1.0/identity/apiConnectors/a: Try later. (request-id rid-4, date 2026-03-01T12:00:00, after 4 attempts)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n got %v\nwant %s", err, want)
+	}
+}
+
+func TestClient_exhaustedTransportRetriesNameAttemptsAndLastAnswer(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if n := calls.Add(1); n <= 2 {
+			writeODataError(w, http.StatusBadGateway, "BadGateway", "Bad gateway.", fmt.Sprintf("rid-%d", n))
+			return
+		}
+		dropConnection(t, w)
+	})
+
+	_, err := c.GetAPIConnector(t.Context(), "a")
+
+	want := "GET /v1.0/identity/apiConnectors/a (after 4 attempts, last answer 502 request-id rid-2): "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error\n got %v\nwant it to start with %s", err, want)
+	}
+}
+
+func TestClient_doesNotRetryAnUntrustedCertificate(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	var handshakes atomic.Int32
+	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	// The refused handshake is the point of the test, not news for its output.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	c := newTestClient(t, s.URL, staticToken)
+
+	_, err := c.GetAPIConnector(t.Context(), "a")
+
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("error %v does not name the certificate", err)
+	}
+	if n := handshakes.Load(); n != 1 {
+		t.Errorf("connected %d times, want once", n)
+	}
+}
+
+func TestClient_signInFailureIsNotRetried(t *testing.T) {
+	t.Parallel()
+	var tokenCalls atomic.Int32
+	tokens := tokenFunc(func() (*oauth2.Token, error) {
+		tokenCalls.Add(1)
+		return nil, errors.New(`oauth2: "invalid_client" "AADSTS7000215: Invalid client secret provided."`)
+	})
+	s, _ := newStub(t, func(w http.ResponseWriter, r *http.Request) {})
+	c := newTestClient(t, s.URL, tokens)
+
+	_, err := c.CreateAPIConnector(t.Context(), APIConnector{DisplayName: "x", TargetURL: "https://x.example"})
+
+	want := `signing in to Entra: oauth2: "invalid_client" "AADSTS7000215: Invalid client secret provided."`
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n got %v\nwant %s", err, want)
+	}
+	if errors.Is(err, ErrOutcomeUnknown) {
+		t.Error("a request that was never signed has a known outcome")
+	}
+	if n := tokenCalls.Load(); n != 1 {
+		t.Errorf("asked for a token %d times, want once", n)
+	}
+	if n := len(s.requests()); n != 0 {
+		t.Errorf("Graph received %d requests, want none", n)
+	}
+}
+
+func TestCheckRetry_neverRetriesPastACancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(withAttemptLog(context.Background(), &attemptLog{repeatable: true}))
+	cancel()
+	for _, resp := range []*http.Response{{StatusCode: 429, Header: http.Header{}}, {StatusCode: 500, Header: http.Header{}}} {
+		if retry, err := checkRetry(ctx, resp, nil); retry || !errors.Is(err, context.Canceled) {
+			t.Errorf("checkRetry(%d) = %t, %v; want false, context.Canceled", resp.StatusCode, retry, err)
+		}
+	}
+	if retry, _ := checkRetry(ctx, nil, errors.New("connection reset")); retry {
+		t.Error("checkRetry retried a transport error past a cancelled context")
+	}
+}
+
+func TestClient_rejectedClientSecretNamesEntrasAnswerNotTheGraphURL(t *testing.T) {
+	t.Parallel()
+	s, _ := newFakeGraph(t, fakegraph.Options{})
+	c := newTestClient(t, s.URL(), fakeGraphTokens(s, "wrong-secret"))
+
+	_, err := c.GetAPIConnector(t.Context(), connectorID)
+
+	if err == nil || !strings.HasPrefix(err.Error(), "signing in to Entra: ") || !strings.Contains(err.Error(), "invalid_client") {
+		t.Fatalf("error %v does not say the sign-in was refused", err)
+	}
+	if strings.Contains(err.Error(), "/v1.0/") || strings.Contains(err.Error(), `Get "`) {
+		t.Errorf("error %v repeats the Graph URL", err)
+	}
+	if n := countRequests(s, http.MethodGet); n != 0 {
+		t.Errorf("Graph received %d requests without a token", n)
+	}
+}

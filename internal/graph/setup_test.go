@@ -1,0 +1,182 @@
+package graph
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+// testUserAgent is what every test client says it is.
+const testUserAgent = "terraform-provider-entra/0.0.0-test (+https://github.com/entra-iac/terraform-provider-entra)"
+
+// newTestClient returns a client for endpoint whose retries and waits are short, so that the suite stays
+// fast; edit changes the configuration further.
+func newTestClient(t testing.TB, endpoint string, tokens oauth2.TokenSource, edit ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		Endpoint:        endpoint,
+		APIVersion:      "v1.0",
+		Tokens:          tokens,
+		UserAgent:       testUserAgent,
+		RetryMax:        3,
+		RetryWaitMin:    time.Millisecond,
+		RetryWaitMax:    5 * time.Millisecond,
+		ConsistencyWait: 3 * time.Second,
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+var staticToken = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-access-token", TokenType: "Bearer"})
+
+// tokenFunc is a token source made of a function.
+type tokenFunc func() (*oauth2.Token, error)
+
+func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+// stub is a Graph stand-in whose handler a test writes, with a log of what it received.
+type stub struct {
+	*httptest.Server
+	mu       sync.Mutex
+	received []receivedRequest
+}
+
+type receivedRequest struct {
+	Method, Path, RawQuery string
+	Header                 http.Header
+	Body                   []byte
+}
+
+// newStub starts handler behind a request log and returns it with a client for it.
+func newStub(t testing.TB, handler http.HandlerFunc, edit ...func(*Config)) (*stub, *Client) {
+	t.Helper()
+	s := &stub{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.received = append(s.received, receivedRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
+		s.mu.Unlock()
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		handler(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s, newTestClient(t, s.URL, staticToken, edit...)
+}
+
+// requests returns what the stub received so far.
+func (s *stub) requests() []receivedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]receivedRequest(nil), s.received...)
+}
+
+// writeODataError answers the way Graph does.
+func writeODataError(w http.ResponseWriter, status int, code, message, requestID string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("request-id", requestID)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
+		"code": code, "message": message,
+		"innerError": map[string]string{"request-id": requestID, "date": "2026-03-01T12:00:00"},
+	}})
+}
+
+// writeJSONAnswer answers status with v as JSON.
+func writeJSONAnswer(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// dropConnection closes the client's connection without an answer, after the request was read: what a
+// client sees when the answer to a request that reached the service is lost.
+func dropConnection(t testing.TB, w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijacking the connection: %v", err)
+		return
+	}
+	conn.Close()
+}
+
+// newFakeGraph starts the emulator and returns it with a client that signs in to it with a client secret.
+func newFakeGraph(t testing.TB, opts fakegraph.Options, edit ...func(*Config)) (*fakegraph.Server, *Client) {
+	t.Helper()
+	s := fakegraph.NewServer(opts)
+	t.Cleanup(s.Close)
+	return s, newTestClient(t, s.URL(), fakeGraphTokens(s, fakegraph.DefaultClientSecret), edit...)
+}
+
+// fakeGraphTokens signs in to the emulator with the client credentials grant.
+func fakeGraphTokens(s *fakegraph.Server, secret string) oauth2.TokenSource {
+	cc := clientcredentials.Config{
+		ClientID:     fakegraph.DefaultClientID,
+		ClientSecret: secret,
+		TokenURL:     s.URL() + "/" + fakegraph.DefaultTenantID + "/oauth2/v2.0/token",
+		Scopes:       []string{s.URL() + "/.default"},
+	}
+	return cc.TokenSource(context.Background())
+}
+
+// newPFX makes a base64 PKCS#12 value holding a fresh certificate valid from an hour ago for a day, and
+// returns it with the certificate's thumbprint as Graph writes it.
+func newPFX(t testing.TB, password string) (value, thumbprint string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "graph client test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pfx, err := gopkcs12.Modern.Encode(key, cert, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum(cert.Raw)
+	return base64.StdEncoding.EncodeToString(pfx), strings.ToUpper(hex.EncodeToString(sum[:]))
+}
