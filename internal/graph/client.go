@@ -31,7 +31,9 @@ type Config struct {
 	UserAgent string
 	// Transport carries the requests; nil means a pooled transport of its own.
 	Transport http.RoundTripper
-	// RetryMax bounds the attempts after the first; the context's deadline bounds them too. Zero means 12.
+	// RetryMax bounds the attempts after the first; the context's deadline bounds them too. Zero means
+	// 30: under throttling Graph turns requests away before acting on them, and the deadline (the
+	// resource's timeouts) is the bound that matters.
 	RetryMax int
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts when Graph names no Retry-After.
 	RetryWaitMin, RetryWaitMax time.Duration
@@ -69,7 +71,7 @@ func New(cfg Config) (*Client, error) {
 		Transport: &authTransport{tokens: cfg.Tokens, next: &loggingTransport{next: transport}},
 	}
 	retrying.Logger = nil
-	retrying.RetryMax = valueOr(cfg.RetryMax, 12)
+	retrying.RetryMax = valueOr(cfg.RetryMax, 30)
 	retrying.RetryWaitMin = valueOr(cfg.RetryWaitMin, 500*time.Millisecond)
 	retrying.RetryWaitMax = valueOr(cfg.RetryWaitMax, 30*time.Second)
 	retrying.CheckRetry = checkRetry

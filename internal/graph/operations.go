@@ -49,12 +49,20 @@ func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector)
 			return found, nil
 		}
 	}
-	return c.waitFor(ctx, created.ID, "appear", func(got *APIConnector, err error) (bool, error) {
+	visible, err := c.waitFor(ctx, created.ID, "appear", func(_ *APIConnector, err error) (bool, error) {
 		if IsNotFound(err) {
 			return false, nil
 		}
-		return err == nil, err
+		return true, err
 	}, &created)
+	if err != nil {
+		// The connector exists: failing here would keep it out of the state, and the next apply would
+		// create a second one. What the POST answered is enough to go on.
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not read the new connector back; using the create's answer",
+			map[string]any{"id": created.ID, "error": err.Error()})
+		return &created, nil
+	}
+	return visible, nil
 }
 
 // findCreated returns the one connector that matches what a lost create sent, nil when there is none, or

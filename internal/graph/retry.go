@@ -54,6 +54,9 @@ func retryWhenStatus(status int, header http.Header) retryWhen {
 	return never
 }
 
+// retryAfterJitter is the least spread added to a Retry-After wait.
+const retryAfterJitter = 100 * time.Millisecond
+
 // maxRetryAfter caps what a Retry-After header can ask for; the operation's deadline bounds it further.
 const maxRetryAfter = 5 * time.Minute
 
@@ -240,7 +243,9 @@ func final(err error) bool {
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return wait
+			// Every request throttled at once is told the same time; a little more than Graph asks for,
+			// different for each, keeps them from arriving together again.
+			return wait + rand.N(max(wait/2, retryAfterJitter))
 		}
 	}
 	wait := minWait << min(attempt, 16)

@@ -1,0 +1,169 @@
+package apiconnector_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+// fleetConfig is n connectors with basic authentication.
+func fleetConfig(server *fakegraph.Server, n int) string {
+	return acctest.ProviderBlock(server) + fmt.Sprintf(`
+resource "entra_identity_api_connector" "test" {
+  count        = %d
+  display_name = "Fleet ${count.index}"
+  target_url   = "https://api.contoso.com/fleet/${count.index}"
+
+  basic_auth {
+    username            = "fleet-${count.index}"
+    password_wo         = "fleet-password-${count.index}"
+    password_wo_version = 1
+  }
+}
+`, n)
+}
+
+// checkFleet requires exactly n connectors named Fleet 0 … Fleet n-1, each once, with its password.
+func checkFleet(server *fakegraph.Server, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all := server.Connectors()
+		seen := map[string]int{}
+		for _, c := range all {
+			seen[c.DisplayName]++
+			want := "fleet-password-" + strings.TrimPrefix(c.DisplayName, "Fleet ")
+			if c.Auth.Password != want {
+				return fmt.Errorf("%s holds the wrong password", c.DisplayName)
+			}
+		}
+		for i := range n {
+			if got := seen[fmt.Sprintf("Fleet %d", i)]; got != 1 {
+				return fmt.Errorf("Fleet %d exists %d times", i, got)
+			}
+		}
+		if len(all) != n {
+			return fmt.Errorf("the emulator holds %d connectors, want %d", len(all), n)
+		}
+		return nil
+	}
+}
+
+// faultReport summarises what the emulator answered, for the test log.
+func faultReport(server *fakegraph.Server) string {
+	statuses := map[int]int{}
+	var posts int
+	for _, r := range server.Requests() {
+		if !strings.Contains(r.Path, "/identity/apiConnectors") {
+			continue
+		}
+		statuses[r.Status]++
+		if r.Method == http.MethodPost {
+			posts++
+		}
+	}
+	return fmt.Sprintf("answers by status (0 = connection dropped after the write): %v; POSTs: %d; token requests: %d",
+		statuses, posts, server.TokenRequests())
+}
+
+// TestAccIdentityAPIConnector_fiftyUnderFaults applies 50 connectors while about one Graph request in
+// five fails: 5xx before acting, 429 above a rate limit, or a write committed whose answer is lost. The
+// apply must succeed with exactly 50 connectors (a lost create is found, not repeated), and the destroy
+// must leave none.
+func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
+	const n = 50
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, Seed: time.Now().UnixNano()})
+	t.Cleanup(func() { t.Log(faultReport(server)) })
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := len(server.Connectors()); left != 0 {
+				return fmt.Errorf("destroy under faults left %d connectors", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: fleetConfig(server, n),
+			Check:  checkFleet(server, n),
+		}},
+	})
+}
+
+// TestAccIdentityAPIConnector_throttledApply lets through ten Graph requests a second and answers the
+// rest with 429 and a fractional Retry-After.
+func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
+	const n = 20
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{RateLimit: 10})
+	t.Cleanup(func() { t.Log(faultReport(server)) })
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := len(server.Connectors()); left != 0 {
+				return fmt.Errorf("destroy while throttled left %d connectors", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: fleetConfig(server, n),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkFleet(server, n),
+				func(*terraform.State) error {
+					for _, r := range server.Requests() {
+						if r.Status == http.StatusTooManyRequests {
+							return nil
+						}
+					}
+					return fmt.Errorf("the rate limit never answered 429: the test proves nothing")
+				},
+			),
+		}},
+	})
+}
+
+// TestAccIdentityAPIConnector_replicationLag: Graph answers 404 for a new connector, and 200 for a
+// deleted one, for a while. The apply waits instead of failing or seeing drift, and the plan after it
+// is empty.
+func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
+	const n = 5
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond})
+	t.Cleanup(func() { t.Log(faultReport(server)) })
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := len(server.Connectors()); left != 0 {
+				return fmt.Errorf("destroy with replication lag left %d connectors", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: fleetConfig(server, n),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkFleet(server, n),
+			},
+			{
+				// A rename right after a create must find the connector, not a 404.
+				Config: strings.ReplaceAll(fleetConfig(server, n), `"Fleet ${count.index}"`, `"Renamed ${count.index}"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
