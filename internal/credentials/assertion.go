@@ -89,7 +89,7 @@ func readTokenResponse(m Method, endpoint string, body []byte) (*oauth2.Token, e
 	var r tokenResponse
 	if err := json.Unmarshal(body, &r); err != nil {
 		// The JSON error names a position or a type, never the text around it, so it cannot quote a token.
-		return nil, fmt.Errorf("%s: the answer from %s is not a token response: %v", m, endpointWithoutQuery(endpoint), err)
+		return nil, fmt.Errorf("%s: the answer from %s is not a token response: %w", m, endpointWithoutQuery(endpoint), err)
 	}
 	if r.AccessToken == "" {
 		return nil, fmt.Errorf("%s: the answer from %s has no access_token", m, endpointWithoutQuery(endpoint))

@@ -99,7 +99,7 @@ func (a *azureCLISource) failure(ctx context.Context, err error, stderr string) 
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) {
 		// The CLI was found at configure time; not being able to start it now means it was removed or broken.
-		return fmt.Errorf("%w (%v)", azureCLIMissing(a.command), err)
+		return fmt.Errorf("%w (%w)", azureCLIMissing(a.command), err)
 	}
 	said := strings.Join(strings.Fields(stderr), " ")
 	if len(said) > maxStderrInError {
@@ -112,7 +112,7 @@ func (a *azureCLISource) failure(ctx context.Context, err error, stderr string) 
 			}
 		}
 	}
-	return fmt.Errorf("%s: `az account get-access-token` failed (%v): %s", AzureCLI, exitErr, said)
+	return fmt.Errorf("%s: `az account get-access-token` failed (%w): %s", AzureCLI, exitErr, said)
 }
 
 // azureCLIToken is the CLI's answer. Newer versions give expires_on in Unix seconds; older ones give only expiresOn,
@@ -128,7 +128,7 @@ func readAzureCLIToken(stdout []byte) (*oauth2.Token, error) {
 	var answer azureCLIToken
 	if err := json.Unmarshal(stdout, &answer); err != nil {
 		// The JSON error names a position or a type, never the text around it, so it cannot quote a token.
-		return nil, fmt.Errorf("%s: the output of `az account get-access-token` is not the expected JSON: %v", AzureCLI, err)
+		return nil, fmt.Errorf("%s: the output of `az account get-access-token` is not the expected JSON: %w", AzureCLI, err)
 	}
 	if answer.AccessToken == "" {
 		return nil, fmt.Errorf("%s: the output of `az account get-access-token` has no accessToken", AzureCLI)

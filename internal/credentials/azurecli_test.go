@@ -80,7 +80,9 @@ func TestAzureCLI_readsLocalExpiresOnOfOlderCLIs(t *testing.T) {
 func TestAzureCLI_missingSaysToInstallIt(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, _, err := NewTokenSource(context.Background(), Config{UseCLI: true, Resource: testResource})
-	assertContains(t, err, "azure_cli", "Azure CLI", "not found", "install", "another sign-in method")
+	assertContains(t, err, "azure_cli", "Azure CLI", "not found", "install", "another sign-in method",
+		"Other ways to sign in", "ARM_CLIENT_SECRET", "ARM_USE_MSI")
+	assertBlames(t, err, "use_cli")
 
 	_, _, err = NewTokenSource(context.Background(), Config{UseCLI: true, Resource: testResource, AzCommand: filepath.Join(t.TempDir(), "az")})
 	assertContains(t, err, "not found", "install")

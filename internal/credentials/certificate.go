@@ -7,7 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
+	"crypto/sha1" //nolint:gosec // Entra names certificates by their SHA-1 thumbprint (x5t); nothing is secured by it.
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -116,7 +116,7 @@ func keyKind(key any) string {
 
 // describeCertificate identifies a certificate the way the Entra portal lists it: subject and SHA-1 thumbprint.
 func describeCertificate(cert *x509.Certificate) string {
-	sum := sha1.Sum(cert.Raw)
+	sum := sha1.Sum(cert.Raw) //nolint:gosec // The thumbprint the Entra portal shows, for recognition only.
 	return fmt.Sprintf("subject %q, thumbprint %s", cert.Subject.String(), strings.ToUpper(hex.EncodeToString(sum[:])))
 }
 
@@ -154,7 +154,7 @@ func readPKCS12(data []byte, password string) (any, []*x509.Certificate, error) 
 				Err: fmt.Errorf("%s: %s", ClientCertificate, failure.message)}
 		}
 	}
-	return nil, nil, fmt.Errorf("%s: this is neither PEM nor a readable PKCS#12 file: %v", ClientCertificate, err)
+	return nil, nil, fmt.Errorf("%s: this is neither PEM nor a readable PKCS#12 file: %w", ClientCertificate, err)
 }
 
 // pemContents gathers what the blocks of a PEM file hold.
@@ -212,7 +212,7 @@ func readPEM(data []byte, _ string) (any, []*x509.Certificate, error) {
 			if errors.Is(err, errEncryptedPEM) {
 				return nil, nil, fmt.Errorf("%s: %w", ClientCertificate, err)
 			}
-			return nil, nil, fmt.Errorf("%s: the PEM block %q cannot be read: %v", ClientCertificate, block.Type, err)
+			return nil, nil, fmt.Errorf("%s: the PEM block %q cannot be read: %w", ClientCertificate, block.Type, err)
 		}
 	}
 	switch {
@@ -229,7 +229,7 @@ func readPEM(data []byte, _ string) (any, []*x509.Certificate, error) {
 // assertion makes the signed JWT that proves possession of the key. It is hand-rolled because it is one fixed
 // header, seven claims and an RS256 signature, which is less code to trust than a JWT library.
 func (c *clientCertificate) assertion(tokenURL, clientID string, now time.Time) (string, error) {
-	sha1Sum := sha1.Sum(c.cert.Raw)
+	sha1Sum := sha1.Sum(c.cert.Raw) //nolint:gosec // The x5t header Entra looks the certificate up by; the signature is SHA-256.
 	sha256Sum := sha256.Sum256(c.cert.Raw)
 	header := struct {
 		Alg     string `json:"alg"`

@@ -209,8 +209,24 @@ func TestClientCertificate_rejectsBadInputAtConfigureTime(t *testing.T) {
 			_, _, err := NewTokenSource(context.Background(), cfg)
 			assertContains(t, err, "client_certificate: ", tt.want)
 			assertNoSecret(t, err, pfxPassword)
+			assertBlames(t, err, "client_certificate")
 		})
 	}
+}
+
+func TestClientCertificate_wrongPasswordBlamesThePassword(t *testing.T) {
+	key := testKeys()[0]
+	pfx, err := pkcs12.Modern.Encode(key, validCertificate(t, key), nil, "another password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = NewTokenSource(context.Background(), Config{
+		TenantID: testTenantID, ClientID: testClientID, AuthorityHost: "https://login.example", Resource: testResource,
+		ClientCertificate: pfx, ClientCertificatePassword: pfxPassword,
+	})
+	assertContains(t, err, "the password does not open this PKCS#12 file")
+	assertNoSecret(t, err, pfxPassword, "another password")
+	assertBlames(t, err, "client_certificate_password")
 }
 
 func TestClientCertificate_echoedAssertionIsMasked(t *testing.T) {

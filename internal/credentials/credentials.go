@@ -241,9 +241,12 @@ func missingFederatedToken(c Config) error {
 			"(in GitHub Actions, give the job `permissions: id-token: write` and ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set for you)")}
 }
 
-// noMethodError explains every way to sign in, because the user who sees it has configured none of them.
+// noMethodError explains every way to sign in, because the user who sees it has configured none of them. It is
+// only reached with use_cli off, since the CLI is otherwise the last resort, so that is the argument it names.
 func noMethodError() error {
-	return errors.New("No sign-in method is configured. Set one of these (the first one set wins):" + signInOptions(""))
+	return &ArgumentError{Argument: "use_cli", Summary: "No sign-in method configured",
+		Err: errors.New("No sign-in method is configured, and use_cli is false, so the Azure CLI is not tried either. " +
+			"Set one of these (the first one set wins):" + signInOptions(""))}
 }
 
 // signInOptions lists every method but skip, one a line, with its arguments and environment variables.

@@ -35,9 +35,9 @@ func TestChoose_followsDocumentedPrecedence(t *testing.T) {
 			c.ClientCertificate, c.ClientSecret, c.OIDCToken = nil, "", ""
 			c.OIDCRequestURL, c.OIDCRequestToken = "https://github.example/token?api-version=2.0", "request-token"
 		}, OIDC},
-		{"GitHub request URL without its token is no OIDC", func(c *Config) {
-			c.ClientCertificate, c.ClientSecret, c.OIDCToken, c.OIDCRequestURL = nil, "", "", "https://github.example/token"
-		}, ManagedIdentity},
+		{"an incomplete OIDC loses to a secret", func(c *Config) {
+			c.ClientCertificate, c.OIDCToken, c.OIDCRequestURL = nil, "", "https://github.example/token"
+		}, ClientSecret},
 		{"OIDC token without use_oidc", func(c *Config) { c.ClientCertificate, c.ClientSecret, c.UseOIDC = nil, "", false }, ManagedIdentity},
 		{"only managed identity and CLI", func(c *Config) {
 			*c = Config{UseMSI: true, UseCLI: true}
@@ -70,9 +70,46 @@ func TestChoose_noMethodListsEveryOption(t *testing.T) {
 	)
 }
 
-func TestChoose_useOIDCWithoutTokenSaysSo(t *testing.T) {
-	_, err := Choose(Config{TenantID: testTenantID, ClientID: testClientID, UseOIDC: true})
-	assertContains(t, err, "use_oidc is set, but no federated token is")
+func TestChoose_useOIDCWithoutTokenIsAnErrorNotAFallThrough(t *testing.T) {
+	ids := Config{TenantID: testTenantID, ClientID: testClientID, UseOIDC: true, UseMSI: true, UseCLI: true}
+	tests := []struct {
+		name     string
+		change   func(*Config)
+		argument string
+		want     string
+	}{
+		{"no token at all", func(*Config) {}, "use_oidc", "permissions: id-token: write"},
+		{"request URL without its token", func(c *Config) { c.OIDCRequestURL = "https://github.example/token" }, "oidc_request_token", "oidc_request_url is set"},
+		{"request token without its URL", func(c *Config) { c.OIDCRequestToken = "request-token-1234" }, "oidc_request_url", "oidc_request_token is set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := ids
+			tt.change(&cfg)
+			_, err := Choose(cfg)
+			assertContains(t, err, tt.want)
+			assertNoSecret(t, err, "request-token-1234")
+			assertBlames(t, err, tt.argument)
+		})
+	}
+}
+
+func TestChoose_eachMissingIDIsItsOwnArgumentError(t *testing.T) {
+	_, err := Choose(Config{ClientSecret: "s"})
+	var named []string
+	for _, e := range ArgumentErrors(err) {
+		named = append(named, e.Argument)
+	}
+	if strings.Join(named, ",") != "tenant_id,client_id" {
+		t.Errorf("ArgumentErrors name %v, want tenant_id and client_id", named)
+	}
+	assertContains(t, err, "Overview page")
+}
+
+func TestChoose_noMethodBlamesTheCLIBeingOff(t *testing.T) {
+	_, err := Choose(Config{TenantID: testTenantID, ClientID: testClientID})
+	assertContains(t, err, "use_cli is false")
+	assertBlames(t, err, "use_cli")
 }
 
 func TestChoose_applicationMethodsNeedTenantAndClientID(t *testing.T) {

@@ -35,7 +35,10 @@ func newManagedIdentitySource(s signIn) (oauth2.TokenSource, string, error) {
 	client := s.client
 	if s.cfg.HTTPClient == nil {
 		// IMDS answers only on the host itself, so a proxy from HTTPS_PROXY or HTTP_PROXY must not be used for it.
-		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport := &http.Transport{}
+		if base, ok := http.DefaultTransport.(*http.Transport); ok {
+			transport = base.Clone()
+		}
 		transport.Proxy = nil
 		client = &http.Client{Timeout: requestTimeout, Transport: transport}
 	}

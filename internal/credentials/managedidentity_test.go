@@ -173,4 +173,5 @@ func TestManagedIdentity_sendsMetadataHeader(t *testing.T) {
 func TestManagedIdentity_badEndpointFailsAtConfigureTime(t *testing.T) {
 	_, _, err := NewTokenSource(context.Background(), Config{UseMSI: true, MSIEndpoint: "not a url", Resource: testResource})
 	assertContains(t, err, "managed_identity", "not an absolute URL")
+	assertBlames(t, err, "msi_endpoint")
 }

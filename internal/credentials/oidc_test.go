@@ -82,6 +82,7 @@ func TestOIDC_missingTokenFileFailsAtConfigureTime(t *testing.T) {
 	}
 	_, _, err := NewTokenSource(context.Background(), cfg)
 	assertContains(t, err, "oidc: reading the federated token file", "missing")
+	assertBlames(t, err, "oidc_token_file_path")
 }
 
 // gitHubActions plays the GitHub Actions ID token service, issuing a new ID token for each request.

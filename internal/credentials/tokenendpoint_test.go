@@ -176,7 +176,11 @@ func (v *assertionVerifier) verify(assertion string) error {
 		return err
 	}
 	hashed := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(v.cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, hashed[:], signature); err != nil {
+	publicKey, ok := v.cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("the registered certificate holds a %T, not an RSA key", v.cert.PublicKey)
+	}
+	if err := rsa.VerifyPKCS1v15(publicKey, crypto.SHA256, hashed[:], signature); err != nil {
 		return fmt.Errorf("signature: %w", err)
 	}
 	var claims struct {
@@ -298,4 +302,12 @@ func echoServer(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(server.Close)
 	return server
+}
+
+// assertBlames fails unless err is one ArgumentError naming argument.
+func assertBlames(t *testing.T, err error, argument string) {
+	t.Helper()
+	if got := ArgumentErrors(err); len(got) != 1 || got[0].Argument != argument {
+		t.Errorf("ArgumentErrors(%v) = %v, want one naming %s", err, got, argument)
+	}
 }

@@ -61,7 +61,7 @@ type endpoints struct {
 }
 
 // resolveEndpoints picks the cloud's hosts and version, applying graph_endpoint, authority_host and
-// api_version when they are set.
+// api_version when they are set. The endpoints themselves have been checked by checkEndpoints.
 func resolveEndpoints(s settings) (endpoints, *settingError) {
 	name := strings.ToLower(strings.TrimSpace(s.Environment))
 	if alias, ok := cloudAliases[name]; ok {
@@ -70,7 +70,8 @@ func resolveEndpoints(s settings) (endpoints, *settingError) {
 	c, ok := clouds[name]
 	if !ok {
 		return endpoints{}, &settingError{"environment", "Unknown environment",
-			fmt.Sprintf("environment is %q; it must be one of %s.", s.Environment, strings.Join(cloudNames(), ", "))}
+			fmt.Sprintf("environment is %q; it must be one of %s (or the alias %s).",
+				s.Environment, strings.Join(cloudNames(), ", "), strings.Join(aliasNames(), ", "))}
 	}
 	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0]}
 	if s.APIVersion != "" {
@@ -80,27 +81,38 @@ func resolveEndpoints(s settings) (endpoints, *settingError) {
 		}
 		if !slices.Contains(c.apiVersions, s.APIVersion) {
 			return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
-				fmt.Sprintf("Graph %s does not serve API connectors in the %s cloud; use api_version = %q (or leave it unset to get it).",
-					s.APIVersion, name, c.apiVersions[0])}
+				fmt.Sprintf("Microsoft Graph %s does not serve API connectors in the %s cloud; only %s does. Set api_version = %q, or leave api_version unset to get it.",
+					s.APIVersion, name, strings.Join(c.apiVersions, " and "), c.apiVersions[0])}
 		}
 		e.apiVersion = s.APIVersion
 	}
-	for _, override := range []struct {
-		attribute, value string
-		target           *string
-	}{
-		{"graph_endpoint", s.GraphEndpoint, &e.graph},
-		{"authority_host", s.AuthorityHost, &e.authority},
-	} {
-		if override.value == "" {
-			continue
-		}
-		if problem := checkEndpoint(override.attribute, override.value); problem != nil {
-			return endpoints{}, problem
-		}
-		*override.target = strings.TrimSuffix(override.value, "/")
+	if s.GraphEndpoint != "" {
+		e.graph = strings.TrimSuffix(s.GraphEndpoint, "/")
+	}
+	if s.AuthorityHost != "" {
+		e.authority = strings.TrimSuffix(s.AuthorityHost, "/")
 	}
 	return e, nil
+}
+
+// betaOnlyClouds names the clouds whose only Graph version for API connectors is beta, for the documentation.
+func betaOnlyClouds() []string {
+	var names []string
+	for _, name := range cloudNames() {
+		if c := clouds[name]; !slices.Contains(c.apiVersions, "v1.0") {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func aliasNames() []string {
+	names := make([]string, 0, len(cloudAliases))
+	for alias, name := range cloudAliases {
+		names = append(names, fmt.Sprintf("%s for %s", alias, name))
+	}
+	sort.Strings(names)
+	return names
 }
 
 func cloudNames() []string {

@@ -7,9 +7,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -49,37 +50,49 @@ func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	s, problems := resolveSettings(&model, p.lookupEnv)
-	cfg, endpoints, more := buildCredentials(s)
-	problems = append(problems, more...)
-	for _, problem := range problems {
-		resp.Diagnostics.AddAttributeError(path.Root(problem.attribute), problem.summary, problem.detail)
-	}
+	client, _, diags := p.configure(ctx, &model, req.TerraformVersion)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// configure turns the provider block and the environment into a Graph client, and says which sign-in method
+// it chose. It makes no network request: the first token is fetched by the first Graph call.
+func (p *entraProvider) configure(ctx context.Context, model *providerModel, cliVersion string) (*graph.Client, credentials.Method, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s, problems := resolveSettings(model, p.lookupEnv)
+	cfg, endpoints, more := buildCredentials(s)
+	problems = append(problems, more...)
+	report := newReport(s, &diags, cfg.ClientSecret)
+	for _, problem := range problems {
+		report.argument(problem)
+	}
+	if diags.HasError() {
+		return nil, "", diags
 	}
 
 	tokens, method, err := credentials.NewTokenSource(ctx, cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot sign in to Microsoft Entra", err.Error())
-		return
+		report.signIn(err)
+		return nil, "", diags
 	}
 	client, err := graph.New(graph.Config{
 		Endpoint:   endpoints.graph,
 		APIVersion: endpoints.apiVersion,
 		Tokens:     tokens,
-		UserAgent:  userAgent(p.version, req.TerraformVersion),
+		UserAgent:  userAgent(p.version, cliVersion),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Graph client", err.Error())
-		return
+		diags.AddError("Cannot configure the Graph client", report.mask(err.Error()))
+		return nil, "", diags
 	}
 	tflog.Info(ctx, "Configured the entra provider", map[string]any{
 		"auth_method": string(method), "graph_endpoint": endpoints.graph, "api_version": endpoints.apiVersion,
 	})
-	resp.ResourceData = client
-	resp.DataSourceData = client
+	return client, method, diags
 }
 
 func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -105,12 +118,12 @@ func userAgent(providerVersion, cliVersion string) string {
 }
 
 // buildCredentials turns settings into what the credentials package needs, reading the files that
-// arguments point to.
+// arguments point to. It reports every problem it finds, not only the first.
 func buildCredentials(s settings) (credentials.Config, endpoints, []settingError) {
-	var problems []settingError
+	problems := checkEndpoints(s)
 	e, problem := resolveEndpoints(s)
 	if problem != nil {
-		return credentials.Config{}, endpoints{}, []settingError{*problem}
+		problems = append(problems, *problem)
 	}
 	clientID, problem := readFileSetting(s.ClientID, s.ClientIDFilePath, "client_id", "client_id_file_path")
 	if problem != nil {
@@ -123,11 +136,6 @@ func buildCredentials(s settings) (credentials.Config, endpoints, []settingError
 	certificate, problem := readCertificate(s)
 	if problem != nil {
 		problems = append(problems, *problem)
-	}
-	if s.MSIEndpoint != "" {
-		if problem := checkEndpointURL("msi_endpoint", s.MSIEndpoint); problem != nil {
-			problems = append(problems, *problem)
-		}
 	}
 	return credentials.Config{
 		TenantID:                  s.TenantID,
@@ -154,19 +162,21 @@ func readCertificate(s settings) ([]byte, *settingError) {
 	switch {
 	case s.ClientCertificate != "" && s.ClientCertificatePath != "":
 		return nil, &settingError{"client_certificate_path", "Contradictory provider arguments",
-			"Set client_certificate (base64) or client_certificate_path, not both."}
+			"client_certificate and client_certificate_path are both set. Set only one: client_certificate to the base64 of a PKCS#12 file, or client_certificate_path to the file."}
 	case s.ClientCertificate != "":
-		decoded, err := base64.StdEncoding.DecodeString(s.ClientCertificate)
+		// Line breaks are dropped, since `base64` without -w0 wraps its output.
+		decoded, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s.ClientCertificate), ""))
 		if err != nil {
 			return nil, &settingError{"client_certificate", "Invalid client_certificate",
-				"client_certificate must be the base64 encoding of a PKCS#12 (PFX) file, as filebase64() or `base64 -w0 cert.pfx` produces."}
+				"client_certificate is not base64. It must be the base64 encoding of a PKCS#12 (PFX) file, as filebase64(\"cert.pfx\") or `base64 -w0 cert.pfx` gives; " +
+					"to use a file as it is, set client_certificate_path instead."}
 		}
 		return decoded, nil
 	case s.ClientCertificatePath != "":
 		content, err := os.ReadFile(s.ClientCertificatePath)
 		if err != nil {
 			return nil, &settingError{"client_certificate_path", "Cannot read client_certificate_path",
-				fmt.Sprintf("Reading %s: %v.", s.ClientCertificatePath, err)}
+				fmt.Sprintf("Reading %s: %v. Check the path and the file's permissions.", s.ClientCertificatePath, readFailure(err))}
 		}
 		return content, nil
 	}

@@ -1,9 +1,9 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
-	"net"
-	"net/url"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -59,6 +59,10 @@ type settings struct {
 	APIVersion                string
 	GraphEndpoint             string
 	AuthorityHost             string
+
+	// sources says where each argument's value came from, by attribute, for messages: "the provider block",
+	// "the environment variable ARM_TENANT_ID" or "the default".
+	sources map[string]string
 }
 
 // setting is one provider argument: where it lives in the block, which environment variables stand in
@@ -127,16 +131,17 @@ type settingError struct {
 // resolveSettings fills settings from the block, then the environment, then the defaults. lookupEnv is
 // os.LookupEnv outside tests.
 func resolveSettings(model *providerModel, lookupEnv func(string) (string, bool)) (settings, []settingError) {
-	var s settings
+	s := settings{sources: map[string]string{}}
 	var problems []settingError
 	for _, entry := range settingsTable {
 		raw, source, unknown := entry.lookup(model, lookupEnv)
 		if unknown {
 			problems = append(problems, settingError{entry.attribute, "Provider argument not known until apply",
-				fmt.Sprintf("%s depends on a value that is only known after apply. The provider needs it to sign in before planning: set it from a variable or its environment variable %s.",
-					entry.attribute, entry.env[0])})
+				fmt.Sprintf("%s depends on a value that is only known after apply, but the provider needs it to sign in before it can plan. "+
+					"Set it from a variable, a literal or its environment variable instead of from a resource attribute.", entry.attribute)})
 			continue
 		}
+		s.sources[entry.attribute] = source
 		switch target := entry.destination(&s).(type) {
 		case *string:
 			*target = raw
@@ -146,8 +151,8 @@ func resolveSettings(model *providerModel, lookupEnv func(string) (string, bool)
 			}
 			value, err := strconv.ParseBool(raw)
 			if err != nil {
-				problems = append(problems, settingError{entry.attribute, "Invalid provider argument",
-					fmt.Sprintf("%s must be true or false; %s is %q.", entry.attribute, source, raw)})
+				problems = append(problems, settingError{entry.attribute, "Invalid " + entry.attribute,
+					fmt.Sprintf("%s must be true or false, but %s is %q.", entry.attribute, source, raw)})
 				continue
 			}
 			*target = value
@@ -183,22 +188,32 @@ func (entry setting) lookup(model *providerModel, lookupEnv func(string) (string
 	return entry.fallback, "the default", false
 }
 
-// envList names an argument's environment variables for its description.
-func envList(attribute string) string {
-	for _, entry := range settingsTable {
-		if entry.attribute == attribute {
-			quoted := make([]string, len(entry.env))
-			for i, name := range entry.env {
-				quoted[i] = "`" + name + "`"
-			}
-			return strings.Join(quoted, " or ")
+// settingFor returns the table row of an attribute, or nil when there is none.
+func settingFor(attribute string) *setting {
+	for i := range settingsTable {
+		if settingsTable[i].attribute == attribute {
+			return &settingsTable[i]
 		}
 	}
-	return ""
+	return nil
+}
+
+// envList names an argument's environment variables for its description: "`ARM_TENANT_ID` or `AZURE_TENANT_ID`".
+func envList(attribute string) string {
+	entry := settingFor(attribute)
+	if entry == nil {
+		return ""
+	}
+	quoted := make([]string, len(entry.env))
+	for i, name := range entry.env {
+		quoted[i] = "`" + name + "`"
+	}
+	return strings.Join(quoted, " or ")
 }
 
 // readFileSetting reads a *_file_path argument. The file's content must agree with the inline argument
-// when both are set, so that a stale variable cannot silently win.
+// when both are set, so that a stale variable cannot silently win. Neither value is ever quoted, since either
+// may be a secret.
 func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settingError) {
 	if path == "" {
 		return inline, nil
@@ -206,62 +221,26 @@ func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settin
 	content, err := os.ReadFile(path)
 	if err != nil {
 		return "", &settingError{pathAttr, "Cannot read " + pathAttr,
-			fmt.Sprintf("Reading %s: %v. Check the path, or unset %s.", path, err, pathAttr)}
+			fmt.Sprintf("Reading %s: %v. Check the path, or unset %s and set %s instead.", path, readFailure(err), pathAttr, inlineAttr)}
 	}
 	fromFile := strings.TrimSpace(string(content))
 	if fromFile == "" {
-		return "", &settingError{pathAttr, pathAttr + " is empty",
-			fmt.Sprintf("The file %s is empty.", path)}
+		return "", &settingError{pathAttr, pathAttr + " names an empty file",
+			fmt.Sprintf("The file %s is empty. Write the value into it, or unset %s and set %s instead.", path, pathAttr, inlineAttr)}
 	}
 	if inline != "" && inline != fromFile {
 		return "", &settingError{pathAttr, "Contradictory provider arguments",
-			fmt.Sprintf("%s and the file named by %s hold different values. Set only one of them.", inlineAttr, pathAttr)}
+			fmt.Sprintf("%s and the file named by %s hold different values, so it is unclear which one to use. Set only one of them, or make them agree.",
+				inlineAttr, pathAttr)}
 	}
 	return fromFile, nil
 }
 
-// checkEndpoint requires https, except on a loopback host where a local emulator serves plain http.
-func checkEndpoint(attribute, raw string) *settingError {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return &settingError{attribute, "Invalid " + attribute,
-			fmt.Sprintf("%s must be an absolute URL such as https://graph.microsoft.com; got %q.", attribute, raw)}
+// readFailure is why a file could not be read, without repeating its path, which the message already gives.
+func readFailure(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
 	}
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
-		return &settingError{attribute, "Invalid " + attribute,
-			fmt.Sprintf("%s must be a scheme and host only, without a path or query; got %q.", attribute, raw)}
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return &settingError{attribute, "Insecure " + attribute,
-			fmt.Sprintf("%s must use https; plain http is only allowed for a loopback host (127.0.0.1, ::1, localhost). Got %q.", attribute, raw)}
-	}
-	return nil
-}
-
-// checkEndpointURL checks msi_endpoint, which has a path. The instance metadata service answers plain
-// http on a link-local address, so that is allowed besides loopback.
-func checkEndpointURL(attribute, raw string) *settingError {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return &settingError{attribute, "Invalid " + attribute,
-			fmt.Sprintf("%s must be an absolute URL such as http://169.254.169.254/metadata/identity/oauth2/token; got %q.", attribute, raw)}
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) && !isLinkLocal(u.Hostname()) {
-		return &settingError{attribute, "Insecure " + attribute,
-			fmt.Sprintf("%s must use https unless its host is loopback or the link-local metadata address; got %q.", attribute, raw)}
-	}
-	return nil
-}
-
-func isLinkLocal(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLinkLocalUnicast()
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err
 }

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+)
+
+// endpointRule is an argument naming a URL that the provider sends a credential or a token to.
+type endpointRule struct {
+	attribute string
+	value     func(settings) string
+	example   string
+	// baseOnly marks a base URL: a scheme and a host, with no path or query.
+	baseOnly bool
+	// linkLocal also allows plain http on a link-local address, where the instance metadata service answers.
+	linkLocal bool
+}
+
+// endpointRules are every URL argument. They must be https, so that no credential or token crosses the network
+// in the clear, except on a loopback host, where a local emulator or proxy serves plain http.
+var endpointRules = []endpointRule{
+	{attribute: "graph_endpoint", value: func(s settings) string { return s.GraphEndpoint },
+		example: "https://graph.microsoft.com", baseOnly: true},
+	{attribute: "authority_host", value: func(s settings) string { return s.AuthorityHost },
+		example: "https://login.microsoftonline.com", baseOnly: true},
+	{attribute: "msi_endpoint", value: func(s settings) string { return s.MSIEndpoint },
+		example: credentials.DefaultMSIEndpoint, linkLocal: true},
+	{attribute: "oidc_request_url", value: func(s settings) string { return s.OIDCRequestURL },
+		example: "https://pipelines.actions.githubusercontent.com/…/idtoken?api-version=2.0"},
+}
+
+// checkEndpoints returns a problem for each URL argument that is set and not acceptable.
+func checkEndpoints(s settings) []settingError {
+	var problems []settingError
+	for _, rule := range endpointRules {
+		if raw := rule.value(s); raw != "" {
+			if problem := rule.check(raw); problem != nil {
+				problems = append(problems, *problem)
+			}
+		}
+	}
+	return problems
+}
+
+func (rule endpointRule) check(raw string) *settingError {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return &settingError{rule.attribute, "Invalid " + rule.attribute,
+			fmt.Sprintf("%s must be an absolute URL such as %s; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+	}
+	if rule.baseOnly && (u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "") {
+		return &settingError{rule.attribute, "Invalid " + rule.attribute,
+			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+	}
+	if u.Scheme == "https" || isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname()) {
+		return nil
+	}
+	allowed := "a loopback host (127.0.0.1, ::1 or localhost)"
+	if rule.linkLocal {
+		allowed += " or a link-local address such as the instance metadata service's 169.254.169.254"
+	}
+	secure := *u
+	secure.Scheme = "https"
+	return &settingError{rule.attribute, "Insecure " + rule.attribute,
+		fmt.Sprintf("%s must use https, since credentials and tokens go to it; plain http is only allowed for %s. It is %q: use %q.",
+			rule.attribute, allowed, redactURL(raw), redactURL(secure.String()))}
+}
+
+// redactURL drops the query and any user information from a URL for a message, since either may carry a token.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+func isLinkLocal(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLinkLocalUnicast()
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,12 @@
+package provider_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(acctest.Run(m))
+}

@@ -1,0 +1,560 @@
+package provider_test
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+)
+
+// providerBlock points the provider at server, unless lines set graph_endpoint or authority_host themselves,
+// and adds lines. Nothing else is set, so each test shows the whole of how it signs in.
+func providerBlock(server *fakegraph.Server, lines ...string) string {
+	var all []string
+	for _, endpoint := range []string{"graph_endpoint", "authority_host"} {
+		overridden := false
+		for _, line := range lines {
+			overridden = overridden || strings.HasPrefix(line, endpoint+" ")
+		}
+		if !overridden {
+			all = append(all, fmt.Sprintf("%s = %q", endpoint, server.URL()))
+		}
+	}
+	return "\nprovider \"entra\" {\n  " + strings.Join(append(all, lines...), "\n  ") + "\n}\n"
+}
+
+// startEmulator starts an emulator whose tenant is new. Token sources are shared process-wide by token URL
+// and credentials, and a port can be reused once an earlier test's emulator has closed: a tenant of its own
+// keeps each test's token URL, and so its token count, apart.
+func startEmulator(t *testing.T, opts fakegraph.Options) *fakegraph.Server {
+	t.Helper()
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	opts.TenantID = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return acctest.StartEmulator(t, opts)
+}
+
+// applicationIDs are the provider arguments of the emulator's app registration.
+func applicationIDs(server *fakegraph.Server) []string {
+	opts := server.Options()
+	return []string{fmt.Sprintf("tenant_id = %q", opts.TenantID), fmt.Sprintf("client_id = %q", opts.ClientID)}
+}
+
+// connectorAndList creates one connector and lists them all: a write and a read, each of which needs a token.
+const connectorAndList = `
+resource "entra_identity_api_connector" "test" {
+  display_name = "Sign-in test"
+  target_url   = "https://api.contoso.com/validate"
+
+  basic_auth {
+    username    = "b2c"
+    password_wo = "connector-password"
+  }
+}
+
+data "entra_identity_api_connectors" "all" {
+  depends_on = [entra_identity_api_connector.test]
+}
+`
+
+// signedIn proves the apply worked through Graph: the connector exists there and the list read it back.
+var signedIn = resource.ComposeAggregateTestCheckFunc(
+	resource.TestCheckResourceAttrSet("entra_identity_api_connector.test", "id"),
+	resource.TestCheckResourceAttr("data.entra_identity_api_connectors.all", "connectors.#", "1"),
+	resource.TestCheckResourceAttr("data.entra_identity_api_connectors.all", "connectors.0.display_name", "Sign-in test"),
+)
+
+// signInRequests are the requests the emulator answered as a sign-in service: its token endpoint, its
+// managed-identity endpoint and its GitHub Actions request endpoint.
+func signInRequests(server *fakegraph.Server) map[string][]fakegraph.Request {
+	out := map[string][]fakegraph.Request{}
+	for _, r := range server.Requests() {
+		switch {
+		case strings.HasSuffix(r.Path, "/oauth2/v2.0/token"):
+			out["token"] = append(out["token"], r)
+		case r.Path == "/metadata/identity/oauth2/token":
+			out["imds"] = append(out["imds"], r)
+		case r.Path == "/oidc/request":
+			out["github"] = append(out["github"], r)
+		}
+	}
+	return out
+}
+
+// form decodes a logged token request.
+func form(r fakegraph.Request) url.Values {
+	values, _ := url.ParseQuery(string(r.Body))
+	return values
+}
+
+// withoutClientSecret takes away the client secret acctest.Setup provides, so that another method is used.
+func withoutClientSecret(t *testing.T) {
+	t.Setenv("ARM_CLIENT_SECRET", "")
+}
+
+func TestAccProvider_clientSecret(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{})
+	t.Setenv("ARM_CLIENT_SECRET", "")
+	// The secret comes from a file, as a mounted Kubernetes or Docker secret would give it.
+	secretFile := filepath.Join(t.TempDir(), "client-secret")
+	if err := os.WriteFile(secretFile, []byte(server.Options().ClientSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false",
+				fmt.Sprintf("client_secret_file_path = %q", secretFile))...) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
+				for _, r := range signInRequests(server)["token"] {
+					if form(r).Get("client_secret") != server.Options().ClientSecret {
+						return fmt.Errorf("a token request did not carry the client secret")
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// assertionSignIn checks that every token request carried a client assertion and no secret.
+func assertionSignIn(server *fakegraph.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		requests := signInRequests(server)["token"]
+		if len(requests) == 0 {
+			return fmt.Errorf("no token request reached the emulator")
+		}
+		for _, r := range requests {
+			f := form(r)
+			if f.Get("client_assertion") == "" || f.Get("client_secret") != "" || r.Status != http.StatusOK {
+				return fmt.Errorf("token request answered %d with form keys %v, want a client assertion only", r.Status, keys(f))
+			}
+		}
+		return nil
+	}
+}
+
+func keys(values url.Values) []string {
+	var out []string
+	for k := range values {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestAccProvider_clientCertificatePKCS12(t *testing.T) {
+	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	// The emulator refuses client secrets, and one is in the environment: the certificate must win.
+	server := startEmulator(t, fakegraph.Options{ClientCertificates: []*x509.Certificate{pfx.Cert}, DisableClientSecret: true})
+	t.Setenv("ARM_CLIENT_CERTIFICATE", pfx.Base64)
+	t.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", pfx.Password)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false")...) + connectorAndList,
+			Check:  resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server)),
+		}},
+	})
+}
+
+func TestAccProvider_clientCertificatePEMFile(t *testing.T) {
+	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	server := startEmulator(t, fakegraph.Options{ClientCertificates: []*x509.Certificate{pfx.Cert}, DisableClientSecret: true})
+	pemPath := filepath.Join(t.TempDir(), "client.pem")
+	pemText := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pfx.Cert.Raw}),
+		pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(pfx.Key)})...)
+	if err := os.WriteFile(pemPath, pemText, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false",
+				fmt.Sprintf("client_certificate_path = %q", pemPath))...) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server)),
+		}},
+	})
+}
+
+func TestAccProvider_oidcInlineToken(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	token := server.IssueFederatedToken("system:serviceaccount:ci:deployer", fakegraph.FederatedTokenAudience, time.Hour)
+	t.Setenv("ARM_OIDC_TOKEN", token)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false", "use_oidc = true")...) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
+				for _, r := range signInRequests(server)["token"] {
+					if form(r).Get("client_assertion") != token {
+						return fmt.Errorf("a token request did not carry the federated token")
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccProvider_oidcTokenFileIsReread rotates the token file between two applies, as Kubernetes rotates a
+// projected token, and expects the new token to be sent. Tokens live for less than the provider's
+// five-minute margin, so every Graph call asks for a new one.
+func TestAccProvider_oidcTokenFileIsReread(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true, TokenLifetime: 2 * time.Minute})
+	withoutClientSecret(t)
+	tokenFile := filepath.Join(t.TempDir(), "azure-identity-token")
+	first := server.IssueFederatedToken("system:serviceaccount:ci:deployer", fakegraph.FederatedTokenAudience, time.Hour)
+	second := server.IssueFederatedToken("system:serviceaccount:ci:deployer", fakegraph.FederatedTokenAudience, time.Hour)
+	write := func(token string) {
+		if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(first)
+	// Kubernetes workload identity sets these three variables; the user adds ARM_USE_OIDC.
+	t.Setenv("AZURE_FEDERATED_TOKEN_FILE", tokenFile)
+	t.Setenv("AZURE_TENANT_ID", server.Options().TenantID)
+	t.Setenv("AZURE_CLIENT_ID", server.Options().ClientID)
+	t.Setenv("ARM_USE_OIDC", "true")
+	sent := func(token string) bool {
+		for _, r := range signInRequests(server)["token"] {
+			if form(r).Get("client_assertion") == token {
+				return true
+			}
+		}
+		return false
+	}
+	config := providerBlock(server, "use_cli = false") + connectorAndList
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
+					if !sent(first) || sent(second) {
+						return fmt.Errorf("the first token was not the one sent")
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig: func() { write(second) },
+				Config:    strings.Replace(config, `"Sign-in test"`, `"Sign-in test, renamed"`, 1),
+				Check: func(*terraform.State) error {
+					if !sent(second) {
+						return fmt.Errorf("after the token file changed, its new token was never sent")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccProvider_oidcGitHubActions(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	// GitHub sets these in a job with `permissions: id-token: write`.
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", server.OIDCRequestURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", server.OIDCRequestToken())
+	t.Setenv("ARM_USE_OIDC", "true")
+	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
+	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "use_cli = false") + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
+				asked := signInRequests(server)["github"]
+				if len(asked) == 0 {
+					return fmt.Errorf("GitHub's ID token endpoint was never asked")
+				}
+				for _, r := range asked {
+					query, _ := url.ParseQuery(r.RawQuery)
+					if query.Get("audience") != fakegraph.FederatedTokenAudience || query.Get("api-version") != "2.0" {
+						return fmt.Errorf("GitHub was asked with the query %q, want its own api-version and audience %s", r.RawQuery, fakegraph.FederatedTokenAudience)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+func TestAccProvider_managedIdentity(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	endpoint := fmt.Sprintf("msi_endpoint = %q", server.URL()+"/metadata/identity/oauth2/token")
+	identities := func() []string {
+		var ids []string
+		for _, r := range signInRequests(server)["imds"] {
+			query, _ := url.ParseQuery(r.RawQuery)
+			ids = append(ids, query.Get("client_id"))
+		}
+		return ids
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The system-assigned identity: no tenant, no client id.
+				Config: providerBlock(server, "use_cli = false", "use_msi = true", endpoint) + connectorAndList,
+				Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
+					if ids := identities(); len(ids) == 0 || ids[0] != "" {
+						return fmt.Errorf("the metadata endpoint was asked for identities %q, want the system-assigned one", ids)
+					}
+					if n := len(signInRequests(server)["token"]); n != 0 {
+						return fmt.Errorf("%d requests went to the Entra token endpoint; managed identity should not use it", n)
+					}
+					return nil
+				}),
+			},
+			{
+				// A user-assigned identity, picked by its client id.
+				Config: providerBlock(server, "use_cli = false", "use_msi = true", endpoint,
+					fmt.Sprintf("client_id = %q", fakegraph.UserAssignedClientID)) + connectorAndList,
+				Check: func(*terraform.State) error {
+					ids := identities()
+					if ids[len(ids)-1] != fakegraph.UserAssignedClientID {
+						return fmt.Errorf("the metadata endpoint was last asked for %q, want %s", ids[len(ids)-1], fakegraph.UserAssignedClientID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccProvider_azureCLI(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	az := acctest.InstallFakeAzureCLI(t, acctest.MintAccessToken(t, server))
+	minted := server.TokenRequests()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			// use_cli is left to its default, as on a laptop after `az login`.
+			Config: providerBlock(server, fmt.Sprintf("tenant_id = %q", server.Options().TenantID)) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
+				args, err := az.Args()
+				if err != nil {
+					return err
+				}
+				want := "account get-access-token --resource " + server.URL() + " --tenant " + server.Options().TenantID + " --output json"
+				if args != want {
+					return fmt.Errorf("az ran with %q, want %q", args, want)
+				}
+				if n := server.TokenRequests(); n != minted {
+					return fmt.Errorf("the provider asked the token endpoint itself (%d tokens issued, %d minted for az)", n, minted)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccProvider_oneTokenForTwentyConnectors applies 20 connectors at once, which OpenTofu does ten at a
+// time: every Graph call of the run must share one token.
+func TestAccProvider_oneTokenForTwentyConnectors(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(server) + `
+resource "entra_identity_api_connector" "many" {
+  count        = 20
+  display_name = "Connector ${count.index}"
+  target_url   = "https://api.contoso.com/validate/${count.index}"
+
+  basic_auth {
+    username    = "b2c"
+    password_wo = "connector-password"
+  }
+}
+`,
+			Check: func(*terraform.State) error {
+				if n := len(server.Connectors()); n != 20 {
+					return fmt.Errorf("the emulator holds %d connectors, want 20", n)
+				}
+				tokenRequests := len(signInRequests(server)["token"])
+				bearers := map[string]int{}
+				graphCalls := 0
+				for _, r := range server.Requests() {
+					if strings.Contains(r.Path, "/identity/apiConnectors") {
+						graphCalls++
+						bearers[r.Header.Get("Authorization")]++
+					}
+				}
+				t.Logf("20 connectors: %d Graph calls, %d token requests, %d tokens issued, %d distinct bearer tokens",
+					graphCalls, tokenRequests, server.TokenRequests(), len(bearers))
+				if tokenRequests != 1 || server.TokenRequests() != 1 || len(bearers) != 1 {
+					return fmt.Errorf("%d token requests (%d issued) and %d distinct bearer tokens for %d Graph calls, want one of each",
+						tokenRequests, server.TokenRequests(), len(bearers), graphCalls)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// words matches a phrase however the CLI wraps it.
+func words(phrase string) *regexp.Regexp {
+	parts := strings.Fields(phrase)
+	for i, part := range parts {
+		parts[i] = regexp.QuoteMeta(part)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// TestAccProvider_wrongConfigurations runs each mistake through the CLI and expects an error that says what
+// to do, quoting none of the secrets the configuration holds.
+func TestAccProvider_wrongConfigurations(t *testing.T) {
+	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
+	tests := []struct {
+		name string
+		// setup prepares the environment and returns the provider block's lines and the secrets in play.
+		setup func(t *testing.T, server *fakegraph.Server) (lines []string, secrets []string)
+		want  []*regexp.Regexp
+	}{
+		{
+			name: "nothing configured",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				return append(applicationIDs(server), "use_cli = false"), nil
+			},
+			want: []*regexp.Regexp{words("No sign-in method configured"), words("ARM_CLIENT_SECRET"), words("ARM_USE_OIDC"), words("ARM_USE_MSI")},
+		},
+		{
+			name: "missing tenant_id",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				return []string{fmt.Sprintf("client_id = %q", server.Options().ClientID), "use_cli = false"}, []string{server.Options().ClientSecret}
+			},
+			want: []*regexp.Regexp{words("Missing tenant_id"), words("Directory (tenant) ID"), words("ARM_TENANT_ID")},
+		},
+		{
+			name: "wrong client secret",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				wrong := acctest.RandomSecret(t, "wrong-secret")
+				t.Setenv("ARM_CLIENT_SECRET", wrong)
+				return append(applicationIDs(server), "use_cli = false"), []string{wrong}
+			},
+			want: []*regexp.Regexp{words("AADSTS7000215: Invalid client secret provided"), words("invalid_client"), regexp.MustCompile(`trace\s+ID`)},
+		},
+		{
+			name: "expired certificate",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				t.Setenv("ARM_CLIENT_CERTIFICATE", expired.Base64)
+				t.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", expired.Password)
+				return append(applicationIDs(server), "use_cli = false"), []string{expired.Password, expired.Base64}
+			},
+			want: []*regexp.Regexp{words("Unusable client certificate"), words("expired on"), words("upload a new one"), words("ARM_CLIENT_CERTIFICATE")},
+		},
+		{
+			name: "certificate that is not base64",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				// From the environment: a value written in the block would be quoted back by the CLI's own
+				// source snippet, which is the user's file and not the provider's message.
+				t.Setenv("ARM_CLIENT_CERTIFICATE", "MIIK-this-is-not-base64!")
+				return append(applicationIDs(server), "use_cli = false"), []string{"MIIK-this-is-not-base64!"}
+			},
+			want: []*regexp.Regexp{words("client_certificate is not base64"), words("filebase64"), words("ARM_CLIENT_CERTIFICATE")},
+		},
+		{
+			name: "http Graph endpoint on another host",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				return append(applicationIDs(server), "use_cli = false", `graph_endpoint = "http://graph.example.com"`), nil
+			},
+			want: []*regexp.Regexp{words("Insecure graph_endpoint"), words("must use https"), words("ENTRA_GRAPH_ENDPOINT")},
+		},
+		{
+			name: "v1.0 in the US Government cloud",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				return append(applicationIDs(server), "use_cli = false", `environment = "usgovernment"`, `api_version = "v1.0"`), nil
+			},
+			want: []*regexp.Regexp{words("does not serve API connectors in the usgovernment cloud"), words(`api_version = "beta"`), words("ENTRA_API_VERSION")},
+		},
+		{
+			name: "use_oidc without a token",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				return append(applicationIDs(server), "use_oidc = true"), nil
+			},
+			want: []*regexp.Regexp{words("No OIDC token configured"), words("id-token: write")},
+		},
+		{
+			name: "Azure CLI not installed",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				t.Setenv("PATH", t.TempDir())
+				return applicationIDs(server), nil
+			},
+			want: []*regexp.Regexp{words("Azure CLI not found"), words("az login"), words("ARM_CLIENT_SECRET")},
+		},
+		{
+			name: "Azure CLI signed out",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				acctest.InstallSignedOutAzureCLI(t)
+				return applicationIDs(server), nil
+			},
+			want: []*regexp.Regexp{regexp.MustCompile("run\\s+`az\\s+login\\s+--tenant\\s+[0-9a-f-]{36}`"), words("Please run 'az login'")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			server := startEmulator(t, fakegraph.Options{})
+			lines, secrets := tt.setup(t, server)
+			config := providerBlock(server, lines...)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				ErrorCheck:               expectErrorWithout(tt.want, secrets),
+				Steps: []resource.TestStep{{
+					Config: config + `data "entra_identity_api_connectors" "all" {}`,
+					Check: func(*terraform.State) error {
+						return fmt.Errorf("the configuration was accepted; want an error matching %v", tt.want)
+					},
+				}},
+			})
+			for _, r := range server.Requests() {
+				if !strings.HasSuffix(r.Path, "/oauth2/v2.0/token") {
+					t.Errorf("a configuration that cannot sign in reached Graph: %s %s", r.Method, r.Path)
+				}
+			}
+		})
+	}
+}
+
+// expectErrorWithout accepts the step's error when it matches every pattern and holds none of the secrets.
+// It stands in for ExpectError, which cannot say that something is absent.
+func expectErrorWithout(patterns []*regexp.Regexp, secrets []string) resource.ErrorCheckFunc {
+	return func(err error) error {
+		for _, pattern := range patterns {
+			if !pattern.MatchString(err.Error()) {
+				return fmt.Errorf("the error does not match %q: %w", pattern, err)
+			}
+		}
+		for _, secret := range secrets {
+			if secret != "" && strings.Contains(err.Error(), secret) {
+				return fmt.Errorf("the error holds the secret %.6s…: %w", secret, err)
+			}
+		}
+		return nil
+	}
+}
