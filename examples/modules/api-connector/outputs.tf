@@ -1,0 +1,29 @@
+output "id" {
+  description = "The connector's Graph object id, for user flows that call it."
+  value       = entra_identity_api_connector.this.id
+}
+
+output "certificates" {
+  description = "The certificates Graph holds for the connector (thumbprint, not_before, not_after, is_active), oldest first."
+  value       = entra_identity_api_connector.this.certificates
+}
+
+output "active_thumbprint" {
+  description = "The thumbprint of the certificate Graph presents to the API now; null when none is valid."
+  value       = local.active == null ? null : local.active.thumbprint
+}
+
+output "active_not_after" {
+  description = "When the active certificate expires (RFC 3339); null when none is valid."
+  value       = local.active == null ? null : local.active.not_after
+}
+
+output "rotation_due" {
+  description = "Whether it is time to stage the next certificate: the active one expires within renew_within_days, or none is active."
+  value       = local.active == null ? true : timecmp(local.active.not_after, timeadd(plantimestamp(), "${var.renew_within_days * 24}h")) <= 0
+}
+
+output "sent_version" {
+  description = "The version of the certificate this configuration last sent: next_certificate_version during a rotation, current_certificate_version otherwise."
+  value       = local.sent_version
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make docs: regenerate docs/ from templates/, examples/ and the provider's schema, offline. OpenTofu
+# writes the schema of the provider built from this checkout (dev_overrides, no init); tfplugindocs
+# renders it with --providers-schema, so it neither builds the provider itself nor downloads Terraform.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+tofu=$(realpath "${TOFU:-$root/.bin/tofu}")
+tfplugindocs=$(realpath "${TFPLUGINDOCS:-$root/.bin/tfplugindocs}")
+work=$(mktemp -d)
+on_exit 'rm -rf "$work"'
+
+build_provider "$work"
+mkdir -p "$work/config"
+cat >"$work/config/main.tf" <<'CONFIG'
+terraform {
+  required_providers {
+    entra = { source = "entra-iac/entra" }
+  }
+}
+CONFIG
+# OpenTofu warns on stderr that dev_overrides are in effect; the schema alone goes to stdout.
+(cd "$work/config" && "$tofu" providers schema -json 2>"$work/tofu.log" >"$work/schema.json") || {
+  cat "$work/tofu.log"
+  exit 1
+}
+# tfplugindocs finds a provider's schema under its short name (or registry.terraform.io/hashicorp/NAME),
+# so the OpenTofu registry address is renamed.
+sed -i 's#"registry\.opentofu\.org/entra-iac/entra":#"entra":#' "$work/schema.json"
+grep -q '"entra":' "$work/schema.json" || { echo "no entra provider in the schema OpenTofu wrote"; exit 1; }
+
+cd "$root"
+"$tfplugindocs" generate \
+  --provider-name entra \
+  --rendered-provider-name "Microsoft Entra" \
+  --providers-schema "$work/schema.json" \
+  --website-temp-dir "$work/website"
+# validate logs every file it looks at; its output is shown only when it finds a problem.
+"$tfplugindocs" validate --provider-name entra --providers-schema "$work/schema.json" >"$work/validate.log" 2>&1 || {
+  cat "$work/validate.log"
+  exit 1
+}
+echo "docs/ generated and validated"
