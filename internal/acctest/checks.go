@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -76,9 +75,15 @@ func CheckNoSecretOnDisk(secrets ...string) resource.TestCheckFunc {
 		if tempDir == "" {
 			return fmt.Errorf("acctest.Setup has not run")
 		}
+		// Reading through an os.Root keeps the walk inside the directory whatever its links say.
+		root, err := os.OpenRoot(tempDir)
+		if err != nil {
+			return err
+		}
+		defer root.Close()
 		var leaks []string
 		files := 0
-		err := filepath.WalkDir(tempDir, func(path string, d fs.DirEntry, err error) error {
+		err = fs.WalkDir(root.FS(), ".", func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
 				return nil
 			}
@@ -88,13 +93,12 @@ func CheckNoSecretOnDisk(secrets ...string) resource.TestCheckFunc {
 				}
 			}
 			files++
-			content, err := os.ReadFile(path)
+			content, err := root.ReadFile(path)
 			if err != nil {
 				return nil
 			}
 			if found := findSecrets(string(content), secrets); len(found) > 0 {
-				rel, _ := filepath.Rel(tempDir, path)
-				leaks = append(leaks, fmt.Sprintf("%s holds %s", rel, strings.Join(found, ", ")))
+				leaks = append(leaks, fmt.Sprintf("%s holds %s", path, strings.Join(found, ", ")))
 			}
 			return nil
 		})

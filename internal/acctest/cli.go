@@ -112,7 +112,7 @@ func (c *CLI) Read(name string) string {
 // Run runs the CLI with args and extra environment variables and returns its combined output.
 func (c *CLI) Run(env []string, args ...string) (string, error) {
 	c.t.Helper()
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd := exec.CommandContext(c.t.Context(), os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 	cmd.Dir = c.Dir
 	cmd.Env = append(append([]string{}, c.env...), env...)
 	out, err := cmd.CombinedOutput()

@@ -2,6 +2,7 @@ package apiconnector
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -32,7 +33,8 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 	now := r.now()
 	info, err := clientcert.Inspect(value.ValueString(), password.ValueString(), now)
 	attribute := path.Root("pkcs12").AtName("value_wo")
-	if problem, ok := err.(*clientcert.Problem); ok {
+	var problem *clientcert.Problem
+	if errors.As(err, &problem) {
 		resp.Diagnostics.AddAttributeError(attribute, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
 		return
 	}

@@ -23,7 +23,8 @@ func TestCreate_basicAuthenticationWithEitherTypeSpelling(t *testing.T) {
 	for _, typeName := range []string{"#microsoft.graph.basicAuthentication", "microsoft.graph.basicAuthentication"} {
 		t.Run(typeName, func(t *testing.T) {
 			body := basicBody("Sign-up validation")
-			body["authenticationConfiguration"].(map[string]any)["@odata.type"] = typeName
+			auth, _ := body["authenticationConfiguration"].(map[string]any)
+			auth["@odata.type"] = typeName
 			r := g.do(http.MethodPost, connectorsPath, body)
 			if r.status != http.StatusCreated {
 				t.Fatalf("status %d: %s", r.status, r.body)
@@ -45,7 +46,7 @@ func TestCreate_basicAuthenticationWithEitherTypeSpelling(t *testing.T) {
 			if got["displayName"] != "Sign-up validation" || got["targetUrl"] != "https://api.contoso.com/validate" {
 				t.Errorf("body: %s", r.body)
 			}
-			auth := got["authenticationConfiguration"].(map[string]any)
+			auth, _ = got["authenticationConfiguration"].(map[string]any)
 			if auth["@odata.type"] != "#microsoft.graph.basicAuthentication" || auth["username"] != "b2c" || auth["password"] != "******" {
 				t.Errorf("authenticationConfiguration: %v", auth)
 			}
@@ -73,7 +74,10 @@ func TestCreate_rejectsInvalidBodies(t *testing.T) {
 		edit(b)
 		return b
 	}
-	auth := func(b map[string]any) map[string]any { return b["authenticationConfiguration"].(map[string]any) }
+	auth := func(b map[string]any) map[string]any {
+		a, _ := b["authenticationConfiguration"].(map[string]any)
+		return a
+	}
 	tests := []struct {
 		name   string
 		body   any
@@ -166,15 +170,15 @@ func TestCreate_pkcs12InEveryEncoding(t *testing.T) {
 			if r.status != http.StatusCreated {
 				t.Fatalf("%d %s", r.status, r.body)
 			}
-			auth := r.json(t)["authenticationConfiguration"].(map[string]any)
+			auth, _ := r.json(t)["authenticationConfiguration"].(map[string]any)
 			if auth["@odata.type"] != "#microsoft.graph.clientCertificateAuthentication" {
 				t.Errorf("@odata.type = %v", auth["@odata.type"])
 			}
-			list := auth["certificateList"].([]any)
+			list, _ := auth["certificateList"].([]any)
 			if len(list) != 1 {
 				t.Fatalf("certificateList: %v", list)
 			}
-			c := list[0].(map[string]any)
+			c, _ := list[0].(map[string]any)
 			if c["thumbprint"] != thumbprintOf(cert) || c["notBefore"] != float64(notBefore.Unix()) ||
 				c["notAfter"] != float64(notAfter.Unix()) || c["isActive"] != true {
 				t.Errorf("certificate: %v (want thumbprint %s)", c, thumbprintOf(cert))

@@ -178,6 +178,7 @@ func newRandomSource(seed int64) randomSource {
 		_, _ = rand.Read(b[:])
 		s = binary.LittleEndian.Uint64(b[:])
 	}
+	//nolint:gosec // fault injection needs repeatable randomness from a seed, not unpredictable randomness.
 	return randomSource{r: mathrand.New(mathrand.NewPCG(s, s^0x9e3779b97f4a7c15))}
 }
 

@@ -117,8 +117,8 @@ func TestFaults_lostResponseCommitsTheWrite(t *testing.T) {
 	s.SetFaults(Faults{LostResponseRatio: 1})
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 
-	_, err := client.Do(g.request(http.MethodPost, connectorsPath, basicBody("lost")))
-	if err == nil {
+	if resp, err := client.Do(g.request(http.MethodPost, connectorsPath, basicBody("lost"))); err == nil {
+		resp.Body.Close()
 		t.Fatal("the response to a lost write arrived")
 	}
 	connectors := s.Connectors()
@@ -131,7 +131,8 @@ func TestFaults_lostResponseCommitsTheWrite(t *testing.T) {
 	}
 
 	id := connectors[0].ID
-	if _, err := client.Do(g.request(http.MethodPatch, connectorsPath+"/"+id, map[string]any{"displayName": "patched"})); err == nil {
+	if resp, err := client.Do(g.request(http.MethodPatch, connectorsPath+"/"+id, map[string]any{"displayName": "patched"})); err == nil {
+		resp.Body.Close()
 		t.Error("the response to a lost PATCH arrived")
 	}
 	if c, _ := s.Connector(id); c.DisplayName != "patched" {
@@ -146,7 +147,8 @@ func TestFaults_lostResponseCommitsTheWrite(t *testing.T) {
 		t.Errorf("refused POST: %d", r.status)
 	}
 
-	if _, err := client.Do(g.request(http.MethodDelete, connectorsPath+"/"+id, nil)); err == nil {
+	if resp, err := client.Do(g.request(http.MethodDelete, connectorsPath+"/"+id, nil)); err == nil {
+		resp.Body.Close()
 		t.Error("the response to a lost DELETE arrived")
 	}
 	if _, ok := s.Connector(id); ok {
@@ -268,7 +270,10 @@ func TestFaults_latencyAbandonedWhenTheClientLeaves(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := http.DefaultClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
+	resp, err := http.DefaultClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
+	if err == nil {
+		resp.Body.Close()
+	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}

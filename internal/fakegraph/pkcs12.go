@@ -1,7 +1,7 @@
 package fakegraph
 
 import (
-	"crypto/sha1"
+	"crypto/sha1" //nolint:gosec // Graph names certificates by their SHA-1 thumbprint; nothing is signed with it.
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -25,7 +25,7 @@ func decodePKCS12(der []byte, password string, now time.Time) (Certificate, erro
 	if leaf == nil {
 		return Certificate{}, errors.New("the PKCS#12 value holds no certificate")
 	}
-	sum := sha1.Sum(leaf.Raw)
+	sum := sha1.Sum(leaf.Raw) //nolint:gosec // the thumbprint Graph reports is SHA-1 by definition.
 	cert := Certificate{
 		Thumbprint:     strings.ToUpper(hex.EncodeToString(sum[:])),
 		NotBefore:      leaf.NotBefore.UTC(),
@@ -49,6 +49,6 @@ func describePKCS12Error(err error) error {
 	case strings.Contains(err.Error(), "certificate missing"):
 		return errors.New("the PKCS#12 value holds no certificate")
 	default:
-		return fmt.Errorf("the pkcs12Value is not a PKCS#12 (PFX) file: %v", err)
+		return fmt.Errorf("the pkcs12Value is not a PKCS#12 (PFX) file: %w", err)
 	}
 }

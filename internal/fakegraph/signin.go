@@ -2,7 +2,7 @@ package fakegraph
 
 import (
 	"bytes"
-	"crypto/sha1"
+	"crypto/sha1" //nolint:gosec // the x5t header of a client assertion is a SHA-1 thumbprint by definition.
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
@@ -237,7 +237,7 @@ func (s *Server) findClientCertificate(h jwtHeader) *x509.Certificate {
 	sha1Thumb, _ := decodeThumbprint(h.SHA1Thumb)
 	sha256Thumb, _ := decodeThumbprint(h.SHA256Thumb)
 	for _, cert := range s.opts.ClientCertificates {
-		s1 := sha1.Sum(cert.Raw)
+		s1 := sha1.Sum(cert.Raw) //nolint:gosec // x5t is a SHA-1 thumbprint by definition; it only picks the certificate.
 		s256 := sha256.Sum256(cert.Raw)
 		if (h.SHA256Thumb != "" && bytes.Equal(sha256Thumb, s256[:])) || (h.SHA1Thumb != "" && bytes.Equal(sha1Thumb, s1[:])) {
 			return cert

@@ -245,7 +245,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			// Every request throttled at once is told the same time; a little more than Graph asks for,
 			// different for each, keeps them from arriving together again.
-			return wait + rand.N(max(wait/2, retryAfterJitter))
+			return wait + rand.N(max(wait/2, retryAfterJitter)) //nolint:gosec // jitter spreads retries; it guards no secret.
 		}
 	}
 	wait := minWait << min(attempt, 16)
@@ -253,5 +253,5 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 		wait = maxWait
 	}
 	// Half fixed, half random: waits grow with each attempt but never line up across requests.
-	return wait/2 + rand.N(wait/2+1)
+	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter spreads retries; it guards no secret.
 }

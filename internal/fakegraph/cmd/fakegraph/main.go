@@ -78,7 +78,8 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 	server := fakegraph.NewHandler(opts)
 	server.SetFaults(fakegraph.Faults{Latency: cfg.latency, RateLimit: cfg.rateLimit})
 
-	listener, err := net.Listen("tcp", cfg.listen)
+	var listen net.ListenConfig
+	listener, err := listen.Listen(ctx, "tcp", cfg.listen)
 	if err != nil {
 		return err
 	}
