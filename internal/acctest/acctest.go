@@ -39,7 +39,9 @@ func Setup() error {
 	if os.Getenv("TF_ACC") == "" {
 		return nil
 	}
-	isolateFromEnvironment()
+	if !RealTenant() {
+		isolateFromEnvironment()
+	}
 	dir, err := os.MkdirTemp("", "entra-acc-")
 	if err != nil {
 		return err
@@ -54,9 +56,11 @@ func Setup() error {
 		"TF_ACC_TEMP_DIR":    dir,
 		"TF_CLI_CONFIG_FILE": cliConfig,
 		"CHECKPOINT_DISABLE": "1",
+	}
+	if !RealTenant() {
 		// The client secret reaches the provider from the environment, as it should in real use: a
 		// secret written in the provider block is copied into every plan file.
-		"ARM_CLIENT_SECRET": fakegraph.DefaultClientSecret,
+		env["ARM_CLIENT_SECRET"] = fakegraph.DefaultClientSecret
 	}
 	binary := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	cli := os.Getenv(CLIEnv)
@@ -93,10 +97,24 @@ func Setup() error {
 // emulator clear them, so that a developer's own sign-in never changes what a test does.
 var inheritedCredentials = []string{"ARM_", "AZURE_", "ACTIONS_ID_TOKEN_", "ENTRA_GRAPH_", "ENTRA_AUTHORITY_", "ENTRA_API_"}
 
-func isolateFromEnvironment() {
-	if os.Getenv("ENTRA_TEST_REAL_TENANT") != "" {
-		return
+// RealTenantEnv turns on the tests against a real tenant, which sign in with the ARM_* variables.
+const RealTenantEnv = "ENTRA_TEST_REAL_TENANT"
+
+// RealTenant reports whether this run is against a real tenant rather than the emulator.
+func RealTenant() bool { return os.Getenv(RealTenantEnv) == "1" }
+
+// RequireRealTenant skips a test unless the run is against a real tenant with credentials.
+func RequireRealTenant(t *testing.T) {
+	t.Helper()
+	if !RealTenant() || tempDir == "" {
+		t.Skipf("tests against a real tenant need TF_ACC=1, %s=1 and ARM_TENANT_ID, ARM_CLIENT_ID and a credential", RealTenantEnv)
 	}
+	if os.Getenv("ARM_TENANT_ID") == "" || os.Getenv("ARM_CLIENT_ID") == "" {
+		t.Fatalf("%s=1 but ARM_TENANT_ID or ARM_CLIENT_ID is not set", RealTenantEnv)
+	}
+}
+
+func isolateFromEnvironment() {
 	for _, entry := range os.Environ() {
 		name, _, _ := strings.Cut(entry, "=")
 		for _, prefix := range inheritedCredentials {
@@ -133,6 +151,9 @@ func Run(m interface{ Run() int }) int {
 // StartEmulator starts a Graph emulator for one test.
 func StartEmulator(t testing.TB, opts fakegraph.Options) *fakegraph.Server {
 	t.Helper()
+	if RealTenant() {
+		t.Skipf("%s=1: only the tests against the real tenant run", RealTenantEnv)
+	}
 	server := fakegraph.NewServer(opts)
 	t.Cleanup(server.Close)
 	return server

@@ -1,0 +1,88 @@
+package apiconnector_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+)
+
+// TestAccRealTenant_identityAPIConnector runs the whole life of a connector against a real tenant: create
+// with basic authentication, rename, rotate the password, switch to a certificate, import, read it
+// through both data sources, destroy. It signs in with the ARM_* variables and runs only when
+// ENTRA_TEST_REAL_TENANT=1; the application needs APIConnectors.ReadWrite.All.
+func TestAccRealTenant_identityAPIConnector(t *testing.T) {
+	acctest.RequireRealTenant(t)
+	name := acctest.RandomSecret(t, "tf-acc")
+	password1 := acctest.RandomSecret(t, "password")
+	password2 := acctest.RandomSecret(t, "password")
+	pfx := acctest.NewPFX(t, acctest.PFXOptions{CommonName: name})
+	provider := "provider \"entra\" {}\n"
+	basic := func(displayName, password string, version int) string {
+		return provider + fmt.Sprintf(`
+resource "entra_identity_api_connector" "test" {
+  display_name = %q
+  target_url   = "https://api.contoso.com/terraform-acceptance-test"
+
+  basic_auth {
+    username            = "tf-acc"
+    password_wo         = %q
+    password_wo_version = %d
+  }
+}
+`, displayName, password, version)
+	}
+	certificate := provider + fmt.Sprintf(`
+resource "entra_identity_api_connector" "test" {
+  display_name = %q
+  target_url   = "https://api.contoso.com/terraform-acceptance-test"
+
+  pkcs12 {
+    value_wo         = %q
+    password_wo      = %q
+    value_wo_version = 1
+  }
+}
+
+data "entra_identity_api_connector" "by_name" {
+  display_name = entra_identity_api_connector.test.display_name
+}
+
+data "entra_identity_api_connectors" "ours" {
+  display_name_prefix = %q
+  depends_on          = [entra_identity_api_connector.test]
+}
+`, name+"-renamed", pfx.Base64, pfx.Password, name)
+	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: basic(name, password1, 1), ConfigPlanChecks: empty},
+			{Config: basic(name+"-renamed", password1, 1), ConfigPlanChecks: empty},
+			{Config: basic(name+"-renamed", password2, 2), ConfigPlanChecks: empty},
+			{
+				Config:           certificate,
+				ConfigPlanChecks: empty,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddress, certificatesPath().AtSliceIndex(0).AtMapKey("thumbprint"), knownvalue.StringExact(pfx.Thumbprint)),
+					statecheck.ExpectKnownValue("data.entra_identity_api_connector.by_name", tfjsonpath.New("auth_type"), knownvalue.StringExact("certificate")),
+					statecheck.ExpectKnownValue("data.entra_identity_api_connectors.ours", tfjsonpath.New("connectors"), knownvalue.ListSizeExact(1)),
+					acctest.NoSecretInState(password1, password2, pfx.Base64, pfx.Password),
+				},
+			},
+			{
+				ResourceName:            connectorAddress,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"pkcs12.value_wo_version"},
+			},
+		},
+	})
+}
