@@ -229,6 +229,28 @@ func TestAccIdentityAPIConnector_appendRotation(t *testing.T) {
 					return nil
 				},
 			},
+			{
+				// Switching to "replace" alone clears out the others in the same apply: the configured
+				// certificate is sent again as the only one.
+				PreConfig: server.ResetRequests,
+				Config:    certificateConfig(server, "Rotating", "https://api.contoso.com/rotate", next, 2, "replace"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(connectorAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListSizeExact(1)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListExact([]knownvalue.Check{certificateEntry(next, false)})),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(graphWrites(server, http.MethodPatch)); n != 1 {
+						return fmt.Errorf("got %d PATCHes, want 1", n)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }

@@ -144,7 +144,11 @@ func TestCertificatesDrifted(t *testing.T) {
 		"basic authentication":               {connectorModel{BasicAuth: newBasicModel("u", types.Int64Null())}, sent, false},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := certificatesDrifted(tc.refreshed, tc.private); got != tc.want {
+			rotation := ""
+			if tc.refreshed.PKCS12 != nil {
+				rotation = tc.refreshed.PKCS12.Rotation.ValueString()
+			}
+			if got := tc.refreshed.PKCS12 != nil && certificatesDrifted(tc.refreshed.Certificates, rotation, tc.private); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -66,6 +66,13 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 
+	// Switching rotation to "replace" applies to the certificates already held: the configured one is
+	// sent again, so that it is the only one, in this same apply.
+	if state != nil && state.PKCS12 != nil && plan.PKCS12 != nil && !private.SecretPending &&
+		certificatesDrifted(state.Certificates, plan.PKCS12.Rotation.ValueString(), private) {
+		private.SecretPending = true
+		resp.Diagnostics.Append(writePrivate(ctx, resp.Private, private)...)
+	}
 	if plan.BasicAuth != nil && config.BasicAuth != nil {
 		plan.BasicAuth.PasswordWOVersion = plannedVersion(config.BasicAuth.PasswordWOVersion, private.SecretPending)
 	}
@@ -147,16 +154,16 @@ func (r *connectorResource) plannedCertificates(plan, config connectorModel, sta
 	return certificatesValue(next)
 }
 
-// certificatesDrifted reports whether the certificates Graph holds are no longer what this configuration
-// last sent: with rotation "replace" the list must be exactly that certificate; with "append" it must
-// still hold it.
-func certificatesDrifted(refreshed connectorModel, private authPrivate) bool {
-	if private.Thumbprint == "" || refreshed.PKCS12 == nil {
+// certificatesDrifted reports whether the certificates a connector holds are no longer what this
+// configuration last sent: under rotation "replace" the list must be exactly that certificate; under
+// "append" it must still hold it.
+func certificatesDrifted(certs types.List, rotation string, private authPrivate) bool {
+	if private.Thumbprint == "" {
 		return false
 	}
-	certs := certificatesFromValue(refreshed.Certificates)
-	if refreshed.PKCS12.Rotation.ValueString() == rotationAppend {
-		return !holdsThumbprint(certs, private.Thumbprint)
+	held := certificatesFromValue(certs)
+	if rotation == rotationAppend {
+		return !holdsThumbprint(held, private.Thumbprint)
 	}
-	return len(certs) != 1 || !holdsThumbprint(certs, private.Thumbprint)
+	return len(held) != 1 || !holdsThumbprint(held, private.Thumbprint)
 }

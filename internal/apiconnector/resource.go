@@ -117,7 +117,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 	private, diags := readPrivate(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if certificatesDrifted(refreshed, private) {
+	if refreshed.PKCS12 != nil && certificatesDrifted(refreshed.Certificates, refreshed.PKCS12.Rotation.ValueString(), private) {
 		private.SecretPending = true
 		resp.Diagnostics.Append(writePrivate(ctx, resp.Private, private)...)
 	}
