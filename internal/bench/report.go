@@ -1,0 +1,351 @@
+package bench
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Targets from the issue that the report checks.
+const (
+	// WallTargetRatio bounds wall / (floor + CLI overhead) for every phase.
+	WallTargetRatio = 1.25
+	// RateTargetFraction is the least share of the rate limit a throttled phase must achieve.
+	RateTargetFraction = 0.9
+	// MemoryGrowthAllowed bounds how much larger the provider's peak RSS may be at N than at the small N
+	// for its memory to count as flat in N.
+	MemoryGrowthAllowed = 1.25
+)
+
+// Settings are the knobs a run used.
+type Settings struct {
+	Resources         int
+	SmallResources    int
+	ThrottleResources int
+	Latency           time.Duration
+	Parallelism       int
+	RateLimit         float64
+	Refresh           bool
+}
+
+// Machine describes where a run happened.
+type Machine struct {
+	Date       time.Time
+	Cores      int
+	CPU        string
+	MemoryGiB  float64
+	Kernel     string
+	GoVersion  string
+	CLIVersion string
+	Provider   string
+	// LoadBefore and LoadAfter are the one-minute load averages when the run started and ended.
+	LoadBefore, LoadAfter float64
+	// Runs is how often each scenario but the throttled one ran; the tables show the median run.
+	Runs int
+}
+
+// Report is a whole run: the provider at N and at a small N, the CLI alone at N, and the throttled run.
+// A scenario that was skipped has no results.
+type Report struct {
+	Settings   Settings
+	Machine    Machine
+	Command    string
+	Baseline   Scenario
+	Ideal      Scenario
+	Main       Scenario
+	Small      Scenario
+	SmallIdeal Scenario
+	Throttled  Scenario
+}
+
+// Check is one target and how the run fared.
+type Check struct {
+	Target   string
+	Measured string
+	Pass     bool
+}
+
+// Checks evaluates every target the run measured.
+func (rep Report) Checks() []Check {
+	var checks []Check
+	for _, phase := range Phases {
+		r, ok := rep.Main.Result(phase)
+		if !ok {
+			continue
+		}
+		allowed := AllowedRequests(phase)
+		relation := "≤"
+		if phase == PhaseRefresh {
+			relation = "="
+		}
+		checks = append(checks, Check{
+			Target:   fmt.Sprintf("Graph requests per %s %s %d", phase, relation, allowed),
+			Measured: fmt.Sprintf("%.2f (%s)", r.PerResource(), methodCounts(r.Traffic)),
+			Pass:     r.Error == "" && r.Failed == 0 && r.PerResource() <= float64(allowed),
+		})
+	}
+
+	var tokens, processes, bearers int
+	tokensPass := true
+	for _, sc := range []Scenario{rep.Main, rep.Small, rep.Throttled} {
+		for _, r := range sc.Results {
+			tokens += r.Traffic.Tokens
+			processes += len(r.Processes)
+			bearers += r.Traffic.Bearers
+			if r.Traffic.Tokens > len(r.Processes) {
+				tokensPass = false
+			}
+		}
+	}
+	if processes > 0 {
+		checks = append(checks, Check{
+			Target:   "one token request per provider process",
+			Measured: fmt.Sprintf("%d token requests, %d provider processes, %d distinct tokens used (every phase of every provider scenario)", tokens, processes, bearers),
+			Pass:     tokensPass,
+		})
+	}
+
+	for _, phase := range Phases {
+		r, ok := rep.Main.Result(phase)
+		base, baseOK := rep.Baseline.Result(phase)
+		if !ok || !baseOK {
+			continue
+		}
+		ratio := WallRatio(r, base, rep.Settings)
+		checks = append(checks, Check{
+			Target:   fmt.Sprintf("%s wall ≤ %.2f × (floor + CLI overhead) at N=%d", phase, WallTargetRatio, rep.Settings.Resources),
+			Measured: fmt.Sprintf("%.2f (%s vs %s + %s)", ratio, seconds(r.Wall), seconds(Floor(phase, r.Resources, rep.Settings.Latency, rep.Settings.Parallelism)), seconds(base.Wall)),
+			Pass:     ratio <= WallTargetRatio,
+		})
+	}
+
+	if small, large := peakOf(rep.Small), peakOf(rep.Main); small > 0 && large > 0 {
+		growth := float64(large) / float64(small)
+		checks = append(checks, Check{
+			Target:   fmt.Sprintf("provider memory flat in N (peak at N=%d ≤ %.2f × peak at N=%d)", rep.Settings.Resources, MemoryGrowthAllowed, rep.Settings.SmallResources),
+			Measured: fmt.Sprintf("%s vs %s: × %.2f", formatKB(large), formatKB(small), growth),
+			Pass:     growth <= MemoryGrowthAllowed,
+		})
+	}
+
+	if len(rep.Throttled.Results) > 0 {
+		worst, worstPhase := 0.0, Phase("")
+		failed := 0
+		var perPhase []string
+		for i, r := range rep.Throttled.Results {
+			fraction := r.Traffic.RateLimitUse(rep.Settings.RateLimit)
+			if i == 0 || fraction < worst {
+				worst, worstPhase = fraction, r.Phase
+			}
+			// A resource whose create failed is also missing at the refresh; the CLI's errors count each
+			// failed operation once.
+			failed += r.Errors
+			if r.Errors > 0 {
+				perPhase = append(perPhase, fmt.Sprintf("%s %d", r.Phase, r.Errors))
+			}
+		}
+		measured := fmt.Sprint(failed)
+		if len(perPhase) > 0 {
+			measured += " (" + strings.Join(perPhase, ", ") + ")"
+		}
+		checks = append(checks,
+			Check{
+				Target:   fmt.Sprintf("throttled: Graph requests admitted ≥ %.1f × what R=%g/s allows, every phase", RateTargetFraction, rep.Settings.RateLimit),
+				Measured: fmt.Sprintf("lowest %.2f (%s)", worst, worstPhase),
+				Pass:     worst >= RateTargetFraction,
+			},
+			Check{
+				Target:   "throttled: failed resources = 0 (resource operations the CLI reported failed)",
+				Measured: measured,
+				Pass:     failed == 0,
+			})
+	}
+	return checks
+}
+
+// WallRatio is wall / (floor + CLI overhead), the CLI overhead being the same phase over terraform_data.
+func WallRatio(r, baseline PhaseResult, s Settings) float64 {
+	denominator := Floor(r.Phase, r.Resources, s.Latency, s.Parallelism) + baseline.Wall
+	if denominator <= 0 {
+		return 0
+	}
+	return r.Wall.Seconds() / denominator.Seconds()
+}
+
+func peakOf(sc Scenario) int64 {
+	var peak int64
+	for _, r := range sc.Results {
+		peak = max(peak, r.PeakRSSKB())
+	}
+	return peak
+}
+
+// Markdown renders the run as a BENCHMARKS.md section.
+func (rep Report) Markdown() string {
+	s, m := rep.Settings, rep.Machine
+	var b strings.Builder
+	fmt.Fprintf(&b, "### N = %d · latency %s · parallelism %d · %s\n\n", s.Resources, s.Latency, s.Parallelism, m.Date.UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "Machine: %d cores (%s), %.1f GiB RAM, Linux %s; load average %.2f at the start, %.2f at the end. %s, %s, provider %s. Command: `%s`.\n",
+		m.Cores, m.CPU, m.MemoryGiB, m.Kernel, m.LoadBefore, m.LoadAfter, m.CLIVersion, m.GoVersion, m.Provider, rep.Command)
+	if m.Runs > 1 {
+		fmt.Fprintf(&b, "Each scenario but the throttled one ran %d times; every figure is the median run's (by wall time), with the range of walls in brackets.\n", m.Runs)
+	}
+	if s.Refresh {
+		b.WriteString("The update and delete phases refreshed first (`-refresh`).\n")
+	} else {
+		b.WriteString("The update and delete phases ran with `-refresh=false`; the refresh phase measures refreshing.\n")
+	}
+
+	if len(rep.Main.Results) > 0 {
+		fmt.Fprintf(&b, "\n**Provider: %d API connectors.** Floor = N × minimal requests × latency / parallelism; CLI overhead = the same phase over %d `terraform_data`.\n\n",
+			rep.Main.Resources, rep.Baseline.Resources)
+		b.WriteString("| phase | wall | floor | wall / floor | CLI overhead | wall / (floor + CLI) | Graph requests | per resource (allowed) | tokens / provider processes | provider peak RSS | not as configured |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
+		for _, r := range rep.Main.Results {
+			floor := Floor(r.Phase, r.Resources, s.Latency, s.Parallelism)
+			overhead, ratio := "-", "-"
+			if base, ok := rep.Baseline.Result(r.Phase); ok {
+				overhead, ratio = wallCell(base), fmt.Sprintf("%.2f", WallRatio(r, base, s))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %.1f | %s | %s | %s | %.2f (%d) | %d / %d | %s | %s |\n",
+				r.Phase, wallCell(r), seconds(floor), r.Wall.Seconds()/floor.Seconds(), overhead, ratio,
+				methodCounts(r.Traffic), r.PerResource(), AllowedRequests(r.Phase), r.Traffic.Tokens, len(r.Processes),
+				formatKB(r.PeakRSSKB()), failedCell(r))
+		}
+	}
+
+	if len(rep.Main.Results) > 0 {
+		fmt.Fprintf(&b, "\n**Where the provider run's wall time goes** (N=%d): before the first Graph request, the Graph window, after the last answer; "+
+			"the mean number of Graph requests in flight during the window (at most the parallelism, %d); CPU time of the CLI with its providers, and of the providers alone, on %d cores.\n\n",
+			rep.Main.Resources, s.Parallelism, m.Cores)
+		b.WriteString("| phase | wall | before | Graph window | after | mean in flight | CPU (CLI + providers) | CPU (providers) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range rep.Main.Results {
+			tl := r.Timeline(s.Latency)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.1f | %s | %s |\n", r.Phase, seconds(r.Wall), seconds(tl.Before), seconds(tl.Window),
+				seconds(tl.After), tl.InFlight, seconds(r.CLICPU), seconds(r.ProviderCPU()))
+		}
+	}
+
+	if len(rep.Ideal.Results) > 0 && len(rep.Main.Results) > 0 {
+		fmt.Fprintf(&b, "\n**Against the ideal provider** (N=%d): the same schema, validation and plan code, with CRUD that only sleeps the latency of the minimal requests "+
+			"(package `internal/bench/idealprovider`). Ideal / (floor + CLI) is what the plugin protocol and the framework cost any provider; real / ideal is this provider's own cost.\n\n",
+			rep.Ideal.Resources)
+		b.WriteString("| phase | real wall | ideal wall | ideal / (floor + CLI) | real / ideal | real CPU (providers) | ideal CPU (providers) | real peak RSS | ideal peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range rep.Main.Results {
+			ideal, ok := rep.Ideal.Result(r.Phase)
+			if !ok {
+				continue
+			}
+			idealRatio := "-"
+			if base, ok := rep.Baseline.Result(r.Phase); ok {
+				idealRatio = fmt.Sprintf("%.2f", WallRatio(ideal, base, s))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s |\n", r.Phase, wallCell(r), wallCell(ideal), idealRatio,
+				r.Wall.Seconds()/ideal.Wall.Seconds(), seconds(r.ProviderCPU()), seconds(ideal.ProviderCPU()), formatKB(r.PeakRSSKB()), formatKB(ideal.PeakRSSKB()))
+		}
+	}
+
+	if len(rep.Baseline.Results) > 0 {
+		fmt.Fprintf(&b, "\n**CLI alone: %d `terraform_data`** (no provider process).\n\n", rep.Baseline.Resources)
+		b.WriteString("| phase | wall | CPU | CLI peak RSS |\n|---|---:|---:|---:|\n")
+		for _, r := range rep.Baseline.Results {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Phase, wallCell(r), seconds(r.CLICPU), formatKB(r.CLIPeakRSSKB))
+		}
+	}
+
+	if len(rep.Small.Results) > 0 && len(rep.Main.Results) > 0 {
+		fmt.Fprintf(&b, "\n**Provider peak RSS, N=%d vs N=%d** (the largest provider process of the phase), for this provider and for the ideal one.\n\n",
+			rep.Small.Resources, rep.Main.Resources)
+		fmt.Fprintf(&b, "| phase | N=%[1]d | N=%[2]d | ratio | ideal N=%[1]d | ideal N=%[2]d | ideal ratio |\n|---|---:|---:|---:|---:|---:|---:|\n",
+			rep.Small.Resources, rep.Main.Resources)
+		for _, r := range rep.Main.Results {
+			small, _ := rep.Small.Result(r.Phase)
+			idealSmall, _ := rep.SmallIdeal.Result(r.Phase)
+			ideal, _ := rep.Ideal.Result(r.Phase)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Phase,
+				formatKB(small.PeakRSSKB()), formatKB(r.PeakRSSKB()), ratioCell(r.PeakRSSKB(), small.PeakRSSKB()),
+				formatKB(idealSmall.PeakRSSKB()), formatKB(ideal.PeakRSSKB()), ratioCell(ideal.PeakRSSKB(), idealSmall.PeakRSSKB()))
+		}
+	}
+
+	if len(rep.Throttled.Results) > 0 {
+		fmt.Fprintf(&b, "\n**Throttled: %d API connectors, rate limit R = %g requests/s** (429 with a fractional Retry-After above it), latency %s.\n\n",
+			rep.Throttled.Resources, s.RateLimit, s.Latency)
+		b.WriteString("Achieved = admitted ÷ the window from the first to the last Graph request; use = admitted ÷ (R × window + the limiter's initial burst of R).\n\n")
+		b.WriteString("| phase | wall | Graph requests admitted | 429 answers | most 429s for one request | window | achieved requests/s | use of R | tokens / provider processes | not as configured |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range rep.Throttled.Results {
+			mostThrottled := fmt.Sprint(r.Traffic.MostThrottled)
+			if r.Phase == PhaseCreate {
+				mostThrottled = "-"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %.1f | %.2f | %d / %d | %s |\n",
+				r.Phase, seconds(r.Wall), r.Traffic.AdmittedTotal(), r.Traffic.Throttled, mostThrottled, seconds(r.Traffic.Window()),
+				r.Traffic.AchievedRate(), r.Traffic.RateLimitUse(s.RateLimit), r.Traffic.Tokens, len(r.Processes), failedCell(r))
+		}
+	}
+
+	b.WriteString("\n**Targets**\n\n| target | measured | result |\n|---|---|---|\n")
+	for _, c := range rep.Checks() {
+		result := "pass"
+		if !c.Pass {
+			result = "**FAIL**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Target, c.Measured, result)
+	}
+
+	var errs []string
+	for _, sc := range []Scenario{rep.Main, rep.Baseline, rep.Ideal, rep.Small, rep.SmallIdeal, rep.Throttled} {
+		for _, r := range sc.Results {
+			if r.Error != "" {
+				errs = append(errs, fmt.Sprintf("- %s %s: %s", sc.Name, r.Phase, firstLine(r.Error)))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		b.WriteString("\nCLI errors:\n\n" + strings.Join(errs, "\n") + "\n")
+	}
+	return b.String()
+}
+
+func ratioCell(large, small int64) string {
+	if large == 0 || small == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", float64(large)/float64(small))
+}
+
+func methodCounts(t Traffic) string {
+	var parts []string
+	for _, m := range t.Methods() {
+		parts = append(parts, fmt.Sprintf("%d %s", t.Admitted[m], m))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func failedCell(r PhaseResult) string {
+	if r.Error != "" {
+		return fmt.Sprintf("%d (%d CLI errors)", r.Failed, r.Errors)
+	}
+	return fmt.Sprintf("%d", r.Failed)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// wallCell is a phase's wall time, with the range over its runs when it ran more than once.
+func wallCell(r PhaseResult) string {
+	if len(r.Walls) < 2 {
+		return seconds(r.Wall)
+	}
+	lo, hi := slices.Min(r.Walls), slices.Max(r.Walls)
+	return fmt.Sprintf("%s [%.2f–%.2f]", seconds(r.Wall), lo.Seconds(), hi.Seconds())
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
