@@ -85,6 +85,10 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Retries are bounded by the deadline; a data source has no timeouts block, so it gets the
+	// resource's default for reads.
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
 
 	var connector *graph.APIConnector
 	var err error

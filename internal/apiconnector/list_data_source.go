@@ -58,6 +58,10 @@ func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Retries are bounded by the deadline; a data source has no timeouts block, so it gets the
+	// resource's default for reads.
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
 
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {

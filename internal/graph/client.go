@@ -32,7 +32,7 @@ type Config struct {
 	// Transport carries the requests; nil means a pooled transport of its own.
 	Transport http.RoundTripper
 	// RetryMax bounds the attempts after the first; the context's deadline bounds them too. Zero means
-	// 30: under throttling Graph turns requests away before acting on them, and the deadline (the
+	// 60: under throttling Graph turns requests away before acting on them, and the deadline (the
 	// resource's timeouts) is the bound that matters.
 	RetryMax int
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts when Graph names no Retry-After.
@@ -47,6 +47,7 @@ type Client struct {
 	base            *url.URL
 	userAgent       string
 	http            *retryablehttp.Client
+	throttle        *throttleGate
 	consistencyWait time.Duration
 }
 
@@ -66,12 +67,16 @@ func New(cfg Config) (*Client, error) {
 		pooled.MaxIdleConnsPerHost = 32
 		transport = pooled
 	}
+	gate := &throttleGate{}
 	retrying := retryablehttp.NewClient()
 	retrying.HTTPClient = &http.Client{
-		Transport: &authTransport{tokens: cfg.Tokens, next: &loggingTransport{next: transport}},
+		Transport: &authTransport{tokens: cfg.Tokens, next: &throttleTransport{
+			gate: gate,
+			next: &loggingTransport{next: transport},
+		}},
 	}
 	retrying.Logger = nil
-	retrying.RetryMax = valueOr(cfg.RetryMax, 30)
+	retrying.RetryMax = valueOr(cfg.RetryMax, 60)
 	retrying.RetryWaitMin = valueOr(cfg.RetryWaitMin, 500*time.Millisecond)
 	retrying.RetryWaitMax = valueOr(cfg.RetryWaitMax, 30*time.Second)
 	retrying.CheckRetry = checkRetry
@@ -92,6 +97,7 @@ func New(cfg Config) (*Client, error) {
 		base:            base,
 		userAgent:       cfg.UserAgent,
 		http:            retrying,
+		throttle:        gate,
 		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -510,5 +511,52 @@ func TestClient_rejectedClientSecretNamesEntrasAnswerNotTheGraphURL(t *testing.T
 	}
 	if n := countRequests(s, http.MethodGet); n != 0 {
 		t.Errorf("Graph received %d requests without a token", n)
+	}
+}
+
+func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
+	t.Parallel()
+	// The first request is throttled for a second; the others are sent while it waits. None of them may
+	// reach Graph before the second is over, or they would only be throttled too.
+	var mu sync.Mutex
+	var throttledAt time.Time
+	var early int
+	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case throttledAt.IsZero():
+			throttledAt = time.Now()
+			w.Header().Set("Retry-After", "1")
+			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+			return
+		case time.Since(throttledAt) < time.Second:
+			early++
+		}
+		writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+	})
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.GetAPIConnector(t.Context(), "a")
+		first <- err
+	}()
+	for !c.throttle.closed() {
+		time.Sleep(time.Millisecond)
+	}
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if early != 0 || len(s.requests()) != 7 {
+		t.Errorf("%d requests reached Graph while it had asked to wait; %d in all, want 7", early, len(s.requests()))
 	}
 }
