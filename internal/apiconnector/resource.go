@@ -153,13 +153,14 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	send := secretMustBeSent(&plan, &state, private)
 	thumbprint := private.Thumbprint
 	var auth graph.Authentication
-	appendCertificate := false
+	var appended *graph.PKCS12Certificate
 	if send {
 		thumbprint = r.sentThumbprint(config)
 		auth = authenticationToAPI(config, thumbprint)
 		// Appending only makes sense when the connector already holds certificates to keep.
-		appendCertificate = plan.PKCS12 != nil && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend
-		if !appendCertificate {
+		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
+			appended = certificate
+		} else {
 			update.AuthenticationConfiguration = auth
 		}
 	}
@@ -171,9 +172,8 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	var remote *graph.APIConnector
 	var err error
 	switch {
-	case appendCertificate:
-		certificate, _ := auth.(*graph.PKCS12Certificate)
-		remote, err = r.client.UploadClientCertificate(ctx, id, *certificate)
+	case appended != nil:
+		remote, err = r.client.UploadClientCertificate(ctx, id, *appended)
 	case send:
 		remote, err = r.client.WaitForAuthentication(ctx, id, auth)
 	case plan.Certificates.IsUnknown():
