@@ -265,7 +265,12 @@ func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 		}
 		return false, err
 	}, nil)
-	return err
+	if err != nil {
+		// The DELETE succeeded: a read that fails afterwards must not leave the connector in the state.
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not confirm that the deleted connector is gone",
+			map[string]any{"id": id, "error": err.Error()})
+	}
+	return nil
 }
 
 // waitFor reads a connector until done says so, with a growing pause between reads, for at most the

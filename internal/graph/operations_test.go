@@ -533,6 +533,25 @@ func TestClient_deleteOfAMissingConnectorSucceeds(t *testing.T) {
 	}
 }
 
+func TestClient_deleteSucceedsWhenTheConfirmingReadFails(t *testing.T) {
+	t.Parallel()
+	// The DELETE is accepted; the read that should confirm it is refused. The connector is gone, so the
+	// delete must not fail and keep it in the state.
+	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeODataError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges.", "denied")
+	})
+	if err := c.DeleteAPIConnector(t.Context(), connectorID); err != nil {
+		t.Errorf("delete failed because its confirming read did: %v", err)
+	}
+	if n := len(s.requests()); n != 2 {
+		t.Errorf("sent %d requests, want the DELETE and one GET", n)
+	}
+}
+
 func TestClient_waitForAuthenticationReturnsWhatGraphLastAnsweredWhenTheWaitRunsOut(t *testing.T) {
 	t.Parallel()
 	s, c := newFakeGraph(t, fakegraph.Options{}, func(cfg *Config) { cfg.ConsistencyWait = 300 * time.Millisecond })
