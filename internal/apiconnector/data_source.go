@@ -165,14 +165,7 @@ func connectorDataAttributes() map[string]schema.Attribute {
 		"certificates": schema.ListNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The client certificates the connector holds, ordered by `not_before`; empty for basic authentication.",
-			NestedObject: schema.NestedAttributeObject{
-				Attributes: map[string]schema.Attribute{
-					"thumbprint": schema.StringAttribute{Computed: true, MarkdownDescription: "The SHA-1 thumbprint, uppercase hex."},
-					"not_before": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of validity, RFC 3339."},
-					"not_after":  schema.StringAttribute{Computed: true, MarkdownDescription: "End of validity, RFC 3339."},
-					"is_active":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Graph uses this certificate now."},
-				},
-			},
+			NestedObject:        schema.NestedAttributeObject{Attributes: dataCertificateAttributes()},
 		},
 	}
 }
@@ -199,4 +192,17 @@ func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
 		return m, fmt.Errorf("connector %s uses the authentication type %q, which this provider does not know", c.ID, auth.ODataType())
 	}
 	return m, nil
+}
+
+// dataCertificateAttributes are the computed members of one certificates element, as the resource has them.
+func dataCertificateAttributes() map[string]schema.Attribute {
+	attributes := make(map[string]schema.Attribute, len(certificateAttrTypes))
+	for name, typ := range certificateAttrTypes {
+		if typ.Equal(types.BoolType) {
+			attributes[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+		} else {
+			attributes[name] = schema.StringAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+		}
+	}
+	return attributes
 }

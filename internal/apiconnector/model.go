@@ -54,6 +54,15 @@ var certificateAttrTypes = map[string]attr.Type{
 
 var certificateType = types.ObjectType{AttrTypes: certificateAttrTypes}
 
+// certificateDescriptions document the members of one certificates element, in the resource and both
+// data sources alike.
+var certificateDescriptions = map[string]string{
+	"thumbprint": "The SHA-1 thumbprint of the certificate, uppercase hex.",
+	"not_before": "Start of validity, RFC 3339.",
+	"not_after":  "End of validity, RFC 3339.",
+	"is_active":  "Whether Graph uses this certificate: the most recently uploaded one that is valid now.",
+}
+
 // authKind names the auth block a connector uses; "" when it has none.
 func (m *connectorModel) authKind() string {
 	switch {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Limits on what the resource accepts, so that a mistake (a file pasted into a name, say) is stopped at
@@ -60,15 +61,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "The client certificates the connector holds, as Graph reports them, ordered by `not_before`. " +
 					"When an apply will upload a certificate, the plan shows its thumbprint and dates, computed locally from the file. " +
 					"Empty for basic authentication.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"thumbprint": schema.StringAttribute{Computed: true, MarkdownDescription: "The SHA-1 thumbprint of the certificate, uppercase hex."},
-						"not_before": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of validity, RFC 3339."},
-						"not_after":  schema.StringAttribute{Computed: true, MarkdownDescription: "End of validity, RFC 3339."},
-						"is_active": schema.BoolAttribute{Computed: true,
-							MarkdownDescription: "Whether Graph uses this certificate: the most recently uploaded one that is valid now."},
-					},
-				},
+				NestedObject: schema.NestedAttributeObject{Attributes: certificateAttributes()},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -146,4 +139,17 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// certificateAttributes are the computed members of one certificates element.
+func certificateAttributes() map[string]schema.Attribute {
+	attributes := make(map[string]schema.Attribute, len(certificateAttrTypes))
+	for name, typ := range certificateAttrTypes {
+		if typ.Equal(types.BoolType) {
+			attributes[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+		} else {
+			attributes[name] = schema.StringAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+		}
+	}
+	return attributes
 }
