@@ -15,7 +15,7 @@ step "Building the provider"
 (cd "$root" && go build -o "$work/bin/terraform-provider-entra" .)
 
 step "Starting the Graph emulator"
-(cd "$root" && go build -o "$work/fakegraph" ./internal/fakegraph/cmd/fakegraph)
+(cd "$root" && go build -o "$work/fakegraph" ./internal/testing/fakegraph/cmd/fakegraph)
 "$work/fakegraph" -listen 127.0.0.1:0 -state-file "$work/emulator.json" -log-requests >"$work/emulator.log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT

@@ -37,7 +37,7 @@ CONFIG
 start_emulator() {
   local dir=$1
   mkdir -p "$dir"
-  (cd "$root" && go build -o "$dir/fakegraph" ./internal/fakegraph/cmd/fakegraph)
+  (cd "$root" && go build -o "$dir/fakegraph" ./internal/testing/fakegraph/cmd/fakegraph)
   rm -f "$dir/emulator.json"
   "$dir/fakegraph" -listen 127.0.0.1:0 -state-file "$dir/emulator.json" -log-requests >"$dir/emulator.log" 2>&1 &
   emulator_pid=$!

@@ -8,9 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // TestAccIdentityAPIConnector_badInputStopsAtPlan plans each bad configuration and checks that it is

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 )
 
 // TestAccRealTenant_identityAPIConnector runs the whole life of a connector against a real tenant: create

@@ -9,8 +9,8 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 )
 
 func TestInspect_readsEveryEncryption(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 )
 
 // FuzzInspect feeds the validator arbitrary files and passwords: it must never panic, and a refusal is

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 const connectorID = "be1f769b-9b13-437e-b540-79a905c4932c"

@@ -24,7 +24,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // testUserAgent is what every test client says it is.

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 )
 
 func TestMain(m *testing.M) {

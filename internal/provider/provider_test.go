@@ -21,8 +21,8 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // unreachable is where the tests point Graph and sign-in when nothing should be asked: a loopback port

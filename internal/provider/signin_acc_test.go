@@ -17,8 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/acctest"
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // providerBlock points the provider at server, unless lines set graph_endpoint or authority_host themselves,

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // Traffic is what the emulator saw during one phase.

@@ -229,7 +229,7 @@ func (rep Report) Markdown() string {
 
 	if len(rep.Ideal.Results) > 0 && len(rep.Main.Results) > 0 {
 		fmt.Fprintf(&b, "\n**Against the ideal provider** (N=%d): the same schema, validation and plan code, with CRUD that only sleeps the latency of the minimal requests "+
-			"(package `internal/bench/idealprovider`). Ideal / (floor + CLI) is what the plugin protocol and the framework cost any provider; real / ideal is this provider's own cost.\n\n",
+			"(package `tools/bench/idealprovider`). Ideal / (floor + CLI) is what the plugin protocol and the framework cost any provider; real / ideal is this provider's own cost.\n\n",
 			rep.Ideal.Resources)
 		b.WriteString("| phase | real wall | ideal wall | ideal / (floor + CLI) | real / ideal | real CPU (providers) | ideal CPU (providers) | real peak RSS | ideal peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range rep.Main.Results {

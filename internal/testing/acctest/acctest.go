@@ -15,8 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
 	"github.com/entra-iac/terraform-provider-entra/internal/provider"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // CLIEnv selects the CLI: "tofu" (the default, built into .bin by `make tools`) or "terraform" (found on

@@ -10,7 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/bench/idealprovider"
+	"github.com/entra-iac/terraform-provider-entra/tools/bench/idealprovider"
 )
 
 func main() {

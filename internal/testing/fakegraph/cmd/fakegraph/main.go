@@ -21,7 +21,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // config is what the flags ask for.

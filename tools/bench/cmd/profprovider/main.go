@@ -1,5 +1,5 @@
 // Command profprovider is the provider (the same server as the module's main.go) with Go profiling, for
-// finding where `make bench` spends its time: `go run ./internal/bench/cmd/bench -profile` runs it instead
+// finding where `make bench` spends its time: `go run ./tools/bench/cmd/bench -profile` runs it instead
 // of the plain build. Each process writes a CPU profile and, at exit, a heap profile into
 // $BENCH_PROFILE_DIR as <pid>.cpu.pprof and <pid>.heap.pprof; read them with `go tool pprof`. A sampler
 // also watches the live heap and the goroutine count, and writes <pid>.peak.pprof (the heap when it was

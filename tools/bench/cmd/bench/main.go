@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/bench"
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/tools/bench"
 )
 
 // maxResources bounds N: beyond it a run no longer fits the time the benchmark is meant to take.
@@ -57,10 +57,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot(ctx)
+	benchRoot, err := moduleRoot(ctx)
 	if err != nil {
 		return err
 	}
+	// The benchmark is a module of its own two levels below the provider's.
+	root := filepath.Dir(filepath.Dir(benchRoot))
 	cli := opts.cli
 	if !filepath.IsAbs(cli) {
 		cli = filepath.Join(root, cli)
@@ -82,19 +84,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "==> building the provider, the peak-RSS wrapper and the ideal provider")
 	provider := filepath.Join(work, "provider", "terraform-provider-entra")
 	overrides := filepath.Join(work, "overrides")
-	providerPackage := "."
+	providerDir, providerPackage := root, "."
 	if opts.profile {
-		providerPackage = "./internal/bench/cmd/profprovider"
+		providerDir, providerPackage = benchRoot, "./cmd/profprovider"
 	}
-	if err := goBuild(ctx, root, provider, providerPackage, "-ldflags", "-X main.version=bench"); err != nil {
+	if err := goBuild(ctx, providerDir, provider, providerPackage, "-ldflags", "-X main.version=bench"); err != nil {
 		return err
 	}
-	if err := goBuild(ctx, root, filepath.Join(overrides, "terraform-provider-entra"), "./internal/bench/cmd/peakrss"); err != nil {
+	if err := goBuild(ctx, benchRoot, filepath.Join(overrides, "terraform-provider-entra"), "./cmd/peakrss"); err != nil {
 		return err
 	}
 	ideal := filepath.Join(work, "ideal", "terraform-provider-entra")
 	if opts.scenarios["ideal"] {
-		if err := goBuild(ctx, root, ideal, "./internal/bench/cmd/idealprovider"); err != nil {
+		if err := goBuild(ctx, benchRoot, ideal, "./cmd/idealprovider"); err != nil {
 			return err
 		}
 	}
@@ -346,7 +348,7 @@ func moduleRoot(ctx context.Context) (string, error) {
 	}
 	mod := strings.TrimSpace(string(out))
 	if mod == "" || mod == os.DevNull {
-		return "", errors.New("run bench from inside the provider's module (make bench)")
+		return "", errors.New("run bench from inside its module, tools/bench (make bench)")
 	}
 	return filepath.Dir(mod), nil
 }

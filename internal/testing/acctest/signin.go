@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // AccessToken is a token the emulator issued, as the Azure CLI would hand it out.

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // Runner runs scenarios with one CLI binary and one provider build.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 func TestCheckLoopback(t *testing.T) {

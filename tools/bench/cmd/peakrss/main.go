@@ -24,7 +24,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/bench"
+	"github.com/entra-iac/terraform-provider-entra/tools/bench"
 )
 
 func main() {
