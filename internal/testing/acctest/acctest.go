@@ -135,7 +135,7 @@ func Cleanup() {
 // moduleRoot is the repository root, found from this file's location.
 func moduleRoot() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // Run is TestMain's body for a package with acceptance tests.
