@@ -1,77 +1,158 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the local Graph emulator, apply examples/demo with OpenTofu, show
-# that a second plan is empty, and destroy. Everything runs on loopback; nothing is left running.
+# make demo: what a user sees, against the local Graph emulator and with the CLI already on this machine.
+# The provider built from this checkout is installed the way a release is (a filesystem mirror in registry
+# layout, `init`, a lock file); then plan, apply, a clean second plan, no secret in any file, an import,
+# and destroy. Everything runs on loopback; nothing is left running.
+#
+# The CLI: DEMO_CLI when set; otherwise `tofu`, then `terraform` on PATH, when at least the version the demo's
+# required_version names (versions.tofu for OpenTofu, versions.tf for Terraform); then .bin/tofu; and only
+# when there is none of these, OpenTofu built from its Go module (make tools, about 5 minutes once).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 work="$root/.demo"
-tofu="$root/.bin/tofu"
 rm -rf "$work"
-mkdir -p "$work/bin" "$work/config"
+mkdir -p "$work/config" "$work/secrets"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# version_of CLI: the version CLI reports, such as 1.12.6 (both CLIs print the same JSON).
+version_of() {
+  TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null |
+    sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'
+}
+# floor_of FILE: the oldest version FILE's required_version (">= X.Y.Z") accepts.
+floor_of() {
+  sed -n 's/.*required_version *= *">= *\([0-9.]*\)".*/\1/p' "$1"
+}
+# at_least VERSION FLOOR
+at_least() {
+  [ -n "$1" ] && [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]
+}
 
-step "Building the provider"
-(cd "$root" && go build -o "$work/bin/terraform-provider-entra" .)
+step "Choosing the CLI"
+declare -A floor=(
+  [tofu]=$(floor_of "$root/examples/demo/versions.tofu")
+  [terraform]=$(floor_of "$root/examples/demo/versions.tf")
+)
+cli=
+if [ -n "${DEMO_CLI:-}" ]; then
+  cli=$(command -v "$DEMO_CLI") && cli=$(realpath "$cli") || { echo "DEMO_CLI=$DEMO_CLI: no such command"; exit 1; }
+  echo "DEMO_CLI names $cli"
+else
+  for candidate in tofu terraform "$root/.bin/tofu"; do
+    path=$(command -v "$candidate") || continue
+    name=$(basename "$path")
+    version=$(version_of "$path")
+    if at_least "$version" "${floor[$name]}"; then
+      cli=$path
+      break
+    fi
+    echo "skipping $path: version ${version:-unknown}, the demo needs $name ${floor[$name]} or later"
+  done
+fi
+if [ -z "$cli" ]; then
+  echo "No OpenTofu ${floor[tofu]}+ or Terraform ${floor[terraform]}+ on PATH, and none in .bin:"
+  echo "building OpenTofu from its Go module (make tools: about 5 minutes on two cores, once)."
+  make --no-print-directory -C "$root" tools
+  cli=$root/.bin/tofu
+fi
+name=$(basename "$cli")
+case $name in tofu | terraform) ;; *) echo "$cli: not tofu or terraform"; exit 1 ;; esac
+echo "Using $name $(version_of "$cli") at $cli"
+
+step "Building the provider into a local mirror, laid out as a registry serves a release"
+build_provider "$work"
+echo "${provider_binary#"$work"/}"
+# The binary is named after the version CHANGELOG.md names, as the release will be.
 
 step "Starting the Graph emulator"
-(cd "$root" && go build -o "$work/fakegraph" ./internal/testing/fakegraph/cmd/fakegraph)
-"$work/fakegraph" -listen 127.0.0.1:0 -state-file "$work/emulator.json" -log-requests >"$work/emulator.log" 2>&1 &
-emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$work/emulator.json" ] && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/emulator.json" ] || { echo "the emulator did not start"; cat "$work/emulator.log"; exit 1; }
-field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$work/emulator.json"; }
-url=$(field url)
-echo "emulator at $url"
+start_emulator "$work"
 
-# The CLI uses the provider just built instead of a registry: no network is needed.
-cat >"$work/cli.tfrc" <<CONFIG
-provider_installation {
-  dev_overrides {
-    "registry.opentofu.org/entra-iac/entra" = "$work/bin"
-  }
-  direct {}
-}
-disable_checkpoint = true
-CONFIG
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
-export CHECKPOINT_DISABLE=1
-export ARM_TENANT_ID="$(field tenant_id)" ARM_CLIENT_ID="$(field client_id)" ARM_CLIENT_SECRET="$(field client_secret)"
-export ENTRA_GRAPH_ENDPOINT="$url" ENTRA_AUTHORITY_HOST="$url" ARM_USE_CLI=false
+step "Making a client certificate (PKCS#12) and the secrets, which live in the environment only"
+(cd "$root" && go run ./scripts/testcert -out "$work/secrets" demo:-1h:365d)
+cert_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" "$work/secrets/demo.json"; }
+pfx_base64=$(cert_field pfx_base64)
+thumbprint=$(cert_field thumbprint)
+printf '%s' "$pfx_base64" | base64 -d >"$work/secrets/demo.pfx"
+export TF_VAR_pfx_file="$work/secrets/demo.pfx"
+TF_VAR_pfx_password=$(cert_field password)
+export TF_VAR_pfx_password
 export TF_VAR_api_password="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-export TF_IN_AUTOMATION=1
+rm "$work/secrets/demo.json"
+echo "demo.pfx: thumbprint $thumbprint; its password and the API password are in TF_VAR_* variables"
 
-cp "$root/examples/demo/main.tf" "$work/config/"
+cp "$root"/examples/demo/*.tf "$root"/examples/demo/*.tofu "$work/config/"
 cd "$work/config"
 
-step "tofu apply"
-"$tofu" apply -auto-approve -input=false
+step "$name providers lock and $name init: the provider from the mirror, recorded in a lock file"
+# `providers lock` records the checksum of the binary in the mirror, as a team does for a mirror; `init`
+# then installs it from there.
+"$cli" providers lock -fs-mirror="$provider_mirror" -platform="$(go env GOOS)_$(go env GOARCH)" >/dev/null
+"$cli" init -input=false
+cat .terraform.lock.hcl
 
-step "tofu plan (a second plan must be empty)"
+step "$name plan: the certificate is read at plan time and shown before it is sent"
+"$cli" plan -input=false -out=demo.tfplan | tee plan.txt
+grep -q "thumbprint *= *\"$thumbprint\"" plan.txt || {
+  echo "the plan does not show the certificate's thumbprint $thumbprint"
+  exit 1
+}
+echo
+echo "The plan shows thumbprint $thumbprint, the certificate in demo.pfx."
+
+step "$name apply"
+"$cli" apply -input=false demo.tfplan
+
+step "No secret in any file the CLI wrote"
+"$cli" show -json demo.tfplan >plan.json
+"$cli" show -json >state.json
+for secret in TF_VAR_api_password TF_VAR_pfx_password pfx_base64; do
+  value=${!secret}
+  if found=$(grep -rlF -- "$value" .); then
+    echo "$secret is in: $found"
+    exit 1
+  fi
+done
+if grep -E '"[a-z_]+_wo": *"' terraform.tfstate; then
+  echo "a write-only argument has a value in the state"
+  exit 1
+fi
+echo "Searched the $(find . -type f | wc -l) files here (terraform.tfstate, the saved plan as plan.json, the state as"
+echo "state.json, the lock file, .terraform): the API password, the PFX password and the PFX file are in none."
+echo "The state holds all $(grep -cE '"[a-z_]+_wo": *null' terraform.tfstate) write-only arguments as null."
+
+step "$name plan: a second plan is empty"
 set +e
-"$tofu" plan -detailed-exitcode -input=false
+"$cli" plan -input=false -detailed-exitcode
 status=$?
 set -e
-if [ "$status" -ne 0 ]; then
-  echo "the second plan was not empty (exit code $status)"
-  exit 1
-fi
+[ "$status" -eq 0 ] || { echo "the second plan was not empty (exit code $status)"; exit 1; }
 
-if grep -q "$TF_VAR_api_password" "$work/config/terraform.tfstate"; then
-  echo "the password reached the state file"
-  exit 1
-fi
-echo "The state holds no password: $(grep -c password_wo "$work/config/terraform.tfstate") password_wo attribute(s), all null."
+step "Import: forget the certificate connector, then bring it back with an import block"
+id=$("$cli" output -raw enrich_claims_id)
+"$cli" state rm entra_identity_api_connector.enrich_claims
+cat >import.tf <<CONFIG
+import {
+  to = entra_identity_api_connector.enrich_claims
+  id = "$id"
+}
+CONFIG
+cat import.tf
+# Graph never returns a secret, so the first apply after an import sends the certificate again.
+"$cli" apply -input=false -auto-approve
+rm import.tf
+set +e
+"$cli" plan -input=false -detailed-exitcode >/dev/null
+status=$?
+set -e
+[ "$status" -eq 0 ] || { echo "the plan after the import was not empty (exit code $status)"; exit 1; }
+echo "The plan after the import is empty."
 
-step "tofu destroy"
-"$tofu" destroy -auto-approve -input=false
+step "$name destroy"
+"$cli" destroy -input=false -auto-approve
 
 step "Requests the emulator answered"
 grep -v -e '^tenant id' -e '^client' "$work/emulator.log" || true
 echo
-echo "Demo finished: created, planned clean, destroyed."
+echo "Demo finished on $name: installed from a mirror, planned, applied, planned clean, imported, destroyed."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make examples-validate: check that every example is formatted and that `tofu validate` accepts each
-# example directory against the provider built from this checkout (dev_overrides: offline, no init).
+# example directory against the provider built from this checkout (`tofu init` from a local mirror: offline).
 # The snippets under examples/resources and examples/data-sources leave out the terraform block, as the
 # registry docs show them; a copy of each gets one, naming entra-iac/entra, before it is validated.
 set -euo pipefail
@@ -39,14 +39,14 @@ terraform {
 CONFIG
   fi
   count=$((count + 1))
-  if (cd "$copy" && "$tofu" validate -no-color >"$work/validate.log" 2>&1); then
+  if (cd "$copy" && "$tofu" init -input=false -no-color && "$tofu" validate -no-color) >"$work/validate.log" 2>&1; then
     echo "ok      $rel"
   else
     echo "FAILED  $rel"
     sed 's/^/        /' "$work/validate.log"
     failed=$((failed + 1))
   fi
-done < <(find "$root/examples" -name '*.tf' -not -path '*/.terraform/*' -not -path '*/tests/*' -printf '%h\n' | sort -u)
+done < <(find "$root/examples" \( -name '*.tf' -o -name '*.tofu' \) -not -path '*/.terraform/*' -not -path '*/tests/*' -printf '%h\n' | sort -u)
 
 echo
 echo "$((count - failed)) passed, $failed failed"

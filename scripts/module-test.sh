@@ -2,6 +2,7 @@
 # make module-test: run the `tofu test` suite of every module under examples/modules against the local
 # Graph emulator, with the provider built from this checkout. The tests apply for real (command = apply)
 # and assert on the module's outputs; the client certificates they upload are made afresh for each run.
+# Each module is copied and initialised outside the checkout, so no .terraform or lock file lands in it.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,11 @@ status=0
 for module in "$root"/examples/modules/*/; do
   [ -d "$module/tests" ] || continue
   step "tofu test ${module#"$root"/}"
-  (cd "$module" && "$tofu" test -no-color -var "certificates_dir=$work/certificates") || status=1
+  copy="$work/modules/$(basename "$module")"
+  mkdir -p "$copy"
+  cp -R "$module"/. "$copy"/
+  init_quietly "$tofu" "$copy" || { status=1; continue; }
+  (cd "$copy" && "$tofu" test -no-color -var "certificates_dir=$work/certificates") || status=1
 done
 
 if [ "$status" -ne 0 ]; then
