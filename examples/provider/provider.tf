@@ -1,4 +1,7 @@
 terraform {
+  # Terraform 1.11 or later; OpenTofu 1.11.6 or later (a versions.tofu file can say so: see Compatibility).
+  required_version = ">= 1.11"
+
   required_providers {
     entra = {
       source = "entra-iac/entra"

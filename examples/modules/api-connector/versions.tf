@@ -1,5 +1,6 @@
 terraform {
-  # Write-only arguments and ephemeral variables: OpenTofu 1.11, Terraform 1.11.
+  # Terraform reads this file: write-only arguments and ephemeral variables came in Terraform 1.11.
+  # OpenTofu reads versions.tofu instead, which names its own floor.
   required_version = ">= 1.11"
 
   required_providers {
