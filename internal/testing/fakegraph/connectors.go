@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -23,143 +22,47 @@ const (
 	typeAuthBase          = "microsoft.graph.apiAuthenticationConfigurationBase"
 
 	maskedPassword = "******"
-	maxTop         = 999
 )
 
-// connectorProperties are the identityApiConnector properties in the order Graph writes them.
-var connectorProperties = []string{"id", "displayName", "targetUrl", "authenticationConfiguration"}
-
-// serveGraph applies faults and the bearer check, then the API connector operations. Malformed object
-// ids are answered like Graph's directory answers them: 400 Request_BadRequest "Invalid object
-// identifier".
-func (s *Server) serveGraph(ex *exchange, version string, segments []string) {
-	ex.out.Header().Set("OData-Version", "4.0")
-	if !s.admitGraphRequest(ex) || !s.authorize(ex) {
-		return
+func (s *Server) createConnector(c *call) *odataError {
+	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+		return err
 	}
-	s.dispatchGraph(ex, version, segments)
-	if s.loseResponse(ex) {
-		ex.lost = true
+	members, err := readJSONObject(c.exchange)
+	if err != nil {
+		return err
 	}
-}
-
-func (s *Server) dispatchGraph(ex *exchange, version string, segments []string) {
-	for i, want := range []string{"identity", "apiConnectors"} {
-		if len(segments) <= i || !strings.EqualFold(segments[i], want) {
-			segment := ""
-			if len(segments) > i {
-				segment = segments[i]
-			}
-			s.writeODataError(ex, unknownSegment(segment))
-			return
-		}
+	change, err := parseConnectorChange(members, "", c.arrived)
+	if err != nil {
+		return err
 	}
-	collection := ex.base + "/" + version + "/identity/apiConnectors"
-	switch len(segments) {
-	case 2:
-		switch ex.r.Method {
-		case http.MethodGet:
-			s.listConnectors(ex, version, collection)
-		case http.MethodPost:
-			s.createConnector(ex, version, collection)
-		default:
-			s.methodNotAllowed(ex, "GET, POST")
-		}
-	case 3:
-		id := segments[2]
-		if !slices.Contains([]string{http.MethodGet, http.MethodPatch, http.MethodDelete}, ex.r.Method) {
-			s.methodNotAllowed(ex, "GET, PATCH, DELETE")
-			return
-		}
-		if !isGUID(id) {
-			s.writeODataError(ex, invalidObjectID(id))
-			return
-		}
-		switch ex.r.Method {
-		case http.MethodGet:
-			s.getConnector(ex, version, id)
-		case http.MethodPatch:
-			s.updateConnector(ex, id)
-		case http.MethodDelete:
-			s.deleteConnector(ex, id)
-		}
-	case 4:
-		action := segments[3]
-		if !strings.EqualFold(action, "uploadClientCertificate") && !strings.EqualFold(action, "microsoft.graph.uploadClientCertificate") {
-			s.writeODataError(ex, unknownSegment(action))
-			return
-		}
-		if ex.r.Method != http.MethodPost {
-			s.methodNotAllowed(ex, "POST")
-			return
-		}
-		if !isGUID(segments[2]) {
-			s.writeODataError(ex, invalidObjectID(segments[2]))
-			return
-		}
-		s.uploadClientCertificate(ex, version, segments[2])
-	default:
-		s.writeODataError(ex, unknownSegment(segments[4]))
-	}
-}
-
-func unknownSegment(segment string) *odataError {
-	return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segment))
-}
-
-func invalidObjectID(id string) *odataError {
-	return badRequest("Request_BadRequest", fmt.Sprintf("Invalid object identifier '%s'.", id))
-}
-
-func (s *Server) methodNotAllowed(ex *exchange, allow string) {
-	ex.out.Header().Set("Allow", allow)
-	s.writeODataError(ex, &odataError{
-		status:  http.StatusMethodNotAllowed,
-		code:    "BadRequest",
-		message: fmt.Sprintf("The HTTP method '%s' is not allowed on this resource; allowed: %s.", ex.r.Method, allow),
-	})
-}
-
-func (s *Server) createConnector(ex *exchange, version, collection string) {
-	opts, oerr := parseQueryOptions(ex.r.URL.RawQuery, false)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
-	}
-	members, oerr := readJSONObject(ex)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
-	}
-	change, oerr := parseConnectorChange(members, "", ex.arrived)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
-	}
-	c := Connector{ID: newGUID(), DisplayName: *change.displayName, TargetURL: *change.targetURL, Auth: *change.auth}
+	conn := Connector{ID: newGUID(), DisplayName: *change.displayName, TargetURL: *change.targetURL, Auth: *change.auth}
 	s.mu.Lock()
 	s.nextSeq++
-	s.records[storeKey(c.ID)] = &record{connector: c.clone(), seq: s.nextSeq, createdAt: ex.arrived}
+	s.records[storeKey(conn.ID)] = &record{connector: conn.clone(), seq: s.nextSeq, createdAt: c.arrived}
 	s.mu.Unlock()
 
-	ex.out.Header().Set("Location", collection+"/"+c.ID)
-	s.writeConnector(ex, http.StatusCreated, entityContext(ex.base, version, opts.selected), c, opts.selected)
+	c.out.Header().Set("Location", c.url("/identity/apiConnectors/"+conn.ID))
+	s.writeConnector(c, http.StatusCreated, c.url("/$metadata#identity/apiConnectors/$entity"), conn)
+	return nil
 }
 
-func (s *Server) getConnector(ex *exchange, version, id string) {
-	opts, oerr := parseQueryOptions(ex.r.URL.RawQuery, false)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+func (s *Server) getConnector(c *call) *odataError {
+	id, err := c.objectID()
+	if err != nil {
+		return err
+	}
+	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+		return err
 	}
 	s.mu.Lock()
-	c, found := s.readableConnector(id, ex)
+	conn, found := s.readableConnector(id, c.exchange)
 	s.mu.Unlock()
 	if !found {
-		s.writeODataError(ex, notFound(id))
-		return
+		return notFound(id)
 	}
-	s.writeConnector(ex, http.StatusOK, entityContext(ex.base, version, opts.selected), c, opts.selected)
+	s.writeConnector(c, http.StatusOK, c.url("/$metadata#identity/apiConnectors/$entity"), conn)
+	return nil
 }
 
 // readableConnector is what a GET sees: a connector replication lag does not hide yet, or one deleted so
@@ -186,11 +89,10 @@ func (s *Server) visibleRecord(id string, ex *exchange) *record {
 	return rec
 }
 
-func (s *Server) listConnectors(ex *exchange, version, collection string) {
-	opts, oerr := parseQueryOptions(ex.r.URL.RawQuery, true)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+func (s *Server) listConnectors(c *call) *odataError {
+	opts, err := parseQueryOptions(c.r.URL.RawQuery, true)
+	if err != nil {
+		return err
 	}
 	pageSize := s.opts.PageSize
 	if opts.top > 0 && opts.top < pageSize {
@@ -202,10 +104,7 @@ func (s *Server) listConnectors(ex *exchange, version, collection string) {
 	more := false
 	s.mu.Lock()
 	for _, rec := range s.sortedRecords() {
-		if rec.seq <= opts.after || !rec.visible(ex.arrived, ex.faults.ReplicationLag) {
-			continue
-		}
-		if opts.filter != nil && !opts.filter(rec.connector) {
+		if rec.seq <= opts.after || !rec.visible(c.arrived, c.faults.ReplicationLag) {
 			continue
 		}
 		if len(page) == pageSize {
@@ -218,33 +117,36 @@ func (s *Server) listConnectors(ex *exchange, version, collection string) {
 	s.mu.Unlock()
 
 	values := make([]jsonObject, len(page))
-	for i, c := range page {
-		values[i] = connectorJSON(c, ex.arrived, opts.selected)
+	for i, conn := range page {
+		values[i] = connectorJSON(conn, c.arrived)
 	}
-	body := jsonObject{{"@odata.context", collectionContext(ex.base, version, opts.selected)}, {"value", values}}
+	body := jsonObject{{"@odata.context", c.url("/$metadata#identity/apiConnectors")}, {"value", values}}
 	if more {
-		body = append(body, jsonField{"@odata.nextLink", collection + "?" + nextLinkQuery(ex.r.URL.RawQuery, encodeSkipToken(lastSeq))})
+		next := c.url("/identity/apiConnectors") + "?" + nextLinkQuery(c.r.URL.RawQuery, encodeSkipToken(lastSeq))
+		body = append(body, jsonField{"@odata.nextLink", next})
 	}
-	writeJSON(ex.out, http.StatusOK, odataJSON, body)
+	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	return nil
 }
 
-func (s *Server) updateConnector(ex *exchange, id string) {
-	if _, oerr := parseQueryOptions(ex.r.URL.RawQuery, false); oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+func (s *Server) updateConnector(c *call) *odataError {
+	id, err := c.objectID()
+	if err != nil {
+		return err
 	}
-	members, oerr := readJSONObject(ex)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+		return err
 	}
-	change, oerr := parseConnectorChange(members, id, ex.arrived)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+	members, err := readJSONObject(c.exchange)
+	if err != nil {
+		return err
+	}
+	change, err := parseConnectorChange(members, id, c.arrived)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
-	rec := s.visibleRecord(id, ex)
+	rec := s.visibleRecord(id, c.exchange)
 	if rec != nil {
 		if change.displayName != nil {
 			rec.connector.DisplayName = *change.displayName
@@ -259,93 +161,84 @@ func (s *Server) updateConnector(ex *exchange, id string) {
 	}
 	s.mu.Unlock()
 	if rec == nil {
-		s.writeODataError(ex, notFound(id))
-		return
+		return notFound(id)
 	}
-	ex.out.WriteHeader(http.StatusNoContent)
+	c.out.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) deleteConnector(ex *exchange, id string) {
-	if _, oerr := parseQueryOptions(ex.r.URL.RawQuery, false); oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+func (s *Server) deleteConnector(c *call) *odataError {
+	id, err := c.objectID()
+	if err != nil {
+		return err
+	}
+	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+		return err
 	}
 	s.mu.Lock()
-	rec := s.visibleRecord(id, ex)
+	rec := s.visibleRecord(id, c.exchange)
 	if rec != nil {
 		key := storeKey(id)
 		delete(s.records, key)
-		s.tombstones[key] = tombstone{connector: rec.connector.clone(), deletedAt: ex.arrived}
+		s.tombstones[key] = tombstone{connector: rec.connector.clone(), deletedAt: c.arrived}
 	}
 	s.mu.Unlock()
 	if rec == nil {
-		s.writeODataError(ex, notFound(id))
-		return
+		return notFound(id)
 	}
-	ex.out.WriteHeader(http.StatusNoContent)
+	c.out.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) uploadClientCertificate(ex *exchange, version, id string) {
-	opts, oerr := parseQueryOptions(ex.r.URL.RawQuery, false)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+func (s *Server) uploadClientCertificate(c *call) *odataError {
+	id, err := c.objectID()
+	if err != nil {
+		return err
 	}
-	members, oerr := readJSONObject(ex)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+		return err
 	}
-	cert, oerr := parsePKCS12Members(members, "uploadClientCertificate", ex.arrived)
-	if oerr != nil {
-		s.writeODataError(ex, oerr)
-		return
+	members, err := readJSONObject(c.exchange)
+	if err != nil {
+		return err
+	}
+	cert, err := parsePKCS12Members(members, "uploadClientCertificate", c.arrived)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
-	rec := s.visibleRecord(id, ex)
-	var c Connector
+	rec := s.visibleRecord(id, c.exchange)
+	var conn Connector
 	var appendErr error
 	if rec != nil {
 		appendErr = appendCertificate(&rec.connector.Auth, cert)
-		c = rec.connector.clone()
+		conn = rec.connector.clone()
 	}
 	s.mu.Unlock()
 	switch {
 	case rec == nil:
-		s.writeODataError(ex, notFound(id))
+		return notFound(id)
 	case appendErr != nil:
-		s.writeODataError(ex, badRequest("invalidRequest", "Invalid pkcs12Value: "+appendErr.Error()+"."))
-	default:
-		context := ex.base + "/" + version + "/$metadata#" + typeConnector
-		s.writeConnector(ex, http.StatusOK, context, c, opts.selected)
+		return badRequest("invalidRequest", "Invalid pkcs12Value: "+appendErr.Error()+".")
 	}
+	s.writeConnector(c, http.StatusOK, c.url("/$metadata#"+typeConnector), conn)
+	return nil
 }
 
-func (s *Server) writeConnector(ex *exchange, status int, context string, c Connector, selected []string) {
-	body := append(jsonObject{{"@odata.context", context}}, connectorJSON(c, ex.arrived, selected)...)
-	writeJSON(ex.out, status, odataJSON, body)
+func (s *Server) writeConnector(c *call, status int, context string, conn Connector) {
+	body := append(jsonObject{{"@odata.context", context}}, connectorJSON(conn, c.arrived)...)
+	writeJSON(c.out, status, odataJSON, body)
 }
 
-// connectorJSON is the read representation. Secrets never appear: a password is masked and a certificate
-// is described by its thumbprint and validity only.
-func connectorJSON(c Connector, now time.Time, selected []string) jsonObject {
-	var out jsonObject
-	for _, p := range connectorProperties {
-		if selected != nil && p != "id" && !slices.Contains(selected, p) {
-			continue
-		}
-		switch p {
-		case "id":
-			out = append(out, jsonField{p, c.ID})
-		case "displayName":
-			out = append(out, jsonField{p, c.DisplayName})
-		case "targetUrl":
-			out = append(out, jsonField{p, c.TargetURL})
-		case "authenticationConfiguration":
-			out = append(out, jsonField{p, authJSON(c.Auth, now)})
-		}
+// connectorJSON is the read representation, in Graph's order. Secrets never appear: a password is masked
+// and a certificate is described by its thumbprint and validity only.
+func connectorJSON(c Connector, now time.Time) jsonObject {
+	return jsonObject{
+		{"id", c.ID},
+		{"displayName", c.DisplayName},
+		{"targetUrl", c.TargetURL},
+		{"authenticationConfiguration", authJSON(c.Auth, now)},
 	}
-	return out
 }
 
 func authJSON(a Auth, now time.Time) any {
@@ -367,21 +260,6 @@ func authJSON(a Auth, now time.Time) any {
 	default:
 		return nil
 	}
-}
-
-func entityContext(base, version string, selected []string) string {
-	return base + "/" + version + "/$metadata#identity/apiConnectors" + selectSuffix(selected) + "/$entity"
-}
-
-func collectionContext(base, version string, selected []string) string {
-	return base + "/" + version + "/$metadata#identity/apiConnectors" + selectSuffix(selected)
-}
-
-func selectSuffix(selected []string) string {
-	if selected == nil {
-		return ""
-	}
-	return "(" + strings.Join(selected, ",") + ")"
 }
 
 // readJSONObject reads a write's body as a JSON object, with Graph's answers for the ways that fails.
@@ -637,128 +515,4 @@ func unknownProperty(name, typeName string) *odataError {
 
 func sortedKeys(m map[string]json.RawMessage) []string {
 	return slices.Sorted(maps.Keys(m))
-}
-
-// queryOptions are the OData system query options the emulator understands. Graph v1.0 accepts them with
-// or without the '$' prefix, and so does the emulator.
-type queryOptions struct {
-	selected []string // nil when $select is absent
-	top      int
-	after    int64 // from $skiptoken: the creation sequence number of the last item already returned
-	filter   func(Connector) bool
-}
-
-func parseQueryOptions(rawQuery string, collection bool) (queryOptions, *odataError) {
-	var opts queryOptions
-	values, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return opts, badRequest("BadRequest", "The query string is malformed: "+err.Error()+".")
-	}
-	for _, key := range slices.Sorted(maps.Keys(values)) {
-		value := values.Get(key)
-		name := strings.ToLower(strings.TrimPrefix(key, "$"))
-		switch {
-		case name == "select":
-			sel, oerr := parseSelect(value)
-			if oerr != nil {
-				return opts, oerr
-			}
-			opts.selected = sel
-		case collection && name == "top":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > maxTop {
-				return opts, badRequest("BadRequest", fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", value, maxTop))
-			}
-			opts.top = n
-		case collection && name == "skiptoken":
-			after, ok := decodeSkipToken(value)
-			if !ok {
-				return opts, badRequest("BadRequest", "The $skiptoken is not valid; follow @odata.nextLink as given.")
-			}
-			opts.after = after
-		case collection && name == "filter":
-			f, oerr := parseFilter(value)
-			if oerr != nil {
-				return opts, oerr
-			}
-			opts.filter = f
-		case strings.HasPrefix(key, "$") || slices.Contains([]string{"top", "skiptoken", "filter", "count", "orderby", "search", "skip", "expand"}, name):
-			return opts, badRequest("BadRequest", fmt.Sprintf("The query option '%s' is not supported here.", key))
-		}
-	}
-	return opts, nil
-}
-
-func parseSelect(value string) ([]string, *odataError) {
-	selected := []string{}
-	for _, item := range strings.Split(value, ",") {
-		item = strings.TrimSpace(item)
-		i := slices.IndexFunc(connectorProperties, func(p string) bool { return strings.EqualFold(p, item) })
-		if i < 0 {
-			return nil, badRequest("BadRequest", fmt.Sprintf(
-				"Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", item, typeConnector))
-		}
-		if !slices.Contains(selected, connectorProperties[i]) {
-			selected = append(selected, connectorProperties[i])
-		}
-	}
-	return selected, nil
-}
-
-// parseFilter understands `displayName eq '...'` and `id eq '...'`, the lookups a data source needs;
-// string comparison is case-insensitive as in the directory.
-func parseFilter(expr string) (func(Connector) bool, *odataError) {
-	unsupported := badRequest("Request_UnsupportedQuery", fmt.Sprintf(
-		"Unsupported or invalid query filter clause specified: '%s'. Only \"displayName eq '...'\" and \"id eq '...'\" are supported.", expr))
-	property, rest, ok := strings.Cut(strings.TrimSpace(expr), " ")
-	if !ok {
-		return nil, unsupported
-	}
-	operator, literal, ok := strings.Cut(strings.TrimSpace(rest), " ")
-	literal = strings.TrimSpace(literal)
-	if !ok || !strings.EqualFold(operator, "eq") || len(literal) < 2 || literal[0] != '\'' || literal[len(literal)-1] != '\'' {
-		return nil, unsupported
-	}
-	want := strings.ReplaceAll(literal[1:len(literal)-1], "''", "'")
-	switch property {
-	case "displayName":
-		return func(c Connector) bool { return strings.EqualFold(c.DisplayName, want) }, nil
-	case "id":
-		return func(c Connector) bool { return strings.EqualFold(c.ID, want) }, nil
-	default:
-		return nil, unsupported
-	}
-}
-
-const skipTokenPrefix = "fakegraph-apiConnectors:"
-
-// encodeSkipToken makes an opaque continuation token. It names the last item returned rather than an
-// offset, so that a connector deleted between pages does not make the next page skip another one.
-func encodeSkipToken(lastSeq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(skipTokenPrefix + strconv.FormatInt(lastSeq, 10)))
-}
-
-func decodeSkipToken(token string) (int64, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || !strings.HasPrefix(string(raw), skipTokenPrefix) {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(strings.TrimPrefix(string(raw), skipTokenPrefix), 10, 64)
-	return n, err == nil && n >= 0
-}
-
-// nextLinkQuery keeps the client's query options as it sent them and replaces the skip token.
-func nextLinkQuery(rawQuery, token string) string {
-	var kept []string
-	for _, pair := range strings.Split(rawQuery, "&") {
-		if pair == "" {
-			continue
-		}
-		key, _, _ := strings.Cut(pair, "=")
-		if k, err := url.QueryUnescape(key); err == nil && strings.EqualFold(strings.TrimPrefix(k, "$"), "skiptoken") {
-			continue
-		}
-		kept = append(kept, pair)
-	}
-	return strings.Join(append(kept, "$skiptoken="+token), "&")
 }

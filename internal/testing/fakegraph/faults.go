@@ -63,21 +63,19 @@ func (s *Server) Faults() Faults {
 	return s.faults
 }
 
-// admitGraphRequest applies the faults that answer a Graph request before it is acted on. It reports
-// whether the request may go on.
-func (s *Server) admitGraphRequest(ex *exchange) bool {
+// admitGraphRequest applies the faults that answer a Graph request before it is acted on, and returns
+// the answer when one does.
+func (s *Server) admitGraphRequest(ex *exchange) *odataError {
 	f := ex.faults
 	if f.ThrottleAll {
-		s.writeODataError(ex, tooManyRequests("0.05"))
-		return false
+		return tooManyRequests("0.05")
 	}
 	if f.RateLimit > 0 {
 		s.mu.Lock()
 		wait, ok := s.bucket.take(s.now(), f.RateLimit)
 		s.mu.Unlock()
 		if !ok {
-			s.writeODataError(ex, tooManyRequests(formatRetryAfter(wait)))
-			return false
+			return tooManyRequests(formatRetryAfter(wait))
 		}
 	}
 	if f.ErrorRatio > 0 {
@@ -87,11 +85,10 @@ func (s *Server) admitGraphRequest(ex *exchange) bool {
 		s.mu.Unlock()
 		if hit {
 			e := serverFaults[pick]
-			s.writeODataError(ex, &e)
-			return false
+			return &e
 		}
 	}
-	return true
+	return nil
 }
 
 // loseResponse decides whether the answer to a committed write goes missing.

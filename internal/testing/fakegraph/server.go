@@ -7,9 +7,15 @@
 // rate limiting, random 5xx, lost responses, replication lag), read a log of every request, and edit the
 // stored connectors out of band as if someone had used the portal.
 //
+// Every endpoint is one line in routes.go: an http.ServeMux pattern and its handler. A Graph operation is
+// a graphHandler that returns its error; one adapter applies faults and the bearer check before it and
+// writes what it returns as an OData error.
+//
 // The package is written from the Graph reference on its own and shares no code or types with the
 // provider's Graph client, so that a wrong field name or status in the client cannot hide behind the same
-// mistake here.
+// mistake here. That includes PKCS#12: the emulator opens certificates with its own few lines over
+// go-pkcs12 (pkcs12.go) on purpose, not with the provider's clientcert package, so that a certificate the
+// provider misreads is not misread the same way here.
 package fakegraph
 
 import (
@@ -18,7 +24,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,6 +114,7 @@ type Server struct {
 	opts  Options
 	clock func() time.Time
 
+	router     *router
 	httpServer *httptest.Server
 	closeOnce  sync.Once
 	closed     chan struct{}
@@ -147,7 +153,7 @@ func NewHandler(opts Options) *Server {
 }
 
 func newServer(opts Options, clock func() time.Time) *Server {
-	return &Server{
+	s := &Server{
 		opts:             opts.withDefaults(),
 		clock:            clock,
 		closed:           make(chan struct{}),
@@ -157,6 +163,8 @@ func newServer(opts Options, clock func() time.Time) *Server {
 		tombstones:       make(map[string]tombstone),
 		oidcRequestToken: randomHex(24),
 	}
+	s.router = s.routes()
+	return s
 }
 
 func (s *Server) start() {
@@ -235,7 +243,8 @@ func (s *Server) now() time.Time { return s.clock() }
 // exchange carries one request through the emulator. The response is buffered so that a lost-response
 // fault can decide, after the write is committed, to send nothing at all.
 type exchange struct {
-	r               *http.Request
+	r               *http.Request // as it came; the request log shows it
+	route           *http.Request // as the router matched it, with its path values
 	body            []byte
 	bodyTooLarge    bool
 	out             *bufferedResponse
@@ -246,6 +255,9 @@ type exchange struct {
 	base            string
 	lost            bool
 }
+
+// pathValue is a wildcard of the matched route, such as "id" in /identity/apiConnectors/{id}.
+func (ex *exchange) pathValue(name string) string { return ex.route.PathValue(name) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{
@@ -272,7 +284,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.pause(r, ex.faults.Latency) {
 		ex.lost = true
 	} else {
-		s.route(ex)
+		s.router.serve(ex)
 	}
 
 	status := ex.out.status
@@ -334,29 +346,6 @@ func (s *Server) baseFor(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-func (s *Server) route(ex *exchange) {
-	path := ex.r.URL.Path
-	segments := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case len(segments) == 4 && segments[1] == "oauth2" && segments[2] == "v2.0" && segments[3] == "token":
-		s.serveToken(ex, segments[0])
-	case path == "/oidc/request":
-		s.serveOIDCRequest(ex)
-	case path == "/oidc/.well-known/openid-configuration":
-		s.serveOIDCDiscovery(ex)
-	case path == "/oidc/keys":
-		s.serveOIDCKeys(ex)
-	case path == "/metadata/identity/oauth2/token":
-		s.serveManagedIdentity(ex)
-	case segments[0] == "v1.0" || segments[0] == "beta":
-		s.serveGraph(ex, segments[0], segments[1:])
-	default:
-		writeJSON(ex.out, http.StatusNotFound, plainJSON, map[string]string{
-			"error": "not_found", "error_description": fmt.Sprintf("No endpoint at %s.", path),
-		})
-	}
 }
 
 // bufferedResponse holds a response until the emulator decides whether to send it.

@@ -265,8 +265,8 @@ func (s *Server) issueAccessToken() (string, time.Duration) {
 	return token, s.opts.TokenLifetime
 }
 
-// authorize checks the bearer token of a Graph call and answers 401 as Graph does when it is not good.
-func (s *Server) authorize(ex *exchange) bool {
+// authorize checks the bearer token of a Graph call, and returns Graph's 401 when it is not good.
+func (s *Server) authorize(ex *exchange) *odataError {
 	header := ex.r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(header, " ")
 	token = strings.TrimSpace(token)
@@ -286,12 +286,11 @@ func (s *Server) authorize(ex *exchange) bool {
 		case !ex.arrived.Before(expiry):
 			message = "Lifetime validation failed, the token is expired."
 		default:
-			return true
+			return nil
 		}
 	}
 	ex.out.Header().Set("WWW-Authenticate", fmt.Sprintf(
 		`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
 		ex.base, s.opts.TenantID))
-	s.writeODataError(ex, &odataError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: message})
-	return false
+	return &odataError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: message}
 }
