@@ -80,7 +80,7 @@ func faultReport(server *fakegraph.Server) string {
 func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 	const n = 50
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, Seed: time.Now().UnixNano()})
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -103,7 +103,7 @@ func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 	const n = 20
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{RateLimit: 10})
+	server.SetFaults(fakegraph.Faults{RateLimit: 10, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -137,7 +137,7 @@ func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
 	const n = 5
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{

@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,8 +30,7 @@ import (
 type config struct {
 	listen      string
 	pageSize    int
-	latency     time.Duration
-	rateLimit   float64
+	faults      fakegraph.Faults
 	stateFile   string
 	logRequests bool
 }
@@ -76,7 +77,10 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		}
 	}
 	server := fakegraph.NewHandler(opts)
-	server.SetFaults(fakegraph.Faults{Latency: cfg.latency, RateLimit: cfg.rateLimit})
+	if cfg.faults.Seed == 0 {
+		cfg.faults.Seed = newSeed()
+	}
+	server.SetFaults(cfg.faults)
 
 	var listen net.ListenConfig
 	listener, err := listen.Listen(ctx, "tcp", cfg.listen)
@@ -109,6 +113,7 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 	fmt.Fprintf(stdout, "tenant id:     %s\n", st.TenantID)
 	fmt.Fprintf(stdout, "client id:     %s\n", st.ClientID)
 	fmt.Fprintf(stdout, "client secret: %s\n", st.ClientSecret)
+	fmt.Fprintf(stdout, "fault seed:    %d (-seed replays the same fault decisions)\n", cfg.faults.Seed)
 
 	httpServer := &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -133,8 +138,13 @@ func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("fakegraph", flag.ContinueOnError)
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on; port 0 picks a free one")
 	fs.IntVar(&cfg.pageSize, "page-size", 100, "largest number of API connectors in one list page")
-	fs.DurationVar(&cfg.latency, "latency", 0, "delay added before answering every request")
-	fs.Float64Var(&cfg.rateLimit, "rate-limit", 0, "most Graph requests per second before answering 429 (0 = no limit)")
+	f := &cfg.faults
+	fs.DurationVar(&f.Latency, "latency", 0, "delay added before answering every request")
+	fs.Float64Var(&f.RateLimit, "rate-limit", 0, "most Graph requests per second before answering 429 (0 = no limit)")
+	fs.Float64Var(&f.ErrorRatio, "error-ratio", 0, "`fraction` of Graph requests answered with a random 500, 502, 503 or 504 before acting")
+	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
+	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
+	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
 	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
 	if err := fs.Parse(args); err != nil {
@@ -146,10 +156,23 @@ func parseFlags(args []string) (config, error) {
 	if cfg.pageSize < 1 {
 		return cfg, fmt.Errorf("-page-size must be at least 1, not %d", cfg.pageSize)
 	}
-	if cfg.latency < 0 || cfg.rateLimit < 0 {
-		return cfg, errors.New("-latency and -rate-limit must not be negative")
+	if f.Latency < 0 || f.RateLimit < 0 || f.ReplicationLag < 0 {
+		return cfg, errors.New("-latency, -rate-limit and -replication-lag must not be negative")
+	}
+	if f.ErrorRatio < 0 || f.ErrorRatio > 1 || f.LostResponseRatio < 0 || f.LostResponseRatio > 1 {
+		return cfg, errors.New("-error-ratio and -lost-response-ratio must be between 0 and 1")
 	}
 	return cfg, nil
+}
+
+// newSeed picks a seed for a run that names none, so that the run can still be replayed with -seed.
+func newSeed() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	if seed := int64(binary.LittleEndian.Uint64(b[:]) >> 1); seed != 0 {
+		return seed
+	}
+	return 1
 }
 
 // checkLoopback refuses addresses other machines could reach: the emulator hands out tokens to anyone

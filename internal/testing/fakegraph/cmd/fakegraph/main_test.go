@@ -35,14 +35,16 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit", "2.5", "-log-requests"})
+	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit", "2.5", "-log-requests",
+		"-error-ratio", "0.1", "-lost-response-ratio", "0.05", "-replication-lag", "2s", "-seed", "42"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.latency != 20*time.Millisecond || cfg.rateLimit != 2.5 || !cfg.logRequests {
+	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42}
+	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.faults != want || !cfg.logRequests {
 		t.Errorf("%+v", cfg)
 	}
-	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"extra"}} {
+	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"extra"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}
@@ -125,7 +127,7 @@ func TestRun_servesWritesStateAndStops(t *testing.T) {
 		t.Fatal("run did not stop")
 	}
 	text := out.String()
-	for _, want := range []string{"fakegraph listening on " + st.URL, st.TenantID, st.ClientID, "oauth2/v2.0/token 200"} {
+	for _, want := range []string{"fakegraph listening on " + st.URL, st.TenantID, st.ClientID, "oauth2/v2.0/token 200", "fault seed:"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
