@@ -52,9 +52,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				},
 			},
 			"target_url": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL without credentials in it.",
-				Validators:          []validator.String{stringvalidator.LengthAtMost(maxTargetURLLength), httpsURL()},
+				Required: true,
+				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL without credentials in it. " +
+					"It is stored in the state and shown in plans, so a key in its query (such as an Azure Functions `?code=`) draws a " +
+					"warning: give the API's credentials in `basic_auth` or `pkcs12` instead. The provider masks query values in its logs.",
+				Validators: []validator.String{stringvalidator.LengthAtMost(maxTargetURLLength), httpsURL(), credentialInQuery{}},
 			},
 			"certificates": schema.ListNestedAttribute{
 				Computed: true,

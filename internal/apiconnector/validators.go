@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // guidPattern is the form of a Graph object id.
@@ -82,4 +87,40 @@ func httpsURL() validator.String {
 			return ""
 		},
 	}
+}
+
+// credentialInQuery warns when target_url's query carries a parameter that looks like a credential, such
+// as the `?code=` key of an Azure Function: unlike the auth blocks' write-only secrets, target_url is
+// stored in the state and shown in every plan. The provider masks query values in its own logs and errors.
+type credentialInQuery struct{}
+
+func (credentialInQuery) Description(context.Context) string {
+	return "warns when the query holds a parameter that looks like a credential"
+}
+
+func (v credentialInQuery) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (credentialInQuery) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err != nil {
+		return
+	}
+	var names []string
+	for name := range u.Query() {
+		if redact.CredentialParameter(name) {
+			names = append(names, strconv.Quote(name))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	slices.Sort(names)
+	resp.Diagnostics.AddAttributeWarning(req.Path, "Credential in the target_url query",
+		fmt.Sprintf("%s: the query parameter %s looks like a credential. target_url is stored in the state and shown in plans "+
+			"in clear text (the provider masks it only in its logs and errors). Have the API accept basic_auth or a client "+
+			"certificate (pkcs12), whose secrets are write-only and never stored, and remove the key from the URL.",
+			req.Path, strings.Join(names, ", ")))
 }

@@ -54,23 +54,6 @@ func BenchmarkDecodeAPIConnector(b *testing.B) {
 	}
 }
 
-func BenchmarkMaskBody(b *testing.B) {
-	body, err := marshalJSON(APIConnector{
-		DisplayName: "Sign-up validation", TargetURL: "https://api.contoso.com/validate?code=1&b=2",
-		AuthenticationConfiguration: &PKCS12Certificate{Value: strings.Repeat("MIIKPFXbase64+/", 400), Password: "secret"},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if masked := maskBody(body, "secret"); !strings.Contains(masked, maskedValue) {
-			b.Fatalf("maskBody = %s", masked)
-		}
-	}
-}
-
 func BenchmarkClientGet(b *testing.B) {
 	_, c := newStub(b, graphReference)
 	b.ReportAllocs()

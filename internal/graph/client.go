@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // Config describes how to reach Graph.
@@ -168,7 +170,7 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 		// An answer is kept even when the context ended as it arrived: a write it reports did happen.
 		return answer{status: resp.StatusCode, body: respBody}, nil
 	}
-	graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody, secretValues(body)...)
+	graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody, redact.Secrets(body)...)
 	graphErr.Attempts = log.attempts
 	switch {
 	case err != nil:
@@ -239,16 +241,6 @@ func decode(a answer, what string, v any) error {
 		return fmt.Errorf("decoding %s from Graph: %w", what, err)
 	}
 	return nil
-}
-
-// redactSecrets removes every secret from text, in case an error message repeats part of the request.
-func redactSecrets(text string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret != "" {
-			text = strings.ReplaceAll(text, secret, maskedValue)
-		}
-	}
-	return text
 }
 
 // authTransport signs each attempt with a current token.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // Error is a Graph error answer: the HTTP status, the OData error code and message, and the request-id that
@@ -116,12 +118,12 @@ func parseError(method, path string, status int, header http.Header, body []byte
 	return e
 }
 
-// errorText makes text fit an error message: secrets removed, valid UTF-8, control characters and runs of
+// errorText makes text fit an error message: secrets and the query values of URLs removed, valid UTF-8, control characters and runs of
 // white space turned into single spaces (a message must not forge log lines or terminal escapes), and at
 // most limit bytes, cut on a character boundary and marked with "...".
 func errorText(text string, secrets []string, limit int) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	text = redactSecrets(text, secrets)
+	text = redact.Text(text, secrets...)
 	text = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

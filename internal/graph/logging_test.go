@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -14,82 +13,16 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
-func TestMaskBody(t *testing.T) {
-	tests := []struct {
-		name    string
-		body    string
-		secrets []string
-		want    string
-	}{
-		{
-			name: "create request",
-			body: `{"displayName":"x","targetUrl":"https://a.example/v?x=1&y=2","authenticationConfiguration":{"@odata.type":"#microsoft.graph.basicAuthentication","username":"b2c","password":"p@ss"}}`,
-			want: `{"authenticationConfiguration":{"@odata.type":"#microsoft.graph.basicAuthentication","password":"***","username":"b2c"},"displayName":"x","targetUrl":"https://a.example/v?x=1&y=2"}`,
-		},
-		{
-			name: "certificate upload without a password",
-			body: `{"pkcs12Value":"MIIKPFX","password":""}`,
-			want: `{"password":"***","pkcs12Value":"***"}`,
-		},
-		{
-			name: "members in another case",
-			body: `{"Password":"a","PKCS12VALUE":"b","Access_Token":"c","client_secret":"d"}`,
-			want: `{"Access_Token":"***","PKCS12VALUE":"***","Password":"***","client_secret":"***"}`,
-		},
-		{
-			name: "secret arrays",
-			body: `{"password":["a","b"]}`,
-			want: `{"password":["***","***"]}`,
-		},
-		{
-			name:    "an answer repeating the request's secrets",
-			body:    `{"error":{"code":"invalidRequest","message":"password p<ss&w0rd is weak; value MIIKPFX is bad"}}`,
-			secrets: []string{"p<ss&w0rd", "MIIKPFX"},
-			want:    `{"error":{"code":"invalidRequest","message":"password *** is weak; value *** is bad"}}`,
-		},
-		{
-			name: "numbers as written",
-			body: `{"certificateList":[{"notBefore":1700000000,"notAfter":17000000000000000001}]}`,
-			want: `{"certificateList":[{"notAfter":17000000000000000001,"notBefore":1700000000}]}`,
-		},
-		{name: "not JSON", body: `password=p@ss`, want: "(a body that is not JSON, not logged)"},
-		{name: "empty", body: ``, want: ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := maskBody([]byte(tt.body), tt.secrets...); got != tt.want {
-				t.Errorf("maskBody\n got %s\nwant %s", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestSecretValues_listsEachSecretOnceLongestFirst(t *testing.T) {
-	body := `{"password":"short","authenticationConfiguration":{"pkcs12Value":"longer-value","password":"short"},"other":{"password":""},"username":"not-secret"}`
-	want := []string{"longer-value", "short"}
-	if got := secretValues([]byte(body)); !reflect.DeepEqual(got, want) {
-		t.Errorf("secretValues = %q, want %q", got, want)
-	}
-	if got := secretValues([]byte("not json")); got != nil {
-		t.Errorf("secretValues(not json) = %q, want nil", got)
-	}
-}
-
-func TestRedactSecrets_removesLongerSecretsBeforeTheirParts(t *testing.T) {
-	got := redactSecrets("pass and password", []string{"password", "pass"})
-	if got != "*** and ***" {
-		t.Errorf("redactSecrets = %q", got)
-	}
-}
-
-// TestClient_logsNoSecret drives every write that carries a secret, against a Graph that repeats the request
-// in its error messages and against the emulator, with the graph subsystem at TRACE, and looks for the
-// secrets in the log and in every error.
+// TestClient_logsNoSecret drives every write that carries a secret (a key in the target URL's query among
+// them), against a Graph that repeats the request in its error messages and against the emulator, with the
+// graph subsystem at TRACE, and looks for the secrets in the log and in every error.
 func TestClient_logsNoSecret(t *testing.T) {
 	t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "TRACE")
-	const password, pfxPassword = "Sup3r-Secret<&>", "pfx-Secret"
+	const password, pfxPassword, functionKey = "Sup3r-Secret<&>", "pfx-Secret", "aZfUnCt10nKey=="
+	// An Azure Functions key travels in the target URL's query.
+	const targetURL = "https://x.example/api/Validate?code=" + functionKey
 	pfx, thumbprint := newPFX(t, pfxPassword)
-	secrets := []string{password, pfxPassword, pfx, pfx[len(pfx)/2 : len(pfx)/2+40]}
+	secrets := []string{password, pfxPassword, functionKey, pfx, pfx[len(pfx)/2 : len(pfx)/2+40]}
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	var errs []error
@@ -98,7 +31,7 @@ func TestClient_logsNoSecret(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		writeODataError(w, http.StatusBadRequest, "invalidRequest", "Cannot accept "+string(body), "rid")
 	})
-	_, err := echo.CreateAPIConnector(ctx, APIConnector{DisplayName: "x", TargetURL: "https://x.example",
+	_, err := echo.CreateAPIConnector(ctx, APIConnector{DisplayName: "x", TargetURL: targetURL,
 		AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: password}})
 	errs = append(errs, err)
 	errs = append(errs, echo.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{
@@ -107,7 +40,7 @@ func TestClient_logsNoSecret(t *testing.T) {
 	errs = append(errs, err)
 
 	s, emulator := newFakeGraph(t, fakegraph.Options{})
-	created, err := emulator.CreateAPIConnector(ctx, APIConnector{DisplayName: "x", TargetURL: "https://x.example",
+	created, err := emulator.CreateAPIConnector(ctx, APIConnector{DisplayName: "x", TargetURL: targetURL,
 		AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: password}})
 	if err != nil {
 		t.Fatal(err)

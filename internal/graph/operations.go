@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // apiConnectorsPath is the collection of API connectors under the versioned base.
@@ -95,7 +97,7 @@ func (c *Client) findCreated(ctx context.Context, sent APIConnector) (*APIConnec
 			ids[i] = m.ID
 		}
 		return false, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
-			len(matches), sent.DisplayName, sent.TargetURL, strings.Join(ids, ", "))
+			len(matches), sent.DisplayName, redact.URL(sent.TargetURL), strings.Join(ids, ", "))
 	})
 	return found, err
 }
