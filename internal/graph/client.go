@@ -4,21 +4,15 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
-
-	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // Config describes how to reach Graph.
@@ -48,7 +42,8 @@ type Config struct {
 type Client struct {
 	base            *url.URL
 	userAgent       string
-	http            *retryablehttp.Client
+	http            *http.Client
+	retry           retryPolicy
 	throttle        *throttleGate
 	consistencyWait time.Duration
 }
@@ -64,42 +59,21 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		pooled := cleanhttp.DefaultPooledTransport()
+		pooled := http.DefaultTransport.(*http.Transport).Clone() //nolint:errcheck,forcetypeassert // net/http declares DefaultTransport as an *http.Transport.
 		// Parallel applies send many requests to one host; keep enough idle connections to reuse them.
 		pooled.MaxIdleConnsPerHost = 32
 		transport = pooled
 	}
-	gate := &throttleGate{}
-	retrying := retryablehttp.NewClient()
-	retrying.HTTPClient = &http.Client{
-		Transport: &authTransport{tokens: cfg.Tokens, next: &throttleTransport{
-			gate: gate,
-			next: &loggingTransport{next: transport},
-		}},
-	}
-	retrying.Logger = nil
-	retrying.RetryMax = valueOr(cfg.RetryMax, 60)
-	retrying.RetryWaitMin = valueOr(cfg.RetryWaitMin, 500*time.Millisecond)
-	retrying.RetryWaitMax = valueOr(cfg.RetryWaitMax, 30*time.Second)
-	retrying.CheckRetry = checkRetry
-	retrying.Backoff = backoff
-	retrying.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-		attemptLogFrom(req.Context()).startAttempt(attempt + 1)
-	}
-	retrying.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
-		if resp.Request == nil {
-			return
-		}
-		log := attemptLogFrom(resp.Request.Context())
-		log.lastStatus, log.lastRequestID = resp.StatusCode, resp.Header.Get("request-id")
-	}
-	// The last answer is returned as it is, so that its OData error reaches the user.
-	retrying.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	return &Client{
-		base:            base,
-		userAgent:       cfg.UserAgent,
-		http:            retrying,
-		throttle:        gate,
+		base:      base,
+		userAgent: cfg.UserAgent,
+		http:      &http.Client{Transport: &authTransport{tokens: cfg.Tokens, next: transport}},
+		retry: retryPolicy{
+			maxRetries: valueOr(cfg.RetryMax, 60),
+			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),
+			waitMax:    valueOr(cfg.RetryWaitMax, 30*time.Second),
+		},
+		throttle:        &throttleGate{},
 		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
 }
@@ -127,95 +101,6 @@ type request struct {
 type answer struct {
 	status int
 	body   []byte
-}
-
-// do sends r and returns a 2xx answer, or an *Error for any other.
-func (c *Client) do(ctx context.Context, r request) (answer, error) {
-	target, err := c.resolve(r.path)
-	if err != nil {
-		return answer{}, err
-	}
-	var body []byte
-	if r.body != nil {
-		if body, err = marshalJSON(r.body); err != nil {
-			return answer{}, fmt.Errorf("encoding the %s %s request: %w", r.method, r.path, err)
-		}
-	}
-	log := &attemptLog{repeatable: r.repeatable}
-	req, err := retryablehttp.NewRequestWithContext(withAttemptLog(ctx, log), r.method, target.String(), body)
-	if err != nil {
-		return answer{}, err
-	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-
-	resp, err := c.http.Do(req)
-	display := r.method + " " + target.Path
-	if resp == nil {
-		return answer{}, c.transportError(display, log, err)
-	}
-	defer resp.Body.Close()
-	// The logging transport has read the body already, so this read comes from memory and cannot fail
-	// half way.
-	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-	if readErr != nil {
-		return answer{}, c.transportError(display, log, readErr)
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		// An answer is kept even when the context ended as it arrived: a write it reports did happen.
-		return answer{status: resp.StatusCode, body: respBody}, nil
-	}
-	graphErr := parseError(r.method, target.Path, resp.StatusCode, resp.Header, respBody, redact.Secrets(body)...)
-	graphErr.Attempts = log.attempts
-	switch {
-	case err != nil:
-		// The retry policy stopped on an answer it would otherwise have retried, and err says why.
-		return answer{}, fmt.Errorf("%w: %w", graphErr, err)
-	case log.outcomeUnknown:
-		return answer{}, fmt.Errorf("%w: %w", ErrOutcomeUnknown, graphErr)
-	}
-	return answer{}, graphErr
-}
-
-// maxResponseBody bounds what is read of an answer; a connector list page is a few kilobytes.
-const maxResponseBody = 16 << 20
-
-// transportError explains a request that got no usable answer: how often it was sent, what Graph last
-// answered and with which request-id, and what went wrong at the end.
-func (c *Client) transportError(display string, log *attemptLog, err error) error {
-	var signIn *tokenError
-	if errors.As(err, &signIn) {
-		return signIn
-	}
-	// net/http repeats the whole URL in its errors; display names the call already.
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		err = urlErr.Err
-	}
-	var details []string
-	if log.attempts > 1 {
-		details = append(details, fmt.Sprintf("after %d attempts", log.attempts))
-	}
-	if log.lastStatus != 0 {
-		last := fmt.Sprintf("last answer %d", log.lastStatus)
-		if log.lastRequestID != "" {
-			last += " request-id " + log.lastRequestID
-		}
-		details = append(details, last)
-	}
-	where := display
-	if len(details) > 0 {
-		where += " (" + strings.Join(details, ", ") + ")"
-	}
-	if log.outcomeUnknown {
-		return fmt.Errorf("%s: %w: %w", where, ErrOutcomeUnknown, err)
-	}
-	return fmt.Errorf("%s: %w", where, err)
 }
 
 // resolve turns a request path into a URL under the versioned base. Absolute URLs (Graph's next links)
@@ -261,3 +146,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	token.SetAuthHeader(signed)
 	return t.next.RoundTrip(signed)
 }
+
+// tokenError marks a failure to sign in, which no retry of the Graph request can mend.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return "signing in to Entra: " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }

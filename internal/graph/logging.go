@@ -1,10 +1,7 @@
 package graph
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -22,54 +19,44 @@ func withLogSubsystem(ctx context.Context) context.Context {
 	return tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_ENTRA_GRAPH"))
 }
 
-// loggingTransport logs every attempt: method, path, status, duration and request-id at DEBUG, and the
-// bodies at TRACE, everything passed through the redact rule (secrets and query values masked).
-type loggingTransport struct {
-	next http.RoundTripper
+// logRequest logs an attempt's body at TRACE before it is sent, passed through the redact rule (secrets
+// and query values masked).
+func logRequest(ctx context.Context, req *http.Request, body []byte) {
+	if body == nil {
+		return
+	}
+	ctx = withLogSubsystem(ctx)
+	tflog.SubsystemTrace(ctx, LogSubsystem, "Graph request body", withField(requestFields(req), "body", redact.JSON(body)))
 }
 
-func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := withLogSubsystem(req.Context())
+// logExchange logs an attempt once it is over: method, path, status, duration and request-id at DEBUG,
+// and the answer's body at TRACE, passed through the redact rule with the request's secrets, which an
+// answer may repeat.
+func logExchange(ctx context.Context, req *http.Request, ex exchange, took time.Duration, secrets []string) {
+	ctx = withLogSubsystem(ctx)
+	fields := requestFields(req)
+	fields["duration_ms"] = took.Milliseconds()
+	if ex.err != nil {
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request failed", withField(fields, "error", ex.err.Error()))
+		return
+	}
+	fields["status"] = ex.status
+	if id := ex.header.Get("request-id"); id != "" {
+		fields["request_id"] = id
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request", fields)
+	if len(ex.body) > 0 {
+		tflog.SubsystemTrace(ctx, LogSubsystem, "Graph response body", withField(fields, "body", redact.JSON(ex.body, secrets...)))
+	}
+}
+
+// requestFields name an attempt in the log.
+func requestFields(req *http.Request) map[string]any {
 	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
 	if req.URL.RawQuery != "" {
 		fields["query"] = redact.Query(req.URL.RawQuery)
 	}
-	var secrets []string
-	if req.Body != nil && req.GetBody != nil {
-		if body, err := readBody(req.GetBody); err == nil {
-			secrets = redact.Secrets(body)
-			tflog.SubsystemTrace(ctx, LogSubsystem, "Graph request body", withField(fields, "body", redact.JSON(body)))
-		}
-	}
-
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	fields["duration_ms"] = time.Since(start).Milliseconds()
-	if err != nil {
-		tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request failed", withField(fields, "error", err.Error()))
-		return nil, err
-	}
-	fields["status"] = resp.StatusCode
-	if id := resp.Header.Get("request-id"); id != "" {
-		fields["request_id"] = id
-	}
-	if resp.Body == nil || resp.ContentLength == 0 {
-		tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request", fields)
-		return resp, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-	resp.Body.Close()
-	if err != nil {
-		// An answer cut off half way is no answer: failing the round trip lets the retry policy decide,
-		// and a create whose 201 was lost is then known to have an unknown outcome.
-		err = fmt.Errorf("reading Graph's %d answer: %w", resp.StatusCode, err)
-		tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request failed", withField(fields, "error", err.Error()))
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	tflog.SubsystemDebug(ctx, LogSubsystem, "Graph request", fields)
-	tflog.SubsystemTrace(ctx, LogSubsystem, "Graph response body", withField(fields, "body", redact.JSON(body, secrets...)))
-	return resp, nil
+	return fields
 }
 
 func withField(fields map[string]any, key string, value any) map[string]any {
@@ -79,13 +66,4 @@ func withField(fields map[string]any, key string, value any) map[string]any {
 	}
 	out[key] = value
 	return out
-}
-
-func readBody(getBody func() (io.ReadCloser, error)) ([]byte, error) {
-	body, err := getBody()
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
-	return io.ReadAll(body)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
@@ -348,122 +349,127 @@ func TestClient_createAdoptsTheConnectorWhoseAnswerWasLost(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var s *fakegraph.Server
-			s, c := newFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
-				if r.Status == 0 {
-					s.SetFaults(fakegraph.Faults{ReplicationLag: tt.lag})
+			synctest.Test(t, func(t *testing.T) {
+				var s *fakegraph.Server
+				s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
+					if r.Status == 0 {
+						s.SetFaults(fakegraph.Faults{ReplicationLag: tt.lag})
+					}
+				}})
+				s.SetFaults(fakegraph.Faults{LostResponseRatio: 1, ReplicationLag: tt.lag})
+
+				got, err := c.CreateAPIConnector(t.Context(), APIConnector{
+					DisplayName: "Sign-up", TargetURL: "https://api.contoso.com/validate",
+					AuthenticationConfiguration: &BasicAuthentication{Username: "b2c", Password: "p@ss"},
+				})
+
+				if err != nil {
+					t.Fatal(err)
 				}
-			}})
-			s.SetFaults(fakegraph.Faults{LostResponseRatio: 1, ReplicationLag: tt.lag})
-
-			got, err := c.CreateAPIConnector(t.Context(), APIConnector{
-				DisplayName: "Sign-up", TargetURL: "https://api.contoso.com/validate",
-				AuthenticationConfiguration: &BasicAuthentication{Username: "b2c", Password: "p@ss"},
+				stored := s.Connectors()
+				if len(stored) != 1 {
+					t.Fatalf("Graph holds %d connectors, want 1", len(stored))
+				}
+				if got.ID != stored[0].ID || got.DisplayName != "Sign-up" {
+					t.Errorf("adopted %+v, want the stored %+v", got, stored[0])
+				}
+				if posts := countRequests(s, http.MethodPost); posts != 1 {
+					t.Errorf("sent %d creates, want 1", posts)
+				}
 			})
-
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored := s.Connectors()
-			if len(stored) != 1 {
-				t.Fatalf("Graph holds %d connectors, want 1", len(stored))
-			}
-			if got.ID != stored[0].ID || got.DisplayName != "Sign-up" {
-				t.Errorf("adopted %+v, want the stored %+v", got, stored[0])
-			}
-			if posts := countRequests(s, http.MethodPost); posts != 1 {
-				t.Errorf("sent %d creates, want 1", posts)
-			}
 		})
 	}
 }
 
 func TestClient_createSendsAgainWhenTheLostCreateStoredNothing(t *testing.T) {
-	t.Parallel()
-	var posts atomic.Int32
-	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost && posts.Add(1) == 1:
-			// The gateway drops the request before Graph sees it, but after the client sent it.
-			dropConnection(t, w)
-		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/apiConnectors") && posts.Load() == 1:
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"value": []any{}})
-		default:
-			graphReference(w, r)
-		}
-	}, func(cfg *Config) { cfg.ConsistencyWait = 400 * time.Millisecond })
+	synctest.Test(t, func(t *testing.T) {
+		var posts atomic.Int32
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodPost && posts.Add(1) == 1:
+				// The gateway drops the request before Graph sees it, but after the client sent it.
+				dropConnection(t, w)
+			case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/apiConnectors") && posts.Load() == 1:
+				writeJSONAnswer(w, http.StatusOK, map[string]any{"value": []any{}})
+			default:
+				graphReference(w, r)
+			}
+		}, func(cfg *Config) { cfg.ConsistencyWait = 400 * time.Millisecond })
 
-	got, err := c.CreateAPIConnector(t.Context(), APIConnector{
-		DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
-		AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "p"},
+		got, err := c.CreateAPIConnector(t.Context(), APIConnector{
+			DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
+			AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "p"},
+		})
+
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != connectorID || posts.Load() != 2 {
+			t.Errorf("got %+v after %d creates, want %s after 2", got, posts.Load(), connectorID)
+		}
+		var lists int
+		for _, r := range s.requests() {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/apiConnectors") {
+				lists++
+			}
+		}
+		if lists < 2 {
+			t.Errorf("looked for the connector %d times before creating it again; Graph may list it late", lists)
+		}
 	})
-
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ID != connectorID || posts.Load() != 2 {
-		t.Errorf("got %+v after %d creates, want %s after 2", got, posts.Load(), connectorID)
-	}
-	var lists int
-	for _, r := range s.requests() {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/apiConnectors") {
-			lists++
-		}
-	}
-	if lists < 2 {
-		t.Errorf("looked for the connector %d times before creating it again; Graph may list it late", lists)
-	}
 }
 
 func TestClient_createGivesUpWhenSeveralConnectorsMatchTheLostCreate(t *testing.T) {
-	t.Parallel()
-	var s *fakegraph.Server
-	s, c := newFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
-		if r.Status == 0 {
-			s.SetFaults(fakegraph.Faults{})
+	synctest.Test(t, func(t *testing.T) {
+		var s *fakegraph.Server
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
+			if r.Status == 0 {
+				s.SetFaults(fakegraph.Faults{})
+			}
+		}})
+		twin := fakegraph.Connector{DisplayName: "Twin", TargetURL: "https://twin.example", Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}}
+		s.PutConnector(twin)
+		s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
+
+		_, err := c.CreateAPIConnector(t.Context(), APIConnector{DisplayName: twin.DisplayName, TargetURL: twin.TargetURL,
+			AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: "p"}})
+
+		if err == nil || !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "cannot tell which one the lost create made") {
+			t.Errorf("error %v does not say which connectors match", err)
 		}
-	}})
-	twin := fakegraph.Connector{DisplayName: "Twin", TargetURL: "https://twin.example", Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}}
-	s.PutConnector(twin)
-	s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
-
-	_, err := c.CreateAPIConnector(t.Context(), APIConnector{DisplayName: twin.DisplayName, TargetURL: twin.TargetURL,
-		AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: "p"}})
-
-	if err == nil || !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "cannot tell which one the lost create made") {
-		t.Errorf("error %v does not say which connectors match", err)
-	}
+	})
 }
 
 func TestClient_uploadRecoversFromALostAnswer(t *testing.T) {
-	t.Parallel()
-	var s *fakegraph.Server
-	s, c := newFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
-		if r.Status == 0 {
-			s.SetFaults(fakegraph.Faults{})
+	synctest.Test(t, func(t *testing.T) {
+		var s *fakegraph.Server
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
+			if r.Status == 0 {
+				s.SetFaults(fakegraph.Faults{})
+			}
+		}})
+		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Cert", TargetURL: "https://cert.example",
+			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
+		value, thumbprint := newPFX(t, "pfx-password")
+		s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
+
+		got, err := c.UploadClientCertificate(t.Context(), connector.ID, PKCS12Certificate{Value: value, Password: "pfx-password", Thumbprint: thumbprint})
+
+		if err != nil {
+			t.Fatal(err)
 		}
-	}})
-	connector := s.PutConnector(fakegraph.Connector{DisplayName: "Cert", TargetURL: "https://cert.example",
-		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
-	value, thumbprint := newPFX(t, "pfx-password")
-	s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
-
-	got, err := c.UploadClientCertificate(t.Context(), connector.ID, PKCS12Certificate{Value: value, Password: "pfx-password", Thumbprint: thumbprint})
-
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, ok := got.AuthenticationConfiguration.(*ClientCertificateAuthentication)
-	if !ok || len(certs.CertificateList) != 1 || certs.CertificateList[0].Thumbprint != thumbprint {
-		t.Errorf("got %#v, want the uploaded certificate", got.AuthenticationConfiguration)
-	}
-	stored, _ := s.Connector(connector.ID)
-	if len(stored.Auth.Certificates) != 1 {
-		t.Errorf("Graph holds %d certificates, want 1", len(stored.Auth.Certificates))
-	}
-	if posts := countRequests(s, http.MethodPost); posts != 1 {
-		t.Errorf("uploaded %d times, want once", posts)
-	}
+		certs, ok := got.AuthenticationConfiguration.(*ClientCertificateAuthentication)
+		if !ok || len(certs.CertificateList) != 1 || certs.CertificateList[0].Thumbprint != thumbprint {
+			t.Errorf("got %#v, want the uploaded certificate", got.AuthenticationConfiguration)
+		}
+		stored, _ := s.Connector(connector.ID)
+		if len(stored.Auth.Certificates) != 1 {
+			t.Errorf("Graph holds %d certificates, want 1", len(stored.Auth.Certificates))
+		}
+		if posts := countRequests(s, http.MethodPost); posts != 1 {
+			t.Errorf("uploaded %d times, want once", posts)
+		}
+	})
 }
 
 func TestClient_uploadWithoutAThumbprintReportsALostAnswer(t *testing.T) {
@@ -485,41 +491,43 @@ func TestClient_uploadWithoutAThumbprintReportsALostAnswer(t *testing.T) {
 }
 
 func TestClient_createWaitsUntilGraphServesTheConnector(t *testing.T) {
-	t.Parallel()
-	s, c := newFakeGraph(t, fakegraph.Options{})
-	s.SetFaults(fakegraph.Faults{ReplicationLag: 500 * time.Millisecond})
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{})
+		s.SetFaults(fakegraph.Faults{ReplicationLag: 500 * time.Millisecond})
 
-	created, err := c.CreateAPIConnector(t.Context(), APIConnector{DisplayName: "Lagging", TargetURL: "https://lag.example",
-		AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: "p"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+		created, err := c.CreateAPIConnector(t.Context(), APIConnector{DisplayName: "Lagging", TargetURL: "https://lag.example",
+			AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: "p"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 
-	if _, err := c.GetAPIConnector(t.Context(), created.ID); err != nil {
-		t.Errorf("reading the connector right after its create: %v", err)
-	}
-	if notFound := countStatus(s, http.MethodGet, http.StatusNotFound); notFound == 0 {
-		t.Error("the create returned before Graph served the connector; the test proves nothing")
-	}
+		if _, err := c.GetAPIConnector(t.Context(), created.ID); err != nil {
+			t.Errorf("reading the connector right after its create: %v", err)
+		}
+		if notFound := countStatus(s, http.MethodGet, http.StatusNotFound); notFound == 0 {
+			t.Error("the create returned before Graph served the connector; the test proves nothing")
+		}
+	})
 }
 
 func TestClient_deleteWaitsUntilGraphNoLongerServesTheConnector(t *testing.T) {
-	t.Parallel()
-	s, c := newFakeGraph(t, fakegraph.Options{})
-	connector := s.PutConnector(fakegraph.Connector{DisplayName: "Doomed", TargetURL: "https://doomed.example",
-		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
-	s.SetFaults(fakegraph.Faults{ReplicationLag: 500 * time.Millisecond})
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{})
+		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Doomed", TargetURL: "https://doomed.example",
+			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
+		s.SetFaults(fakegraph.Faults{ReplicationLag: 500 * time.Millisecond})
 
-	if err := c.DeleteAPIConnector(t.Context(), connector.ID); err != nil {
-		t.Fatal(err)
-	}
+		if err := c.DeleteAPIConnector(t.Context(), connector.ID); err != nil {
+			t.Fatal(err)
+		}
 
-	if _, err := c.GetAPIConnector(t.Context(), connector.ID); !IsNotFound(err) {
-		t.Errorf("reading the connector right after its delete: %v, want a 404", err)
-	}
-	if stale := countStatus(s, http.MethodGet, http.StatusOK); stale == 0 {
-		t.Error("the delete returned before any read saw the stale connector; the test proves nothing")
-	}
+		if _, err := c.GetAPIConnector(t.Context(), connector.ID); !IsNotFound(err) {
+			t.Errorf("reading the connector right after its delete: %v, want a 404", err)
+		}
+		if stale := countStatus(s, http.MethodGet, http.StatusOK); stale == 0 {
+			t.Error("the delete returned before any read saw the stale connector; the test proves nothing")
+		}
+	})
 }
 
 func TestClient_deleteOfAMissingConnectorSucceeds(t *testing.T) {
@@ -553,19 +561,20 @@ func TestClient_deleteSucceedsWhenTheConfirmingReadFails(t *testing.T) {
 }
 
 func TestClient_waitForAuthenticationReturnsWhatGraphLastAnsweredWhenTheWaitRunsOut(t *testing.T) {
-	t.Parallel()
-	s, c := newFakeGraph(t, fakegraph.Options{}, func(cfg *Config) { cfg.ConsistencyWait = 300 * time.Millisecond })
-	connector := s.PutConnector(fakegraph.Connector{DisplayName: "Stale", TargetURL: "https://stale.example",
-		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "old", Password: "p"}})
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{}, func(cfg *Config) { cfg.ConsistencyWait = 300 * time.Millisecond })
+		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Stale", TargetURL: "https://stale.example",
+			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "old", Password: "p"}})
 
-	got, err := c.WaitForAuthentication(t.Context(), connector.ID, &BasicAuthentication{Username: "new", Password: "p"})
+		got, err := c.WaitForAuthentication(t.Context(), connector.ID, &BasicAuthentication{Username: "new", Password: "p"})
 
-	if err != nil {
-		t.Fatal(err)
-	}
-	if basic, ok := got.AuthenticationConfiguration.(*BasicAuthentication); !ok || basic.Username != "old" {
-		t.Errorf("got %#v, want what Graph last answered", got.AuthenticationConfiguration)
-	}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if basic, ok := got.AuthenticationConfiguration.(*BasicAuthentication); !ok || basic.Username != "old" {
+			t.Errorf("got %#v, want what Graph last answered", got.AuthenticationConfiguration)
+		}
+	})
 }
 
 // countRequests counts the Graph requests with method in the emulator's log.

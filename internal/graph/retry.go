@@ -1,18 +1,189 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
+)
+
+// do sends r and returns a 2xx answer, or an error: an *Error for any other answer, marked
+// ErrOutcomeUnknown when Graph may have acted on a write that cannot be repeated.
+//
+// It is the client's one retry loop. Each attempt waits its turn at the throttle gate, goes out once
+// (send), and what came back decides whether it goes again (judge) and after how long (retryPolicy). What
+// the loop knows about earlier attempts is in its own variables.
+func (c *Client) do(ctx context.Context, r request) (answer, error) {
+	target, err := c.resolve(r.path)
+	if err != nil {
+		return answer{}, err
+	}
+	var body []byte
+	if r.body != nil {
+		if body, err = marshalJSON(r.body); err != nil {
+			return answer{}, fmt.Errorf("encoding the %s %s request: %w", r.method, r.path, err)
+		}
+	}
+	tries := attempts{method: r.method, path: target.Path, secrets: redact.Secrets(body)}
+	for {
+		if err := c.throttle.wait(ctx); err != nil {
+			return answer{}, tries.noAnswer(err, false)
+		}
+		ex := c.send(ctx, r.method, target, body, tries.secrets)
+		tries.record(ex)
+		c.throttle.observe(ex)
+
+		verdict := judge(r.repeatable, ex)
+		switch {
+		case verdict == done && ex.err == nil && ex.status >= 200 && ex.status <= 299:
+			// An answer is kept even when the context ended as it arrived: a write it reports did happen.
+			return answer{status: ex.status, body: ex.body}, nil
+		case verdict != retry:
+			return answer{}, tries.final(ex, verdict == unsure, nil)
+		case ctx.Err() != nil:
+			return answer{}, tries.final(ex, false, ctx.Err())
+		case tries.count > c.retry.maxRetries:
+			return answer{}, tries.final(ex, false, nil)
+		}
+
+		asked, named := retryAfter(ex)
+		pause := c.retry.pause(tries.count, asked, named)
+		if deadline, ok := ctx.Deadline(); ok && named {
+			left := time.Until(deadline)
+			if asked > left {
+				return answer{}, tries.final(ex, false, &RetryAfterError{Wait: asked, Left: max(left, 0)})
+			}
+			// The spread must not carry the next attempt past the deadline that Graph's wait fits in.
+			pause = min(pause, asked+(left-asked)/2)
+		}
+		if err := sleep(ctx, pause); err != nil {
+			return answer{}, tries.noAnswer(err, false)
+		}
+	}
+}
+
+// exchange is one attempt: Graph's answer, or why there is none.
+type exchange struct {
+	status int
+	header http.Header
+	body   []byte
+	// err is set when no complete answer came back; mayHaveArrived then says whether Graph may have
+	// received the request.
+	err            error
+	mayHaveArrived bool
+}
+
+// maxResponseBody bounds what is read of an answer; a connector list page is a few kilobytes.
+const maxResponseBody = 16 << 20
+
+// send makes one attempt and reads the whole answer, so that an answer cut off half way counts as none.
+// secrets are the body's, for the log.
+func (c *Client) send(ctx context.Context, method string, target *url.URL, body []byte, secrets []string) exchange {
+	var wire wireTrace
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(wire.watch(ctx), method, target.String(), reader)
+	if err != nil {
+		return exchange{err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	logRequest(ctx, req, body)
+	start := time.Now()
+	var ex exchange
+	resp, err := c.http.Do(req)
+	if err == nil {
+		ex.status, ex.header = resp.StatusCode, resp.Header
+		ex.body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+		resp.Body.Close()
+		if err != nil {
+			err = fmt.Errorf("reading Graph's %d answer: %w", resp.StatusCode, err)
+		}
+	}
+	if err != nil {
+		ex = exchange{err: err, mayHaveArrived: wire.mayHaveArrived(err)}
+	}
+	logExchange(ctx, req, ex, time.Since(start), secrets)
+	return ex
+}
+
+// wireTrace follows one attempt through net/http, to tell afterwards whether Graph may have received it.
+type wireTrace struct {
+	// connecting and wrote are set, from the transport's goroutines, when the attempt asks for a
+	// connection and when its headers are written. Graph cannot act on a request it has not received in
+	// full, so an attempt that failed between the two was not sent, whatever went wrong.
+	connecting, wrote atomic.Bool
+}
+
+func (w *wireTrace) watch(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:      func(string) { w.connecting.Store(true) },
+		WroteHeaders: func() { w.wrote.Store(true) },
+	})
+}
+
+// mayHaveArrived reports whether an attempt that failed with err may have reached Graph. When the
+// transport reports nothing (one that is not net/http's), only a failure to connect counts as not sent.
+func (w *wireTrace) mayHaveArrived(err error) bool {
+	if notSent(err) {
+		return false
+	}
+	return w.wrote.Load() || !w.connecting.Load()
+}
+
+// notSent reports whether err happened before the request could reach Graph: a failed sign-in, or a
+// failure to find or connect to the host.
+func notSent(err error) bool {
+	var signIn *tokenError
+	if errors.As(err, &signIn) {
+		return true
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// final reports whether a transport error will come back however often the request is sent: a failed
+// sign-in, or a server whose certificate cannot be trusted.
+func final(err error) bool {
+	var signIn *tokenError
+	var badCertificate *tls.CertificateVerificationError
+	return errors.As(err, &signIn) || errors.As(err, &badCertificate)
+}
+
+// verdict is what an attempt decides.
+type verdict int
+
+const (
+	// done: the attempt's outcome is the request's.
+	done verdict = iota
+	// retry: send the request again.
+	retry
+	// unsure: stop, since Graph may have acted on a request that cannot be repeated.
+	unsure
 )
 
 // retryWhen says when an answer may be followed by sending the same request again.
@@ -54,16 +225,88 @@ func retryWhenStatus(status int, header http.Header) retryWhen {
 	return never
 }
 
+// judge decides from one attempt whether the request goes again.
+func judge(repeatable bool, ex exchange) verdict {
+	if ex.err != nil {
+		switch {
+		case ex.mayHaveArrived && !repeatable:
+			return unsure
+		case final(ex.err):
+			return done
+		}
+		return retry
+	}
+	switch retryWhenStatus(ex.status, ex.header) {
+	case always:
+		return retry
+	case ifRepeatable:
+		if repeatable {
+			return retry
+		}
+		return unsure
+	}
+	return done
+}
+
+// retryPolicy says how often and after how long a request goes again.
+type retryPolicy struct {
+	maxRetries       int
+	waitMin, waitMax time.Duration
+}
+
 // retryAfterJitter is the least spread added to a Retry-After wait.
 const retryAfterJitter = 100 * time.Millisecond
 
-// maxRetryAfter caps what a Retry-After header can ask for; the operation's deadline bounds it further.
-const maxRetryAfter = 5 * time.Minute
+// retryAfter is the wait an answer asks for with its Retry-After header, if it names one.
+func retryAfter(ex exchange) (time.Duration, bool) {
+	if ex.err != nil {
+		return 0, false
+	}
+	return parseRetryAfter(ex.header.Get("Retry-After"), time.Now())
+}
+
+// pause is the wait before the attempt that follows attempt n (counted from 1): Graph's Retry-After when
+// the answer named one (named), a little more for each request, or else the backoff.
+func (p retryPolicy) pause(n int, asked time.Duration, named bool) time.Duration {
+	if named {
+		// Every request throttled at once is told the same time; a little more than Graph asks for,
+		// different for each, keeps them from arriving together again.
+		return asked + rand.N(max(asked/2, retryAfterJitter)) //nolint:gosec // jitter spreads retries; it guards no secret.
+	}
+	return backoff(p.waitMin, p.waitMax, n-1)
+}
+
+// backoff is the wait after the given number of retries when Graph names none: exponential, with jitter so
+// that parallel requests spread out.
+func backoff(minWait, maxWait time.Duration, retries int) time.Duration {
+	wait := minWait << min(retries, 16)
+	if wait <= 0 || wait > maxWait {
+		wait = maxWait
+	}
+	// Half fixed, half random: waits grow with each attempt but never line up across requests.
+	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter spreads retries; it guards no secret.
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// longestRetryAfter is what a Retry-After of more than a century is read as: longer than any deadline,
+// and still a time that can be added to now.
+const longestRetryAfter = 100 * 365 * 24 * time.Hour
 
 // parseRetryAfter reads a Retry-After value: delay seconds, which Graph sends with a fraction ("2.128"),
-// or an HTTP date. It reports false for anything else, including the forms strconv.ParseFloat would take
-// but no server means ("Inf", "NaN", "1e3", "0x1p4", "-1"), and the wait is always within
-// [0, maxRetryAfter].
+// or an HTTP date (RFC 9110, section 10.2.3). It reports false for anything else, including the forms
+// strconv.ParseFloat would take but no server means ("Inf", "NaN", "1e3", "0x1p4", "-1"). The wait is
+// within [0, longestRetryAfter]: the operation's deadline is the bound that matters.
 func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
 	if value == "" {
@@ -71,9 +314,9 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	}
 	if isDelaySeconds(value) {
 		seconds, err := strconv.ParseFloat(value, 64)
-		// Only an overflow can fail on digits, and a number too large for a float64 asks for the cap.
-		if err != nil || seconds > maxRetryAfter.Seconds() {
-			return maxRetryAfter, true
+		// Only an overflow can fail on digits, and a number too large for a float64 is longer than any wait.
+		if err != nil || seconds > longestRetryAfter.Seconds() {
+			return longestRetryAfter, true
 		}
 		return time.Duration(seconds * float64(time.Second)), true
 	}
@@ -81,14 +324,7 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	wait := when.Sub(now)
-	switch {
-	case wait < 0:
-		return 0, true
-	case wait > maxRetryAfter:
-		return maxRetryAfter, true
-	}
-	return wait, true
+	return min(max(when.Sub(now), 0), longestRetryAfter), true
 }
 
 // isDelaySeconds reports whether value is digits with an optional fraction: RFC 9110's delay-seconds
@@ -101,157 +337,84 @@ func isDelaySeconds(value string) bool {
 	return digits(whole) && (!hasFraction || digits(fraction))
 }
 
-// attemptLog travels in a request's context so that the retry hooks, which see no request, know whether
-// the request may be repeated, and so that the caller learns how many attempts were made and whether a
-// write's answer was lost.
-type attemptLog struct {
-	repeatable bool
-	attempts   int
-	// connecting and wrote are set, from the transport's goroutines, when the current attempt asks for a
-	// connection and when its headers are written. Graph cannot act on a request it has not received in
-	// full, so an attempt that failed between the two was not sent, whatever went wrong.
-	connecting, wrote atomic.Bool
-	// outcomeUnknown is set when a write that cannot be repeated failed after it may have reached Graph.
-	outcomeUnknown bool
-	// lastStatus and lastRequestID describe the latest answer, for an error when the deadline ends the
-	// retries.
+// RetryAfterError is Graph asking, with Retry-After, for a wait longer than the time left before the
+// operation's deadline: the request is not sent again, since it could not succeed in time. It comes
+// wrapped with the Graph *Error that asked.
+type RetryAfterError struct {
+	// Wait is what Graph asked for; Left is what the deadline left.
+	Wait, Left time.Duration
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("Graph asked to wait %s before trying again (Retry-After), longer than the %s left before the operation's deadline",
+		e.Wait.Round(time.Millisecond), e.Left.Round(time.Millisecond))
+}
+
+// attempts is what the retry loop of one request knows about the attempts so far, to explain a failure.
+type attempts struct {
+	method, path string
+	// secrets are the request's, which an error answer may repeat.
+	secrets []string
+	count   int
+	// lastStatus and lastRequestID describe the latest answer Graph sent, for an error when no usable
+	// answer ends the retries.
 	lastStatus    int
 	lastRequestID string
 }
 
-type attemptLogKey struct{}
-
-// withAttemptLog puts log in ctx, with a trace that tells it when an attempt's request has been written.
-func withAttemptLog(ctx context.Context, log *attemptLog) context.Context {
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GetConn:      func(string) { log.connecting.Store(true) },
-		WroteHeaders: func() { log.wrote.Store(true) },
-	})
-	return context.WithValue(ctx, attemptLogKey{}, log)
+func (a *attempts) record(ex exchange) {
+	a.count++
+	if ex.err == nil {
+		a.lastStatus, a.lastRequestID = ex.status, ex.header.Get("request-id")
+	}
 }
 
-// startAttempt forgets what the previous attempt's transport reported.
-func (log *attemptLog) startAttempt(attempt int) {
-	log.attempts = attempt
-	log.connecting.Store(false)
-	log.wrote.Store(false)
+// final explains a request that ended with ex: the Graph error it answered, or why there was none. cause,
+// when set, is why the loop stopped on an answer it would otherwise have retried.
+func (a *attempts) final(ex exchange, unsure bool, cause error) error {
+	if ex.err != nil {
+		return a.noAnswer(ex.err, unsure)
+	}
+	graphErr := parseError(a.method, a.path, ex.status, ex.header, ex.body, a.secrets...)
+	graphErr.Attempts = a.count
+	switch {
+	case cause != nil:
+		return fmt.Errorf("%w: %w", graphErr, cause)
+	case unsure:
+		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, graphErr)
+	}
+	return graphErr
 }
 
-// mayHaveArrived reports whether an attempt that failed with err may have reached Graph. When the
-// transport reports nothing (one that is not net/http's), only a failure to connect counts as not sent.
-func (log *attemptLog) mayHaveArrived(err error) bool {
-	if notSent(err) {
-		return false
-	}
-	return log.wrote.Load() || !log.connecting.Load()
-}
-
-func attemptLogFrom(ctx context.Context) *attemptLog {
-	if log, ok := ctx.Value(attemptLogKey{}).(*attemptLog); ok {
-		return log
-	}
-	return &attemptLog{}
-}
-
-// tokenError marks a failure to sign in, which no retry of the Graph request can mend.
-type tokenError struct{ err error }
-
-func (e *tokenError) Error() string { return "signing in to Entra: " + e.err.Error() }
-func (e *tokenError) Unwrap() error { return e.err }
-
-// checkRetry is the go-retryablehttp CheckRetry policy. go-retryablehttp goes on retrying whenever the
-// first result is true, error or not, so every reason to stop comes with false.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	log := attemptLogFrom(ctx)
-	if err != nil {
-		sent := log.mayHaveArrived(err)
-		if sent && !log.repeatable {
-			log.outcomeUnknown = true
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return false, ctxErr
-		}
-		return (!sent || log.repeatable) && !final(err), nil
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	switch retryWhenStatus(resp.StatusCode, resp.Header) {
-	case always:
-		return retryIfWaitFits(ctx, resp)
-	case ifRepeatable:
-		if log.repeatable {
-			return retryIfWaitFits(ctx, resp)
-		}
-		log.outcomeUnknown = true
-	}
-	return false, nil
-}
-
-// retryIfWaitFits refuses a Retry-After that would outlast the operation's deadline, so that the user
-// hears why at once instead of after a wait that cannot succeed.
-func retryIfWaitFits(ctx context.Context, resp *http.Response) (bool, error) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return true, nil
-	}
-	wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	if !ok {
-		return true, nil
-	}
-	if left := time.Until(deadline); wait > left {
-		return false, &waitTooLongError{wait: wait, left: left}
-	}
-	return true, nil
-}
-
-// waitTooLongError is a Retry-After that the operation's deadline leaves no room for.
-type waitTooLongError struct {
-	wait, left time.Duration
-}
-
-func (e *waitTooLongError) Error() string {
-	return fmt.Sprintf("Graph asked to wait %s before trying again, longer than the %s left before the operation's deadline (raise it in the timeouts block)",
-		e.wait.Round(time.Millisecond), max(e.left, 0).Round(time.Millisecond))
-}
-
-// notSent reports whether err happened before the request could reach Graph: a failed sign-in, or a
-// failure to find or connect to the host.
-func notSent(err error) bool {
+// noAnswer explains a request that got no usable answer: how often it was sent, what Graph last answered
+// and with which request-id, and what went wrong at the end.
+func (a *attempts) noAnswer(err error, unsure bool) error {
 	var signIn *tokenError
 	if errors.As(err, &signIn) {
-		return true
+		return signIn
 	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
+	// net/http repeats the whole URL in its errors; the method and path name the call already.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
 	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
-}
-
-// final reports whether a transport error will come back however often the request is sent: a failed
-// sign-in, or a server whose certificate cannot be trusted.
-func final(err error) bool {
-	var signIn *tokenError
-	var badCertificate *tls.CertificateVerificationError
-	return errors.As(err, &signIn) || errors.As(err, &badCertificate)
-}
-
-// backoff is the go-retryablehttp Backoff policy: Graph's Retry-After when it gives one, otherwise an
-// exponential wait with jitter so that parallel requests spread out.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil {
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			// Every request throttled at once is told the same time; a little more than Graph asks for,
-			// different for each, keeps them from arriving together again.
-			return wait + rand.N(max(wait/2, retryAfterJitter)) //nolint:gosec // jitter spreads retries; it guards no secret.
+	var details []string
+	if a.count > 1 {
+		details = append(details, fmt.Sprintf("after %d attempts", a.count))
+	}
+	if a.lastStatus != 0 {
+		last := fmt.Sprintf("last answer %d", a.lastStatus)
+		if a.lastRequestID != "" {
+			last += " request-id " + a.lastRequestID
 		}
+		details = append(details, last)
 	}
-	wait := minWait << min(attempt, 16)
-	if wait <= 0 || wait > maxWait {
-		wait = maxWait
+	where := a.method + " " + a.path
+	if len(details) > 0 {
+		where += " (" + strings.Join(details, ", ") + ")"
 	}
-	// Half fixed, half random: waits grow with each attempt but never line up across requests.
-	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter spreads retries; it guards no secret.
+	if unsure {
+		return fmt.Errorf("%s: %w: %w", where, ErrOutcomeUnknown, err)
+	}
+	return fmt.Errorf("%s: %w", where, err)
 }

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -34,15 +35,16 @@ func TestParseRetryAfter(t *testing.T) {
 		{" 3 ", 3 * time.Second, true},
 		{"0", 0, true},
 		{"0.001", time.Millisecond, true},
-		{"300", maxRetryAfter, true},
-		{"301", maxRetryAfter, true},
-		{"99999999999999999999999", maxRetryAfter, true},
-		{"1" + strings.Repeat("0", 400), maxRetryAfter, true}, // too large for a float64
+		{"300", 300 * time.Second, true},
+		{"3600.5", 3600*time.Second + 500*time.Millisecond, true},
+		{"99999999999999999999999", longestRetryAfter, true},
+		{"1" + strings.Repeat("0", 400), longestRetryAfter, true}, // too large for a float64
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
 		{now.Add(90 * time.Second).Format(time.RFC850), 90 * time.Second, true},
 		{now.Add(90 * time.Second).Format(time.ANSIC), 90 * time.Second, true},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{now.Add(time.Hour).Format(http.TimeFormat), maxRetryAfter, true},
+		{now.Add(time.Hour).Format(http.TimeFormat), time.Hour, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", longestRetryAfter, true},
 		{"", 0, false},
 		{"soon", 0, false},
 		{"-1", 0, false},
@@ -70,7 +72,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-// FuzzParseRetryAfter checks that no header value makes the client panic or wait outside [0, maxRetryAfter].
+// FuzzParseRetryAfter checks that no header value makes the client panic or wait outside [0, longestRetryAfter].
 func FuzzParseRetryAfter(f *testing.F) {
 	for _, seed := range []string{"2", "2.128", "0", "-1", "NaN", "Inf", "1e308", "99999999999999999999",
 		"Sun, 01 Mar 2026 12:01:30 GMT", "Sunday, 01-Mar-26 12:01:30 GMT", "Sun Mar  1 12:01:30 2026",
@@ -79,8 +81,8 @@ func FuzzParseRetryAfter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, value string, nowUnix int64) {
 		wait, ok := parseRetryAfter(value, time.Unix(nowUnix, 0))
-		if wait < 0 || wait > maxRetryAfter {
-			t.Errorf("parseRetryAfter(%q) = %s, outside [0, %s]", value, wait, maxRetryAfter)
+		if wait < 0 || wait > longestRetryAfter {
+			t.Errorf("parseRetryAfter(%q) = %s, outside [0, %s]", value, wait, longestRetryAfter)
 		}
 		if !ok && wait != 0 {
 			t.Errorf("parseRetryAfter(%q) = %s with ok false", value, wait)
@@ -124,48 +126,52 @@ func TestRetryWhenStatus(t *testing.T) {
 	}
 }
 
-func TestBackoff_staysWithinItsBounds(t *testing.T) {
-	for attempt := range 70 {
-		wait := backoff(time.Millisecond, time.Second, attempt, nil)
+func TestRetryPolicy_pauseStaysWithinItsBounds(t *testing.T) {
+	p := retryPolicy{waitMin: time.Millisecond, waitMax: time.Second}
+	for n := range 70 {
+		wait := p.pause(n+1, 0, false)
 		if wait < 0 || wait > time.Second {
-			t.Errorf("attempt %d: backoff %s outside [0, 1s]", attempt, wait)
+			t.Errorf("attempt %d: backoff %s outside [0, 1s]", n+1, wait)
 		}
 	}
-	resp := &http.Response{Header: http.Header{"Retry-After": {"2.128"}}}
 	// Never sooner than Graph asks, and spread by at most half as much again.
 	for range 50 {
-		if got := backoff(time.Millisecond, time.Second, 0, resp); got < 2128*time.Millisecond || got > 2128*time.Millisecond*3/2 {
-			t.Errorf("backoff with Retry-After 2.128 = %s, want within [2.128s, 3.192s]", got)
+		if got := p.pause(1, 2128*time.Millisecond, true); got < 2128*time.Millisecond || got > 2128*time.Millisecond*3/2 {
+			t.Errorf("pause with Retry-After 2.128 = %s, want within [2.128s, 3.192s]", got)
 		}
+	}
+	if got := p.pause(1, longestRetryAfter, true); got < longestRetryAfter {
+		t.Errorf("pause with the longest Retry-After = %s, want at least %s", got, longestRetryAfter)
 	}
 }
 
 func TestClient_retriesFractionalRetryAfter(t *testing.T) {
-	t.Parallel()
-	var calls atomic.Int32
-	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) <= 2 {
-			w.Header().Set("Retry-After", "0.150")
-			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-			return
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) <= 2 {
+				w.Header().Set("Retry-After", "0.150")
+				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				return
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		})
+
+		start := time.Now()
+		got, err := c.GetAPIConnector(t.Context(), "a")
+		elapsed := time.Since(start)
+
+		if err != nil {
+			t.Fatal(err)
 		}
-		writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		if got.ID != "a" || len(s.requests()) != 3 {
+			t.Errorf("got %+v after %d requests, want connector a after 3", got, len(s.requests()))
+		}
+		// The configured backoff is at most 5ms, so only the header explains two pauses this long.
+		if elapsed < 300*time.Millisecond {
+			t.Errorf("the client retried after %s, sooner than the two 0.150s waits Graph asked for", elapsed)
+		}
 	})
-
-	start := time.Now()
-	got, err := c.GetAPIConnector(t.Context(), "a")
-	elapsed := time.Since(start)
-
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ID != "a" || len(s.requests()) != 3 {
-		t.Errorf("got %+v after %d requests, want connector a after 3", got, len(s.requests()))
-	}
-	// The configured backoff is at most 5ms, so only the header explains two pauses this long.
-	if elapsed < 300*time.Millisecond {
-		t.Errorf("the client retried after %s, sooner than the two 0.150s waits Graph asked for", elapsed)
-	}
 }
 
 // TestClient_retryDecisions walks the retry table through real requests: what is sent again, and what a
@@ -199,10 +205,9 @@ func TestClient_retryDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		name := fmt.Sprintf("%d Retry-After %q repeatable %t", tt.status, tt.retryAfter, tt.repeatable)
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
 			var calls atomic.Int32
-			_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+			_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
 				n := calls.Add(1)
 				if tt.retryAfter != "" {
 					w.Header().Set("Retry-After", tt.retryAfter)
@@ -218,19 +223,19 @@ func TestClient_retryDecisions(t *testing.T) {
 
 			var graphErr *Error
 			if !errors.As(err, &graphErr) {
-				t.Fatalf("error %v is not a Graph error", err)
+				t.Fatalf("%s: error %v is not a Graph error", name, err)
 			}
 			if got := int(calls.Load()); got != tt.wantSent {
-				t.Errorf("sent %d times, want %d", got, tt.wantSent)
+				t.Errorf("%s: sent %d times, want %d", name, got, tt.wantSent)
 			}
 			if graphErr.Attempts != tt.wantSent || graphErr.StatusCode != tt.status {
-				t.Errorf("error says %d attempts and status %d, want %d and %d", graphErr.Attempts, graphErr.StatusCode, tt.wantSent, tt.status)
+				t.Errorf("%s: error says %d attempts and status %d, want %d and %d", name, graphErr.Attempts, graphErr.StatusCode, tt.wantSent, tt.status)
 			}
 			if want := "rid-" + strconv.Itoa(tt.wantSent); graphErr.RequestID != want {
-				t.Errorf("request-id %q, want the last one, %q", graphErr.RequestID, want)
+				t.Errorf("%s: request-id %q, want the last one, %q", name, graphErr.RequestID, want)
 			}
 			if unsure := errors.Is(err, ErrOutcomeUnknown); unsure != tt.wantUnsure {
-				t.Errorf("errors.Is(err, ErrOutcomeUnknown) = %t, want %t (err: %v)", unsure, tt.wantUnsure, err)
+				t.Errorf("%s: errors.Is(err, ErrOutcomeUnknown) = %t, want %t (err: %v)", name, unsure, tt.wantUnsure, err)
 			}
 		})
 	}
@@ -334,100 +339,97 @@ func cutOffAnswer(t *testing.T, w http.ResponseWriter) {
 }
 
 func TestClient_stopsRetryingAtOnceWhenTheContextIsCancelled(t *testing.T) {
-	t.Parallel()
-	answered := make(chan struct{}, 1)
-	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "30")
-		writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-		select {
-		case answered <- struct{}{}:
-		default:
+	synctest.Test(t, func(t *testing.T) {
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		var cancelled time.Time
+		go func() {
+			// Let the client read the answer and start its 30 second wait.
+			time.Sleep(time.Second)
+			cancelled = time.Now()
+			cancel()
+		}()
+
+		_, err := c.GetAPIConnector(ctx, "a")
+
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v is not context.Canceled", err)
+		}
+		if took := time.Since(cancelled); took != 0 {
+			t.Errorf("returned %s after the cancel, want at once", took)
+		}
+		if !strings.Contains(err.Error(), "last answer 429 request-id throttled") {
+			t.Errorf("error %v does not name the last answer", err)
 		}
 	})
-	ctx, cancel := context.WithCancel(t.Context())
-	var cancelled time.Time
-	go func() {
-		<-answered
-		// Let the client read the answer and start its 30 second wait.
-		time.Sleep(50 * time.Millisecond)
-		cancelled = time.Now()
-		cancel()
-	}()
-
-	_, err := c.GetAPIConnector(ctx, "a")
-	returned := time.Now()
-
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("error %v is not context.Canceled", err)
-	}
-	if took := returned.Sub(cancelled); took > 100*time.Millisecond {
-		t.Errorf("returned %s after the cancel, want within 100ms", took)
-	}
-	if !strings.Contains(err.Error(), "last answer 429 request-id throttled") {
-		t.Errorf("error %v does not name the last answer", err)
-	}
 }
 
 func TestClient_failsAtOnceWhenRetryAfterOutlastsTheDeadline(t *testing.T) {
-	t.Parallel()
-	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "30")
-		writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+		})
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+
+		start := time.Now()
+		_, err := c.GetAPIConnector(ctx, "a")
+
+		if took := time.Since(start); took != 0 {
+			t.Errorf("returned after %s, want at once", took)
+		}
+		var graphErr *Error
+		if !errors.As(err, &graphErr) || graphErr.StatusCode != 429 || graphErr.RequestID != "throttled" {
+			t.Errorf("error %v does not carry Graph's 429 and its request-id", err)
+		}
+		var tooLong *RetryAfterError
+		if !errors.As(err, &tooLong) || tooLong.Wait != 30*time.Second || tooLong.Left != 2*time.Second {
+			t.Errorf("error %v does not say Graph asked for 30s with 2s left", err)
+		}
+		if n := len(s.requests()); n != 1 {
+			t.Errorf("sent %d times, want once", n)
+		}
 	})
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-
-	start := time.Now()
-	_, err := c.GetAPIConnector(ctx, "a")
-
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("returned after %s, want at once", took)
-	}
-	var graphErr *Error
-	if !errors.As(err, &graphErr) || graphErr.StatusCode != 429 || graphErr.RequestID != "throttled" {
-		t.Errorf("error %v does not carry Graph's 429 and its request-id", err)
-	}
-	var tooLong *waitTooLongError
-	if !errors.As(err, &tooLong) || !strings.Contains(err.Error(), "asked to wait 30s before trying again, longer than the") {
-		t.Errorf("error %v does not say the wait outlasts the deadline", err)
-	}
-	if n := len(s.requests()); n != 1 {
-		t.Errorf("sent %d times, want once", n)
-	}
 }
 
 func TestClient_exhaustedRetriesNameAttemptsAndLastRequestID(t *testing.T) {
-	t.Parallel()
-	var calls atomic.Int32
-	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", fmt.Sprintf("rid-%d", calls.Add(1)))
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", fmt.Sprintf("rid-%d", calls.Add(1)))
+		})
+
+		_, err := c.GetAPIConnector(t.Context(), "a")
+
+		want := "Graph answered 503 serviceNotAvailable to GET /v1.0/identity/apiConnectors/a: Try later. (request-id rid-4, date 2026-03-01T12:00:00, after 4 attempts)"
+		if err == nil || err.Error() != want {
+			t.Errorf("error\n got %v\nwant %s", err, want)
+		}
 	})
-
-	_, err := c.GetAPIConnector(t.Context(), "a")
-
-	want := "Graph answered 503 serviceNotAvailable to GET /v1.0/identity/apiConnectors/a: Try later. (request-id rid-4, date 2026-03-01T12:00:00, after 4 attempts)"
-	if err == nil || err.Error() != want {
-		t.Errorf("error\n got %v\nwant %s", err, want)
-	}
 }
 
 func TestClient_exhaustedTransportRetriesNameAttemptsAndLastAnswer(t *testing.T) {
-	t.Parallel()
-	var calls atomic.Int32
-	_, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		if n := calls.Add(1); n <= 2 {
-			writeODataError(w, http.StatusBadGateway, "BadGateway", "Bad gateway.", fmt.Sprintf("rid-%d", n))
-			return
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if n := calls.Add(1); n <= 2 {
+				writeODataError(w, http.StatusBadGateway, "BadGateway", "Bad gateway.", fmt.Sprintf("rid-%d", n))
+				return
+			}
+			dropConnection(t, w)
+		})
+
+		_, err := c.GetAPIConnector(t.Context(), "a")
+
+		want := "GET /v1.0/identity/apiConnectors/a (after 4 attempts, last answer 502 request-id rid-2): "
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("error\n got %v\nwant it to start with %s", err, want)
 		}
-		dropConnection(t, w)
 	})
-
-	_, err := c.GetAPIConnector(t.Context(), "a")
-
-	want := "GET /v1.0/identity/apiConnectors/a (after 4 attempts, last answer 502 request-id rid-2): "
-	if err == nil || !strings.HasPrefix(err.Error(), want) {
-		t.Errorf("error\n got %v\nwant it to start with %s", err, want)
-	}
 }
 
 func TestClient_doesNotRetryAnUntrustedCertificate(t *testing.T) {
@@ -483,16 +485,25 @@ func TestClient_signInFailureIsNotRetried(t *testing.T) {
 	}
 }
 
-func TestCheckRetry_neverRetriesPastACancelledContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(withAttemptLog(context.Background(), &attemptLog{repeatable: true}))
-	cancel()
-	for _, resp := range []*http.Response{{StatusCode: 429, Header: http.Header{}}, {StatusCode: 500, Header: http.Header{}}} {
-		if retry, err := checkRetry(ctx, resp, nil); retry || !errors.Is(err, context.Canceled) {
-			t.Errorf("checkRetry(%d) = %t, %v; want false, context.Canceled", resp.StatusCode, retry, err)
-		}
-	}
-	if retry, _ := checkRetry(ctx, nil, errors.New("connection reset")); retry {
-		t.Error("checkRetry retried a transport error past a cancelled context")
+func TestClient_neverRetriesPastACancelledContext(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError} {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+				// The context ends while Graph answers.
+				cancel()
+				writeODataError(w, status, "Code", "Message.", "rid")
+			})
+
+			_, err := c.GetAPIConnector(ctx, "a")
+
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%d: error %v is not context.Canceled", status, err)
+			}
+			if n := len(s.requests()); n != 1 {
+				t.Errorf("%d: sent %d times past a cancelled context, want once", status, n)
+			}
+		})
 	}
 }
 
@@ -515,48 +526,47 @@ func TestClient_rejectedClientSecretNamesEntrasAnswerNotTheGraphURL(t *testing.T
 }
 
 func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
-	t.Parallel()
-	// The first request is throttled for a second; the others are sent while it waits. None of them may
-	// reach Graph before the second is over, or they would only be throttled too.
-	var mu sync.Mutex
-	var throttledAt time.Time
-	var early int
-	s, c := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case throttledAt.IsZero():
-			throttledAt = time.Now()
-			w.Header().Set("Retry-After", "1")
-			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-			return
-		case time.Since(throttledAt) < time.Second:
-			early++
-		}
-		writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
-	})
-
-	first := make(chan error, 1)
-	go func() {
-		_, err := c.GetAPIConnector(t.Context(), "a")
-		first <- err
-	}()
-	for !c.throttle.closed() {
-		time.Sleep(time.Millisecond)
-	}
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Go(func() {
-			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-				t.Error(err)
+	synctest.Test(t, func(t *testing.T) {
+		// The first request is throttled for a second; the others are sent while it waits. None of them may
+		// reach Graph before the second is over, or they would only be throttled too.
+		var mu sync.Mutex
+		var throttledAt time.Time
+		var early int
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case throttledAt.IsZero():
+				throttledAt = time.Now()
+				w.Header().Set("Retry-After", "1")
+				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				return
+			case time.Since(throttledAt) < time.Second:
+				early++
 			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
 		})
-	}
-	wg.Wait()
-	if err := <-first; err != nil {
-		t.Fatal(err)
-	}
-	if early != 0 || len(s.requests()) != 7 {
-		t.Errorf("%d requests reached Graph while it had asked to wait; %d in all, want 7", early, len(s.requests()))
-	}
+
+		first := make(chan error, 1)
+		go func() {
+			_, err := c.GetAPIConnector(t.Context(), "a")
+			first <- err
+		}()
+		synctest.Wait()
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() {
+				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if early != 0 || len(s.requests()) != 7 {
+			t.Errorf("%d requests reached Graph while it had asked to wait; %d in all, want 7", early, len(s.requests()))
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -11,8 +12,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -78,16 +81,21 @@ type receivedRequest struct {
 func newStub(t testing.TB, handler http.HandlerFunc, edit ...func(*Config)) (*stub, *Client) {
 	t.Helper()
 	s := &stub{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewServer(s.record(handler))
+	t.Cleanup(s.Close)
+	return s, newTestClient(t, s.URL, staticToken, edit...)
+}
+
+// record puts every request in the stub's log before handler answers it.
+func (s *stub) record(handler http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
 		s.received = append(s.received, receivedRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
 		s.mu.Unlock()
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		handler(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s, newTestClient(t, s.URL, staticToken, edit...)
+	}
 }
 
 // requests returns what the stub received so far.
@@ -124,6 +132,69 @@ func dropConnection(t testing.TB, w http.ResponseWriter) {
 		return
 	}
 	conn.Close()
+}
+
+// memoryTransport serves each request with a handler on the calling goroutine, with no network: the
+// transport of tests that run inside a testing/synctest bubble, where time only moves when every goroutine
+// waits for it (an idle keep-alive connection would hold it still). A handler that hijacks the connection
+// and closes it (dropConnection) is an answer lost after the request arrived.
+type memoryTransport struct{ handler http.Handler }
+
+func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	w := &memoryResponse{ResponseRecorder: httptest.NewRecorder()}
+	served := req.Clone(req.Context())
+	if served.Body == nil {
+		served.Body = http.NoBody
+	}
+	served.RequestURI = req.URL.RequestURI()
+	t.handler.ServeHTTP(w, served)
+	if w.hijacked {
+		return nil, errors.New("connection closed before an answer arrived")
+	}
+	resp := w.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+// memoryResponse is a recorder that lets a handler take the connection over.
+type memoryResponse struct {
+	*httptest.ResponseRecorder
+	hijacked bool
+}
+
+func (w *memoryResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	server, client := net.Pipe()
+	client.Close()
+	return server, bufio.NewReadWriter(bufio.NewReader(server), bufio.NewWriter(server)), nil
+}
+
+// memoryHost is the made-up address of handlers served by memoryTransport.
+const memoryHost = "https://graph.test"
+
+// newMemoryStub is newStub without a network, for tests inside a synctest bubble.
+func newMemoryStub(t testing.TB, handler http.HandlerFunc, edit ...func(*Config)) (*stub, *Client) {
+	t.Helper()
+	s := &stub{}
+	edit = append([]func(*Config){func(cfg *Config) { cfg.Transport = memoryTransport{s.record(handler)} }}, edit...)
+	return s, newTestClient(t, memoryHost, staticToken, edit...)
+}
+
+// newMemoryFakeGraph is newFakeGraph without a network, for tests inside a synctest bubble.
+func newMemoryFakeGraph(t testing.TB, opts fakegraph.Options, edit ...func(*Config)) (*fakegraph.Server, *Client) {
+	t.Helper()
+	s := fakegraph.NewHandler(opts)
+	s.SetURL(memoryHost)
+	transport := memoryTransport{s.Handler()}
+	cc := clientcredentials.Config{
+		ClientID:     fakegraph.DefaultClientID,
+		ClientSecret: fakegraph.DefaultClientSecret,
+		TokenURL:     memoryHost + "/" + fakegraph.DefaultTenantID + "/oauth2/v2.0/token",
+		Scopes:       []string{memoryHost + "/.default"},
+	}
+	tokens := cc.TokenSource(context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: transport}))
+	edit = append([]func(*Config){func(cfg *Config) { cfg.Transport = transport }}, edit...)
+	return s, newTestClient(t, memoryHost, tokens, edit...)
 }
 
 // newFakeGraph starts the emulator and returns it with a client that signs in to it with a client secret.

@@ -26,29 +26,15 @@ func (g *throttleGate) wait(ctx context.Context) error {
 	}
 	// Requests released at the same moment would arrive together and be throttled together again.
 	pause += rand.N(max(pause/2, retryAfterJitter)) //nolint:gosec // jitter spreads requests; it guards no secret.
-	timer := time.NewTimer(pause)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
-
-// closed reports whether the gate holds requests back now.
-func (g *throttleGate) closed() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return time.Now().Before(g.until)
+	return sleep(ctx, pause)
 }
 
 // observe closes the gate for as long as a throttling answer asks.
-func (g *throttleGate) observe(resp *http.Response) {
-	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+func (g *throttleGate) observe(ex exchange) {
+	if ex.status != http.StatusTooManyRequests && ex.status != http.StatusServiceUnavailable {
 		return
 	}
-	pause, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	pause, ok := retryAfter(ex)
 	if !ok {
 		return
 	}
@@ -58,24 +44,4 @@ func (g *throttleGate) observe(resp *http.Response) {
 		g.until = until
 	}
 	g.mu.Unlock()
-}
-
-// throttleTransport passes each attempt through the client's gate.
-type throttleTransport struct {
-	gate *throttleGate
-	next http.RoundTripper
-}
-
-func (t *throttleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.gate.wait(req.Context()); err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
-	resp, err := t.next.RoundTrip(req)
-	if err == nil {
-		t.gate.observe(resp)
-	}
-	return resp, err
 }
