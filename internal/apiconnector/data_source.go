@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -40,6 +41,13 @@ type connectorDataModel struct {
 	Certificates types.List   `tfsdk:"certificates"`
 }
 
+// connectorDataSourceModel is the entra_identity_api_connector data source: one connector, and how long
+// reading it may take.
+type connectorDataSourceModel struct {
+	connectorDataModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 // Values of auth_type.
 const (
 	authTypeBasic       = "basic"
@@ -50,7 +58,7 @@ func (d *connectorDataSource) Metadata(_ context.Context, req datasource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_identity_api_connector"
 }
 
-func (d *connectorDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := connectorDataAttributes()
 	attributes["id"] = schema.StringAttribute{
 		Optional:            true,
@@ -66,6 +74,7 @@ func (d *connectorDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned.",
 		Attributes:          attributes,
+		Blocks:              map[string]schema.Block{"timeouts": readTimeoutBlock(ctx)},
 	}
 }
 
@@ -80,14 +89,17 @@ func (d *connectorDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config connectorDataModel
+	var config connectorDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Retries are bounded by the deadline; a data source has no timeouts block, so it gets the
-	// resource's default for reads.
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	var connector *graph.APIConnector
@@ -103,15 +115,15 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 		connector, err = d.findByName(ctx, config.DisplayName.ValueString())
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", err.Error())
+		resp.Diagnostics.AddError("Cannot read the API connector", errorDetail(err, dataSourceReadTimeout))
 		return
 	}
-	model, err := dataFromAPI(connector)
+	config.connectorDataModel, err = dataFromAPI(connector)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
 // maxNamesListed bounds the names repeated in a "not found" error.
@@ -168,6 +180,14 @@ func connectorDataAttributes() map[string]schema.Attribute {
 			NestedObject:        schema.NestedAttributeObject{Attributes: dataCertificateAttributes()},
 		},
 	}
+}
+
+// readTimeoutBlock is the data sources' timeouts block: how long a read may take, retries and waits for
+// Graph's throttling included.
+func readTimeoutBlock(ctx context.Context) schema.Block {
+	return timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
+		"How long reading may take, retries and Graph's `Retry-After` waits included, as a Go duration such as `\"10m\"`. Default `\"%s\"`.",
+		durationText(defaultReadTimeout))})
 }
 
 // dataFromAPI maps a connector for the data sources.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -147,4 +148,43 @@ func TestAccIdentityAPIConnectorDataSource_lookupsThatFail(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout: Graph asks for a five-minute wait and
+// the data sources allow three seconds. Each fails at once, with one request, naming the wait and the
+// setting that would cover it.
+func TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
+
+	for name, body := range map[string]string{
+		"by id":   `data "entra_identity_api_connector" "test" {` + "\n" + `id = "00000000-0000-0000-0000-00000000beef"`,
+		"by name": `data "entra_identity_api_connector" "test" {` + "\n" + `display_name = "Anything"`,
+		"list":    `data "entra_identity_api_connectors" "test" {`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := len(server.Requests())
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      acctest.ProviderBlock(server) + body + "\n" + `timeouts { read = "3s" }` + "\n}\n",
+					ExpectError: wrappedText(`asked for a wait of 5m before the next request. Set timeouts { read = "6m" } or more on this data source`),
+				}},
+			})
+			graphRequests := 0
+			for _, r := range server.Requests()[before:] {
+				if strings.Contains(r.Path, "/identity/apiConnectors") {
+					graphRequests++
+				}
+			}
+			if graphRequests != 1 {
+				t.Errorf("Graph received %d requests, want 1: the wait cannot fit, so nothing is sent again", graphRequests)
+			}
+		})
+	}
+}
+
+// wrappedText matches text however the CLI wrapped it into lines.
+func wrappedText(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
 }

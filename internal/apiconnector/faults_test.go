@@ -167,3 +167,28 @@ func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
 		},
 	})
 }
+
+// TestAccIdentityAPIConnector_throttledPastItsCreateTimeout: Graph asks for a five-minute wait and the
+// create allows three seconds. The apply fails at once, naming the wait and the timeout that would cover it.
+func TestAccIdentityAPIConnector_throttledPastItsCreateTimeout(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
+	config := strings.Replace(fleetConfig(server, 1), "  basic_auth {", "  timeouts {\n    create = \"3s\"\n  }\n\n  basic_auth {", 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: wrappedText(`asked for a wait of 5m before the next request. Set timeouts { create = "6m" } or more on this resource`),
+		}},
+	})
+	graphRequests := 0
+	for _, r := range server.Requests() {
+		if strings.Contains(r.Path, "/identity/apiConnectors") {
+			graphRequests++
+		}
+	}
+	if graphRequests != 1 {
+		t.Errorf("Graph received %d requests, want one create: the wait cannot fit, so nothing is sent again", graphRequests)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -25,13 +26,14 @@ type connectorListDataSource struct {
 type connectorListModel struct {
 	DisplayNamePrefix types.String         `tfsdk:"display_name_prefix"`
 	Connectors        []connectorDataModel `tfsdk:"connectors"`
+	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
 }
 
 func (d *connectorListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_identity_api_connectors"
 }
 
-func (d *connectorListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists every API connector in the tenant, across all of Graph's pages. Secrets are never returned.",
 		Attributes: map[string]schema.Attribute{
@@ -45,6 +47,7 @@ func (d *connectorListDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				NestedObject:        schema.NestedAttributeObject{Attributes: connectorDataAttributes()},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": readTimeoutBlock(ctx)},
 	}
 }
 
@@ -58,14 +61,17 @@ func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Retries are bounded by the deadline; a data source has no timeouts block, so it gets the
-	// resource's default for reads.
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the API connectors", err.Error())
+		resp.Diagnostics.AddError("Cannot list the API connectors", errorDetail(err, dataSourceReadTimeout))
 		return
 	}
 	prefix := config.DisplayNamePrefix.ValueString()

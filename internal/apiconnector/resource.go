@@ -74,7 +74,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		AuthenticationConfiguration: authenticationToAPI(config, thumbprint),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the API connector", err.Error())
+		resp.Diagnostics.AddError("Cannot create the API connector", errorDetail(err, resourceCreateTimeout))
 		return
 	}
 
@@ -106,7 +106,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", err.Error())
+		resp.Diagnostics.AddError("Cannot read the API connector", errorDetail(err, resourceReadTimeout))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
@@ -166,7 +166,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 
 	if err := r.client.UpdateAPIConnector(ctx, id, update); err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector", err.Error())
+		resp.Diagnostics.AddError("Cannot update the API connector", errorDetail(err, resourceUpdateTimeout))
 		return
 	}
 	var remote *graph.APIConnector
@@ -180,7 +180,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		remote, err = r.client.GetAPIConnector(ctx, id)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector's authentication", err.Error())
+		resp.Diagnostics.AddError("Cannot update the API connector's authentication", errorDetail(err, resourceUpdateTimeout))
 		return
 	}
 
@@ -210,7 +210,7 @@ func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteReque
 	defer cancel()
 
 	if err := r.client.DeleteAPIConnector(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the API connector", err.Error())
+		resp.Diagnostics.AddError("Cannot delete the API connector", errorDetail(err, resourceDeleteTimeout))
 	}
 }
 

@@ -396,6 +396,77 @@ func TestClient_failsAtOnceWhenRetryAfterOutlastsTheDeadline(t *testing.T) {
 	})
 }
 
+func TestClient_honoursALongRetryAfterWithinTheDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				w.Header().Set("Retry-After", "400")
+				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				return
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		})
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+		defer cancel()
+
+		start := time.Now()
+		_, err := c.GetAPIConnector(ctx, "a")
+
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took < 400*time.Second || took >= 10*time.Minute {
+			t.Errorf("answered after %s, want Graph's 400s wait and within the 10m deadline", took)
+		}
+		if n := len(s.requests()); n != 2 {
+			t.Errorf("sent %d times, want 2", n)
+		}
+	})
+}
+
+func TestClient_failsAtOnceWhenTheThrottleGateOutlastsTheDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				w.Header().Set("Retry-After", "300")
+				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				return
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		})
+		// The first request is told to wait five minutes, which its deadline allows.
+		first := make(chan error, 1)
+		go func() {
+			_, err := c.GetAPIConnector(t.Context(), "a")
+			first <- err
+		}()
+		synctest.Wait()
+		time.Sleep(time.Minute)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+
+		// A second one, with a minute to go, must not wait four minutes for nothing.
+		start := time.Now()
+		_, err := c.GetAPIConnector(ctx, "a")
+
+		var tooLong *RetryAfterError
+		if !errors.As(err, &tooLong) || tooLong.Wait != 4*time.Minute || tooLong.Left != time.Minute {
+			t.Errorf("error %v does not say the client must wait 4m with 1m left", err)
+		}
+		if took := time.Since(start); took != 0 {
+			t.Errorf("returned after %s, want at once", took)
+		}
+		if n := len(s.requests()); n != 1 {
+			t.Errorf("sent %d requests while Graph had asked to wait, want only the first", n)
+		}
+		if err := <-first; err != nil {
+			t.Errorf("the first request, which had the time to wait: %v", err)
+		}
+	})
+}
+
 func TestClient_exhaustedRetriesNameAttemptsAndLastRequestID(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var calls atomic.Int32

@@ -16,16 +16,24 @@ type throttleGate struct {
 	until time.Time
 }
 
-// wait returns when the client may send again, or when ctx ends.
+// wait returns when the client may send again, or when ctx ends. When the gate stays closed past ctx's
+// deadline it fails at once with a *RetryAfterError.
 func (g *throttleGate) wait(ctx context.Context) error {
 	g.mu.Lock()
-	pause := time.Until(g.until)
+	closed := time.Until(g.until)
 	g.mu.Unlock()
-	if pause <= 0 {
+	if closed <= 0 {
 		return nil
 	}
 	// Requests released at the same moment would arrive together and be throttled together again.
-	pause += rand.N(max(pause/2, retryAfterJitter)) //nolint:gosec // jitter spreads requests; it guards no secret.
+	pause := closed + rand.N(max(closed/2, retryAfterJitter)) //nolint:gosec // jitter spreads requests; it guards no secret.
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if closed > left {
+			return &RetryAfterError{Wait: closed, Left: max(left, 0)}
+		}
+		pause = min(pause, closed+(left-closed)/2)
+	}
 	return sleep(ctx, pause)
 }
 

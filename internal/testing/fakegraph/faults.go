@@ -35,8 +35,12 @@ type Faults struct {
 	// back to zero makes everything consistent at once.
 	ReplicationLag time.Duration
 
-	// ThrottleAll answers every Graph request with 429 and Retry-After "0.05", for cancellation tests.
+	// ThrottleAll answers every Graph request with 429 and a Retry-After of ThrottleRetryAfter, for
+	// cancellation and deadline tests.
 	ThrottleAll bool
+	// ThrottleRetryAfter is the wait ThrottleAll's answers ask for; 0 means 50 ms. Graph has been seen to
+	// ask for five minutes and more.
+	ThrottleRetryAfter time.Duration
 
 	// Seed makes the random choices deterministic when non-zero: every SetFaults with a non-zero Seed
 	// restarts the sequence.
@@ -68,6 +72,9 @@ func (s *Server) Faults() Faults {
 func (s *Server) admitGraphRequest(ex *exchange) *odataError {
 	f := ex.faults
 	if f.ThrottleAll {
+		if f.ThrottleRetryAfter > 0 {
+			return tooManyRequests(formatRetryAfter(f.ThrottleRetryAfter))
+		}
 		return tooManyRequests("0.05")
 	}
 	if f.RateLimit > 0 {

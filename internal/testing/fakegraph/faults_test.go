@@ -227,6 +227,16 @@ func TestFaults_turningReplicationLagOffIsImmediate(t *testing.T) {
 	}
 }
 
+func TestFaults_throttleAllWithALongRetryAfter(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
+	r := g.do(http.MethodGet, connectorsPath, nil)
+	if seconds, err := strconv.ParseFloat(r.header.Get("Retry-After"), 64); r.status != http.StatusTooManyRequests || err != nil || seconds != 300 {
+		t.Errorf("%d Retry-After %q, want 429 and 300 seconds", r.status, r.header.Get("Retry-After"))
+	}
+}
+
 func TestFaults_throttleAll(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
