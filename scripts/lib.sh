@@ -65,7 +65,8 @@ init_quietly() {
 }
 
 # start_emulator DIR: build and start the Graph emulator on a free loopback port, stop it when the
-# script exits, and export the ARM_* and ENTRA_* variables that sign the provider in to it.
+# script exits, and export the ARM_* and ENTRA_* variables that sign the provider in to it, and the
+# SSL_CERT_FILE that makes it trust the emulator's TLS certificate.
 start_emulator() {
   local dir=$1
   mkdir -p "$dir"
@@ -87,7 +88,9 @@ start_emulator() {
   ARM_CLIENT_SECRET=$(field client_secret)
   ENTRA_GRAPH_ENDPOINT=$(field url)
   ENTRA_AUTHORITY_HOST=$ENTRA_GRAPH_ENDPOINT
-  export ARM_TENANT_ID ARM_CLIENT_ID ARM_CLIENT_SECRET ENTRA_GRAPH_ENDPOINT ENTRA_AUTHORITY_HOST
+  # The emulator serves TLS with a CA of its own, written beside its state file.
+  SSL_CERT_FILE=$(field ca_file)
+  export ARM_TENANT_ID ARM_CLIENT_ID ARM_CLIENT_SECRET ENTRA_GRAPH_ENDPOINT ENTRA_AUTHORITY_HOST SSL_CERT_FILE
   export ARM_USE_CLI=false
   echo "emulator at $ENTRA_GRAPH_ENDPOINT"
 }

@@ -73,6 +73,34 @@ func Inspect(value, password string, now time.Time) (Info, error) {
 	return info, nil
 }
 
+// ErrWrongPassword is Decode's error when the password does not open the file.
+var ErrWrongPassword = errors.New("the password does not open this PKCS#12 file")
+
+// Decode reads a PKCS#12 file (DER, not base64) to sign with it: its private key, and its certificates with
+// the one that key belongs to first. A wrong password is ErrWrongPassword; any other error is a *Problem.
+func Decode(der []byte, password string) (crypto.PrivateKey, []*x509.Certificate, error) {
+	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) || errors.Is(err, pkcs12.ErrDecryption) {
+		return nil, nil, ErrWrongPassword
+	}
+	if err != nil {
+		return nil, nil, decodeProblem(err)
+	}
+	certs := append([]*x509.Certificate{leaf}, chain...)
+	cert := matchingCertificate(key, certs)
+	if cert == nil {
+		return nil, nil, &Problem{Summary: "PKCS#12 key does not match its certificate",
+			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	}
+	ordered := []*x509.Certificate{cert}
+	for _, other := range certs {
+		if other != cert {
+			ordered = append(ordered, other)
+		}
+	}
+	return key, ordered, nil
+}
+
 // NotYetValid reports whether the certificate only becomes valid after now. Graph accepts such a
 // certificate but will not use it until then.
 func (i Info) NotYetValid(now time.Time) bool {

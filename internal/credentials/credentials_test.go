@@ -1,273 +1,237 @@
 package credentials
 
 import (
-	"context"
-	"net/http"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/oauth2"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
-func TestChoose_followsDocumentedPrecedence(t *testing.T) {
-	everything := Config{
-		TenantID:          testTenantID,
-		ClientID:          testClientID,
-		ClientCertificate: []byte("pfx"),
-		ClientSecret:      "secret",
-		UseOIDC:           true,
-		OIDCToken:         "federated",
-		UseMSI:            true,
-		UseCLI:            true,
+// emulator starts a Graph emulator and returns it with a Config that points at it and trusts it.
+func emulator(t *testing.T, opts fakegraph.Options) (*fakegraph.Server, Config) {
+	t.Helper()
+	server := fakegraph.NewServer(opts)
+	t.Cleanup(server.Close)
+	o := server.Options()
+	return server, Config{
+		TenantID: o.TenantID, ClientID: o.ClientID,
+		AuthorityHost: server.URL(), Resource: server.URL(),
+		OIDCAudience: fakegraph.FederatedTokenAudience,
+		HTTPClient:   server.Client(),
 	}
-	tests := []struct {
-		name   string
-		change func(*Config)
+}
+
+func TestChoose_documentedPrecedence(t *testing.T) {
+	everything := Config{TenantID: "t", ClientID: "c", ClientCertificate: []byte("pfx"), ClientSecret: "s", UseOIDC: true,
+		OIDCToken: "jwt", OIDCTokenFilePath: "/token", ADOServiceConnectionID: "sc", OIDCRequestURL: "https://idtoken",
+		OIDCRequestToken: "bearer", UseMSI: true, UseCLI: true}
+	steps := []struct {
+		remove func(*Config)
 		want   Method
 	}{
-		{"everything set", func(*Config) {}, ClientCertificate},
-		{"no certificate", func(c *Config) { c.ClientCertificate = nil }, ClientSecret},
-		{"no certificate or secret", func(c *Config) { c.ClientCertificate, c.ClientSecret = nil, "" }, OIDC},
-		{"OIDC from a token file", func(c *Config) {
-			c.ClientCertificate, c.ClientSecret, c.OIDCToken, c.OIDCTokenFilePath = nil, "", "", "/var/run/token"
-		}, OIDC},
-		{"OIDC from GitHub Actions", func(c *Config) {
-			c.ClientCertificate, c.ClientSecret, c.OIDCToken = nil, "", ""
-			c.OIDCRequestURL, c.OIDCRequestToken = "https://github.example/token?api-version=2.0", "request-token"
-		}, OIDC},
-		{"an incomplete OIDC loses to a secret", func(c *Config) {
-			c.ClientCertificate, c.OIDCToken, c.OIDCRequestURL = nil, "", "https://github.example/token"
-		}, ClientSecret},
-		{"OIDC token without use_oidc", func(c *Config) { c.ClientCertificate, c.ClientSecret, c.UseOIDC = nil, "", false }, ManagedIdentity},
-		{"only managed identity and CLI", func(c *Config) {
-			*c = Config{UseMSI: true, UseCLI: true}
-		}, ManagedIdentity},
-		{"only the CLI", func(c *Config) { *c = Config{UseCLI: true} }, AzureCLI},
+		{func(*Config) {}, ClientCertificate},
+		{func(c *Config) { c.ClientCertificate = nil }, ClientSecret},
+		{func(c *Config) { c.ClientSecret = "" }, OIDCToken},
+		{func(c *Config) { c.OIDCToken = "" }, OIDCTokenFile},
+		{func(c *Config) { c.OIDCTokenFilePath = "" }, AzureDevOps},
+		{func(c *Config) { c.ADOServiceConnectionID = "" }, GitHubActions},
+		{func(c *Config) { c.UseOIDC = false }, ManagedIdentity},
+		{func(c *Config) { c.UseMSI = false }, AzureCLI},
+	}
+	cfg := everything
+	for _, step := range steps {
+		step.remove(&cfg)
+		if got, err := Choose(cfg); got != step.want || err != nil {
+			t.Errorf("Choose = %s, %v; want %s", got, err, step.want)
+		}
+	}
+	if _, err := Choose(Config{}); !errors.Is(err, ErrNoMethod) {
+		t.Errorf("nothing configured: %v", err)
+	}
+	if _, err := Choose(Config{UseOIDC: true, UseCLI: true}); !errors.Is(err, ErrNoFederatedToken) {
+		t.Errorf("use_oidc without a token fell through to another method: %v", err)
+	}
+	named := ArgumentErrors(func() error { _, err := Choose(Config{ClientSecret: "s"}); return err }())
+	if len(named) != 2 || named[0].Argument != "tenant_id" || named[1].Argument != "client_id" {
+		t.Errorf("a secret without tenant and client: %v", named)
+	}
+}
+
+func TestNewTokenSource_signsInOncePerProcess(t *testing.T) {
+	server, cfg := emulator(t, fakegraph.Options{})
+	cfg.ClientSecret = fakegraph.DefaultClientSecret
+	for range 3 {
+		src, method, err := NewTokenSource(cfg)
+		if err != nil || method != ClientSecret {
+			t.Fatalf("%s: %v", method, err)
+		}
+		for range 3 {
+			if _, err := src.TokenContext(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var metadata, tokens int
+	for _, r := range server.Requests() {
+		switch {
+		case strings.HasSuffix(r.Path, "/v2.0/.well-known/openid-configuration"):
+			metadata++
+		case strings.HasSuffix(r.Path, "/oauth2/v2.0/token"):
+			tokens++
+		}
+	}
+	if metadata != 1 || tokens != 1 || len(server.Requests()) != 2 {
+		t.Errorf("3 configurations and 9 tokens: %d metadata and %d token requests of %d, want 1 and 1 of 2", metadata, tokens, len(server.Requests()))
+	}
+}
+
+func TestNewTokenSource_failuresSayWhatToDo(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   fakegraph.Options
+		config func(*Config, *fakegraph.Server)
+		want   []string
+	}{
+		{
+			name:   "a wrong secret",
+			config: func(c *Config, _ *fakegraph.Server) { c.ClientSecret = "wrong-secret-value" },
+			want:   []string{"HTTP 401 (invalid_client)", "AADSTS7000215", "trace ID", "Next step: the client secret is wrong"},
+		},
+		{
+			name: "an unknown tenant",
+			config: func(c *Config, _ *fakegraph.Server) {
+				c.ClientSecret = "wrong-secret-value"
+				c.TenantID = "11111111-0000-0000-0000-000000000000"
+			},
+			want: []string{"openid-configuration failed with HTTP 400", "AADSTS90002", "Next step: the tenant was not found"},
+		},
+		{
+			name: "a GitHub token for the wrong audience",
+			opts: fakegraph.Options{FederatedAudience: "api://AzureADTokenExchangeUSGov"},
+			config: func(c *Config, s *fakegraph.Server) {
+				c.UseOIDC, c.OIDCRequestURL, c.OIDCRequestToken = true, s.OIDCRequestURL(), s.OIDCRequestToken()
+			},
+			want: []string{"AADSTS700212", "set oidc_audience", "asked for api://AzureADTokenExchange)"},
+		},
+		{
+			name: "GitHub refusing the request token",
+			config: func(c *Config, s *fakegraph.Server) {
+				c.UseOIDC, c.OIDCRequestURL, c.OIDCRequestToken = true, s.OIDCRequestURL(), "wrong-request-token"
+			},
+			want: []string{"GitHub Actions refused the ID token request", "HTTP 401", "id-token: write"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := everything
-			tt.change(&cfg)
-			got, err := Choose(cfg)
+			server, cfg := emulator(t, tt.opts)
+			tt.config(&cfg, server)
+			src, _, err := NewTokenSource(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("Choose = %s, want %s", got, tt.want)
+			_, err = src.TokenContext(t.Context())
+			if err == nil {
+				t.Fatal("signed in")
+			}
+			t.Log(err)
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error does not say %q: %v", want, err)
+				}
+			}
+			for _, secret := range []string{"wrong-secret-value", "wrong-request-token", server.OIDCRequestToken()} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("the error holds the secret %s: %v", secret, err)
+				}
 			}
 		})
 	}
 }
 
-func TestChoose_noMethodListsEveryOption(t *testing.T) {
-	_, err := Choose(Config{TenantID: testTenantID, ClientID: testClientID})
-	assertContains(t, err,
-		"ARM_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PASSWORD",
-		"ARM_CLIENT_SECRET",
-		"ARM_USE_OIDC", "ARM_OIDC_TOKEN", "ARM_OIDC_TOKEN_FILE_PATH", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-		"ARM_USE_MSI",
-		"ARM_USE_CLI", "az login",
-	)
-}
-
-func TestChoose_useOIDCWithoutTokenIsAnErrorNotAFallThrough(t *testing.T) {
-	ids := Config{TenantID: testTenantID, ClientID: testClientID, UseOIDC: true, UseMSI: true, UseCLI: true}
-	tests := []struct {
-		name     string
-		change   func(*Config)
-		argument string
-		want     string
-	}{
-		{"no token at all", func(*Config) {}, "use_oidc", "permissions: id-token: write"},
-		{"request URL without its token", func(c *Config) { c.OIDCRequestURL = "https://github.example/token" }, "oidc_request_token", "oidc_request_url is set"},
-		{"request token without its URL", func(c *Config) { c.OIDCRequestToken = "request-token-1234" }, "oidc_request_url", "oidc_request_token is set"},
+func TestManagedIdentity_msiEndpointMovesTheMetadataService(t *testing.T) {
+	server, cfg := emulator(t, fakegraph.Options{})
+	cfg.UseMSI, cfg.ClientID = true, fakegraph.UserAssignedClientID
+	cfg.MSIEndpoint = server.URL() + "/metadata/identity/oauth2/token"
+	src, method, err := NewTokenSource(cfg)
+	if err != nil || method != ManagedIdentity {
+		t.Fatalf("%s: %v", method, err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := ids
-			tt.change(&cfg)
-			_, err := Choose(cfg)
-			assertContains(t, err, tt.want)
-			assertNoSecret(t, err, "request-token-1234")
-			assertBlames(t, err, tt.argument)
-		})
+	if _, err := src.TokenContext(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	requests := server.Requests()
+	if len(requests) != 1 {
+		t.Fatalf("%d requests, want 1 to the metadata service", len(requests))
+	}
+	query, _ := url.ParseQuery(requests[0].RawQuery)
+	if requests[0].Path != "/metadata/identity/oauth2/token" || query.Get("client_id") != fakegraph.UserAssignedClientID ||
+		query.Get("api-version") == "" || requests[0].Header.Get("Metadata") != "true" {
+		t.Errorf("the metadata service was asked %s?%s", requests[0].Path, requests[0].RawQuery)
 	}
 }
 
-func TestChoose_eachMissingIDIsItsOwnArgumentError(t *testing.T) {
-	_, err := Choose(Config{ClientSecret: "s"})
-	var named []string
-	for _, e := range ArgumentErrors(err) {
-		named = append(named, e.Argument)
-	}
-	if strings.Join(named, ",") != "tenant_id,client_id" {
-		t.Errorf("ArgumentErrors name %v, want tenant_id and client_id", named)
-	}
-	assertContains(t, err, "Overview page")
-}
-
-func TestChoose_noMethodBlamesTheCLIBeingOff(t *testing.T) {
-	_, err := Choose(Config{TenantID: testTenantID, ClientID: testClientID})
-	assertContains(t, err, "use_cli is false")
-	assertBlames(t, err, "use_cli")
-}
-
-func TestChoose_applicationMethodsNeedTenantAndClientID(t *testing.T) {
-	tests := []struct {
-		name    string
-		cfg     Config
-		want    []string
-		notWant string
-	}{
-		{"secret without tenant", Config{ClientID: testClientID, ClientSecret: "s"}, []string{"client secret", "tenant ID", "ARM_TENANT_ID"}, "ARM_CLIENT_ID"},
-		{"certificate without client", Config{TenantID: testTenantID, ClientCertificate: []byte("x")}, []string{"client certificate", "client ID", "ARM_CLIENT_ID"}, "ARM_TENANT_ID"},
-		{"OIDC without either", Config{UseOIDC: true, OIDCToken: "t"}, []string{"OpenID Connect", "ARM_TENANT_ID", "ARM_CLIENT_ID"}, "ARM_USE_MSI"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Choose(tt.cfg)
-			assertContains(t, err, tt.want...)
-			if strings.Contains(err.Error(), tt.notWant) {
-				t.Errorf("the error names %s, which is set: %v", tt.notWant, err)
-			}
-		})
+func TestManagedIdentity_msiEndpointIsRefusedWhereTheHostNamesItsOwn(t *testing.T) {
+	t.Setenv("IDENTITY_ENDPOINT", "http://127.0.0.1:9/msi/token")
+	t.Setenv("IDENTITY_HEADER", "header")
+	_, err := func() (*TokenSource, error) {
+		src, _, err := NewTokenSource(Config{UseMSI: true, MSIEndpoint: "http://127.0.0.1:9/token", Resource: "https://graph.microsoft.com"})
+		return src, err
+	}()
+	named := ArgumentErrors(err)
+	if len(named) != 1 || named[0].Argument != "msi_endpoint" || !strings.Contains(err.Error(), "AppService") {
+		t.Errorf("err = %v", err)
 	}
 }
 
-func TestChoose_managedIdentityAndCLINeedNoIDs(t *testing.T) {
-	for _, cfg := range []Config{{UseMSI: true}, {UseCLI: true}} {
-		if _, err := Choose(cfg); err != nil {
-			t.Errorf("Choose(%+v): %v", cfg, err)
+// installAz puts a shell script named az first on PATH.
+func installAz(t *testing.T, script string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "az"), []byte("#!/bin/sh\n"+script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestAzureCLI_signedInAsAManagedIdentityIsAskedWithoutATenant(t *testing.T) {
+	// As the CLI before it allowed --tenant for a managed-identity account.
+	installAz(t, `case "$*" in
+*--tenant*) echo "ERROR: Tenant shouldn't be specified for managed identity account" >&2; exit 1;;
+esac
+echo '{"accessToken": "cli-token", "expires_on": 4102444800, "tokenType": "Bearer"}'
+`)
+	src, method, err := NewTokenSource(Config{UseCLI: true, TenantID: "00000000-0000-0000-0000-0000000000aa", Resource: "https://graph.microsoft.com"})
+	if err != nil || method != AzureCLI {
+		t.Fatalf("%s: %v", method, err)
+	}
+	for range 2 {
+		token, err := src.TokenContext(t.Context())
+		if err != nil || token.AccessToken != "cli-token" {
+			t.Fatalf("token %v, err %v", token, err)
 		}
 	}
 }
 
-func TestNewTokenSource_makesNoRequest(t *testing.T) {
-	endpoint := newTokenEndpoint(t, func(*http.Request) (string, string) { return "", "" })
-	cfg := endpoint.config()
-	cfg.ClientSecret = "lazy-secret"
-	if _, _, err := NewTokenSource(context.Background(), cfg); err != nil {
+func TestAzureCLI_signedOutSaysHowToSignIn(t *testing.T) {
+	installAz(t, `echo "ERROR: Please run 'az login' to setup account." >&2; exit 1`)
+	src, _, err := NewTokenSource(Config{UseCLI: true, TenantID: "00000000-0000-0000-0000-0000000000bb", Resource: "https://graph.microsoft.com"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(endpoint.requests()); n != 0 {
-		t.Errorf("NewTokenSource made %d token requests, want none", n)
+	_, err = src.TokenContext(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "az login --tenant 00000000-0000-0000-0000-0000000000bb") {
+		t.Errorf("err = %v", err)
 	}
 }
 
-func TestNewTokenSource_outlivesItsContext(t *testing.T) {
-	endpoint := newTokenEndpoint(t, func(*http.Request) (string, string) { return "", "" })
-	cfg := endpoint.config()
-	cfg.ClientSecret = "outlives-secret"
-	ctx, cancel := context.WithCancel(context.Background())
-	src, _, err := NewTokenSource(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	if _, err := src.Token(); err != nil {
-		t.Fatalf("Token after the configure context ended: %v", err)
-	}
-}
-
-func TestNewTokenSource_needsResourceAndAuthority(t *testing.T) {
-	_, _, err := NewTokenSource(context.Background(), Config{TenantID: testTenantID, ClientID: testClientID, ClientSecret: "s", AuthorityHost: "https://login.example"})
-	assertContains(t, err, "Resource")
-	_, _, err = NewTokenSource(context.Background(), Config{TenantID: testTenantID, ClientID: testClientID, ClientSecret: "s", Resource: testResource})
-	assertContains(t, err, "AuthorityHost")
-}
-
-func TestNewTokenSource_reusesTokenUntilNearExpiry(t *testing.T) {
-	endpoint := newTokenEndpoint(t, func(*http.Request) (string, string) { return "", "" })
-	cfg := endpoint.config()
-	cfg.ClientSecret = "reuse-secret"
-	src, _, err := NewTokenSource(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 10 {
-		if _, err := src.Token(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := len(endpoint.requests()); n != 1 {
-		t.Errorf("10 Token calls made %d token requests, want 1", n)
-	}
-}
-
-func TestNewTokenSource_refreshesWithinFiveMinutesOfExpiry(t *testing.T) {
-	endpoint := newTokenEndpoint(t, func(*http.Request) (string, string) { return "", "" })
-	// A token that expires in four minutes is already inside the five-minute margin when it arrives.
-	endpoint.setExpiresIn(240)
-	cfg := endpoint.config()
-	cfg.ClientSecret = "refresh-secret"
-	src, _, err := NewTokenSource(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seen []string
-	for range 3 {
-		tok, err := src.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen = append(seen, tok.AccessToken)
-	}
-	if n := len(endpoint.requests()); n != 3 {
-		t.Errorf("3 Token calls near expiry made %d token requests, want 3", n)
-	}
-	if seen[0] == seen[2] {
-		t.Errorf("the token was not replaced: %v", seen)
-	}
-}
-
-func TestNewTokenSource_sharesOneTokenBetweenIdenticalConfigurations(t *testing.T) {
-	endpoint := newTokenEndpoint(t, func(*http.Request) (string, string) { return "", "" })
-	cfg := endpoint.config()
-	cfg.ClientSecret = "shared-secret"
-	first, _, err := NewTokenSource(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, _, err := NewTokenSource(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := first.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := second.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(endpoint.requests()); n != 1 || a.AccessToken != b.AccessToken {
-		t.Errorf("two identical configurations made %d token requests (tokens %q, %q), want one shared", n, a.AccessToken, b.AccessToken)
-	}
-
-	cfg.ClientSecret = "another-secret"
-	other, _, err := NewTokenSource(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := other.Token(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(endpoint.requests()); n != 2 {
-		t.Errorf("a different secret made %d token requests in all, want its own (2)", n)
-	}
-}
-
-func TestShared_returnsTheFirstSourceForAKey(t *testing.T) {
-	a := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "a"})
-	b := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "b"})
-	key := t.Name()
-	if got := Shared(key, a); got != a {
-		t.Error("the first source for a key was not returned")
-	}
-	if got := Shared(key, b); got != a {
-		t.Error("a second source for the same key replaced the first")
-	}
-	if got := Shared("", b); got != b {
-		t.Error("an empty key shared a source")
+func TestAzureCLI_missingIsAConfigureTimeError(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, _, err := NewTokenSource(Config{UseCLI: true, Resource: "https://graph.microsoft.com"})
+	if !ErrAzureCLINotFound(err) {
+		t.Errorf("err = %v", err)
 	}
 }

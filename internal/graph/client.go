@@ -4,6 +4,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +22,8 @@ type Config struct {
 	Endpoint string
 	// APIVersion is "v1.0" or "beta".
 	APIVersion string
-	// Tokens signs every request.
+	// Tokens signs every request. When it is also a ContextTokenSource, each token request carries the
+	// context of the Graph request.
 	Tokens oauth2.TokenSource
 	// UserAgent names the provider and the CLI that runs it.
 	UserAgent string
@@ -128,6 +130,13 @@ func decode(a answer, what string, v any) error {
 	return nil
 }
 
+// ContextTokenSource is a token source that bounds a token request by the context of the Graph request
+// that needs it, so that signing in ends with the operation's deadline. A Config.Tokens that has this method is
+// asked through it.
+type ContextTokenSource interface {
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
 // authTransport signs each attempt with a current token.
 type authTransport struct {
 	tokens oauth2.TokenSource
@@ -135,7 +144,7 @@ type authTransport struct {
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	token, err := t.tokens.Token()
+	token, err := t.token(req.Context())
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -145,6 +154,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	signed := req.Clone(req.Context())
 	token.SetAuthHeader(signed)
 	return t.next.RoundTrip(signed)
+}
+
+func (t *authTransport) token(ctx context.Context) (*oauth2.Token, error) {
+	if tokens, ok := t.tokens.(ContextTokenSource); ok {
+		return tokens.TokenContext(ctx)
+	}
+	return t.tokens.Token()
 }
 
 // tokenError marks a failure to sign in, which no retry of the Graph request can mend.

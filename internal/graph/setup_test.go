@@ -200,6 +200,8 @@ func newMemoryFakeGraph(t testing.TB, opts fakegraph.Options, edit ...func(*Conf
 // newFakeGraph starts the emulator and returns it with a client that signs in to it with a client secret.
 func newFakeGraph(t testing.TB, opts fakegraph.Options, edit ...func(*Config)) (*fakegraph.Server, *Client) {
 	t.Helper()
+	// Plain HTTP: the client's tests are about Graph, and a loopback Graph may be plain HTTP.
+	opts.PlainHTTP = true
 	s := fakegraph.NewServer(opts)
 	t.Cleanup(s.Close)
 	return s, newTestClient(t, s.URL(), fakeGraphTokens(s, fakegraph.DefaultClientSecret), edit...)

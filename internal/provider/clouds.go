@@ -14,6 +14,8 @@ type cloud struct {
 	authorityHost string
 	// apiVersions lists the versions that serve API connectors; the first is the default.
 	apiVersions []string
+	// oidcAudience is the audience Entra suggests there for the token of a federated credential.
+	oidcAudience string
 }
 
 // clouds is every cloud the provider knows. Graph v1.0 serves API connectors in the global and China
@@ -23,21 +25,25 @@ var clouds = map[string]cloud{
 		graphEndpoint: "https://graph.microsoft.com",
 		authorityHost: "https://login.microsoftonline.com",
 		apiVersions:   []string{"v1.0", "beta"},
+		oidcAudience:  "api://AzureADTokenExchange",
 	},
 	"usgovernment": {
 		graphEndpoint: "https://graph.microsoft.us",
 		authorityHost: "https://login.microsoftonline.us",
 		apiVersions:   []string{"beta"},
+		oidcAudience:  "api://AzureADTokenExchangeUSGov",
 	},
 	"dod": {
 		graphEndpoint: "https://dod-graph.microsoft.us",
 		authorityHost: "https://login.microsoftonline.us",
 		apiVersions:   []string{"beta"},
+		oidcAudience:  "api://AzureADTokenExchangeUSGov",
 	},
 	"china": {
 		graphEndpoint: "https://microsoftgraph.chinacloudapi.cn",
 		authorityHost: "https://login.chinacloudapi.cn",
 		apiVersions:   []string{"v1.0", "beta"},
+		oidcAudience:  "api://AzureADTokenExchangeChina",
 	},
 }
 
@@ -55,9 +61,10 @@ var apiVersions = []string{"v1.0", "beta"}
 
 // endpoints is where the provider sends its requests once the cloud and overrides are applied.
 type endpoints struct {
-	graph      string
-	authority  string
-	apiVersion string
+	graph        string
+	authority    string
+	apiVersion   string
+	oidcAudience string
 }
 
 // resolveEndpoints picks the cloud's hosts and version, applying graph_endpoint, authority_host and
@@ -73,7 +80,7 @@ func resolveEndpoints(s settings) (endpoints, *settingError) {
 			fmt.Sprintf("environment is %q; it must be one of %s (or the alias %s).",
 				s.Environment, strings.Join(cloudNames(), ", "), strings.Join(aliasNames(), ", "))}
 	}
-	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0]}
+	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0], oidcAudience: c.oidcAudience}
 	if s.APIVersion != "" {
 		if !slices.Contains(apiVersions, s.APIVersion) {
 			return endpoints{}, &settingError{"api_version", "Unknown api_version",
@@ -104,6 +111,15 @@ func betaOnlyClouds() []string {
 		}
 	}
 	return names
+}
+
+// cloudAudiences lists each cloud's default federated-token audience, for the documentation.
+func cloudAudiences() string {
+	var parts []string
+	for _, name := range cloudNames() {
+		parts = append(parts, fmt.Sprintf("`%s` in %s", clouds[name].oidcAudience, name))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func aliasNames() []string {

@@ -13,21 +13,21 @@ func TestResolveEndpoints(t *testing.T) {
 		want endpoints
 	}{
 		{"global by default", settings{Environment: "global"},
-			endpoints{"https://graph.microsoft.com", "https://login.microsoftonline.com", "v1.0"}},
+			endpoints{"https://graph.microsoft.com", "https://login.microsoftonline.com", "v1.0", "api://AzureADTokenExchange"}},
 		{"global beta", settings{Environment: "global", APIVersion: "beta"},
-			endpoints{"https://graph.microsoft.com", "https://login.microsoftonline.com", "beta"}},
+			endpoints{"https://graph.microsoft.com", "https://login.microsoftonline.com", "beta", "api://AzureADTokenExchange"}},
 		{"US Government picks beta", settings{Environment: "usgovernment"},
-			endpoints{"https://graph.microsoft.us", "https://login.microsoftonline.us", "beta"}},
+			endpoints{"https://graph.microsoft.us", "https://login.microsoftonline.us", "beta", "api://AzureADTokenExchangeUSGov"}},
 		{"DoD picks beta", settings{Environment: "dod"},
-			endpoints{"https://dod-graph.microsoft.us", "https://login.microsoftonline.us", "beta"}},
+			endpoints{"https://dod-graph.microsoft.us", "https://login.microsoftonline.us", "beta", "api://AzureADTokenExchangeUSGov"}},
 		{"China serves v1.0", settings{Environment: "china"},
-			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0"}},
+			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0", "api://AzureADTokenExchangeChina"}},
 		{"an alias and another case", settings{Environment: " AzureChinaCloud "},
-			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0"}},
+			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0", "api://AzureADTokenExchangeChina"}},
 		{"overrides lose their trailing slash", settings{Environment: "global", GraphEndpoint: "http://127.0.0.1:9/", AuthorityHost: "http://127.0.0.1:9/"},
-			endpoints{"http://127.0.0.1:9", "http://127.0.0.1:9", "v1.0"}},
+			endpoints{"http://127.0.0.1:9", "http://127.0.0.1:9", "v1.0", "api://AzureADTokenExchange"}},
 		{"overrides keep the cloud's version", settings{Environment: "usgovernment", GraphEndpoint: "http://127.0.0.1:9"},
-			endpoints{"http://127.0.0.1:9", "https://login.microsoftonline.us", "beta"}},
+			endpoints{"http://127.0.0.1:9", "https://login.microsoftonline.us", "beta", "api://AzureADTokenExchangeUSGov"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

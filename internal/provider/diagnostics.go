@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // report turns configuration problems into diagnostics a new user can act on: each is reported against the
@@ -19,15 +21,11 @@ type report struct {
 	diags    *diag.Diagnostics
 }
 
-// minMaskedLength is the shortest secret masked in messages. Masking a one- or two-letter secret would mangle
-// every word that holds those letters while hiding nothing an attacker could not guess.
-const minMaskedLength = 3
-
 // newReport collects the secrets to mask: every sensitive argument, and any secret read from a file.
 func newReport(s settings, diags *diag.Diagnostics, fromFiles ...string) report {
 	r := report{settings: s, diags: diags}
-	for _, entry := range settingsTable {
-		if value, ok := entry.destination(&s).(*string); ok && entry.sensitive {
+	for _, a := range arguments {
+		if value, ok := a.value(&s).(*string); ok && a.sensitive {
 			r.secrets = append(r.secrets, *value)
 		}
 	}
@@ -44,8 +42,22 @@ func (r report) argument(problem settingError) {
 	r.diags.AddAttributeError(path.Root(problem.attribute), r.mask(problem.summary), r.mask(detail))
 }
 
-// signIn reports an error from choosing or preparing a sign-in method.
+// signIn reports an error from choosing or preparing a sign-in method. When nothing is configured, or the Azure
+// CLI (the last resort) is missing, the user may have meant another method: the error lists them all.
 func (r report) signIn(err error) {
+	switch {
+	case errors.Is(err, credentials.ErrNoMethod):
+		r.argument(settingError{"use_cli", "No sign-in method configured",
+			"No sign-in method is configured, and use_cli is false, so the Azure CLI is not tried either. " +
+				"Set one of these (the first one set wins):" + signInOptions(allMethodsBut()...)})
+		return
+	case errors.Is(err, credentials.ErrNoFederatedToken):
+		err = &credentials.ArgumentError{Argument: "use_oidc", Summary: "No OIDC token configured",
+			Err: fmt.Errorf("%w. Set one of these:%s", err, signInOptions(credentials.Federated()...))}
+	case credentials.ErrAzureCLINotFound(err):
+		err = &credentials.ArgumentError{Argument: "use_cli", Summary: "Azure CLI not found",
+			Err: fmt.Errorf("%w. Other ways to sign in:%s", err, signInOptions(allMethodsBut(credentials.AzureCLI)...))}
+	}
 	named := credentials.ArgumentErrors(err)
 	if len(named) == 0 {
 		r.diags.AddError("Cannot sign in to Microsoft Entra", r.mask(err.Error()))
@@ -64,24 +76,28 @@ func (r report) signIn(err error) {
 // howToSet names the argument's environment variables, and where the value in use came from when that was not
 // the provider block, since a forgotten variable is the hardest mistake to see.
 func (r report) howToSet(attribute string) string {
-	entry := settingFor(attribute)
-	if entry == nil {
+	a := argumentNamed(attribute)
+	if a == nil {
 		return ""
 	}
-	hint := fmt.Sprintf("Set %s in the provider block or with the environment variable %s.", attribute, strings.Join(entry.env, " or "))
+	hint := fmt.Sprintf("Set %s in the provider block or with the environment variable %s.", attribute, strings.Join(a.env, " or "))
 	if source := r.settings.sources[attribute]; strings.HasPrefix(source, "the environment") {
 		hint += fmt.Sprintf(" The value in use comes from %s.", source)
 	}
 	return hint
 }
 
+// mask applies the provider's redaction rule to a message: the configured secrets (those of at least three
+// characters: masking one or two letters would mangle every word holding them while hiding nothing an attacker
+// could not guess), and the query values of every URL.
 func (r report) mask(text string) string {
+	var secrets []string
 	for _, secret := range r.secrets {
-		if len(secret) >= minMaskedLength {
-			text = strings.ReplaceAll(text, secret, "***")
+		if len(secret) >= 3 {
+			secrets = append(secrets, secret)
 		}
 	}
-	return text
+	return redact.Text(text, secrets...)
 }
 
 // alternatives are arguments that another argument stands in for: a diagnostic about the first goes to the
@@ -103,8 +119,8 @@ func (s settings) attributeFor(argument string) string {
 
 // stringValue is the value of a string argument, or "" for an unknown or non-string one.
 func (s settings) stringValue(attribute string) string {
-	if entry := settingFor(attribute); entry != nil {
-		if value, ok := entry.destination(&s).(*string); ok {
+	if a := argumentNamed(attribute); a != nil {
+		if value, ok := a.value(&s).(*string); ok {
 			return *value
 		}
 	}

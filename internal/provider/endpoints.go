@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-
-	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 )
+
+// imdsTokenEndpoint is the instance metadata service's managed-identity token endpoint, which msi_endpoint moves.
+const imdsTokenEndpoint = "http://169.254.169.254/metadata/identity/oauth2/token" //nolint:gosec // An address, not a credential.
 
 // endpointRule is an argument naming a URL that the provider sends a credential or a token to.
 type endpointRule struct {
@@ -27,7 +28,7 @@ var endpointRules = []endpointRule{
 	{attribute: "authority_host", value: func(s settings) string { return s.AuthorityHost },
 		example: "https://login.microsoftonline.com", baseOnly: true},
 	{attribute: "msi_endpoint", value: func(s settings) string { return s.MSIEndpoint },
-		example: credentials.DefaultMSIEndpoint, linkLocal: true},
+		example: imdsTokenEndpoint, linkLocal: true},
 	{attribute: "oidc_request_url", value: func(s settings) string { return s.OIDCRequestURL },
 		example: "https://pipelines.actions.githubusercontent.com/…/idtoken?api-version=2.0"},
 }

@@ -3,6 +3,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -45,12 +46,12 @@ func (p *entraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var model providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	b, diags := readBlock(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, _, diags := p.configure(ctx, &model, req.TerraformVersion)
+	client, _, diags := p.configure(ctx, b, req.TerraformVersion)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -61,9 +62,9 @@ func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 // configure turns the provider block and the environment into a Graph client, and says which sign-in method
 // it chose. It makes no network request: the first token is fetched by the first Graph call.
-func (p *entraProvider) configure(ctx context.Context, model *providerModel, cliVersion string) (*graph.Client, credentials.Method, diag.Diagnostics) {
+func (p *entraProvider) configure(ctx context.Context, b block, cliVersion string) (*graph.Client, credentials.Method, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s, problems := resolveSettings(model, p.lookupEnv)
+	s, problems := resolveSettings(b, p.lookupEnv)
 	cfg, endpoints, more := buildCredentials(s)
 	problems = append(problems, more...)
 	report := newReport(s, &diags, cfg.ClientSecret)
@@ -74,7 +75,7 @@ func (p *entraProvider) configure(ctx context.Context, model *providerModel, cli
 		return nil, "", diags
 	}
 
-	tokens, method, err := credentials.NewTokenSource(ctx, cfg)
+	tokens, method, err := credentials.NewTokenSource(cfg)
 	if err != nil {
 		report.signIn(err)
 		return nil, "", diags
@@ -148,6 +149,8 @@ func buildCredentials(s settings) (credentials.Config, endpoints, []settingError
 		OIDCTokenFilePath:         s.OIDCTokenFilePath,
 		OIDCRequestURL:            s.OIDCRequestURL,
 		OIDCRequestToken:          s.OIDCRequestToken,
+		OIDCAudience:              cmp.Or(s.OIDCAudience, e.oidcAudience),
+		ADOServiceConnectionID:    s.ADOServiceConnectionID,
 		UseMSI:                    s.UseMSI,
 		MSIEndpoint:               s.MSIEndpoint,
 		UseCLI:                    s.UseCLI,

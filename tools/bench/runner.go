@@ -98,6 +98,10 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 	emulator := fakegraph.NewServer(fakegraph.Options{})
 	defer emulator.Close()
 	emulator.SetFaults(spec.Faults)
+	// The provider trusts the emulator's TLS certificate through SSL_CERT_FILE (see environment).
+	if err := fakegraph.WriteCACertificate(filepath.Join(dir, caFile)); err != nil {
+		return sc, err
+	}
 
 	cliConfig := filepath.Join(dir, "cli.tfrc")
 	if err := os.WriteFile(cliConfig, []byte(cliConfiguration(r.OverridesDir)), 0o600); err != nil {
@@ -253,9 +257,13 @@ func inheritedEnvironment() []string {
 	return env
 }
 
+// caFile is where a scenario's directory holds the emulator's CA certificate.
+const caFile = "fakegraph-ca.pem"
+
 func (r *Runner) environment(cliConfig, rssDir, provider string, emulator *fakegraph.Server) []string {
 	o := emulator.Options()
 	return append(inheritedEnvironment(),
+		"SSL_CERT_FILE="+filepath.Join(filepath.Dir(cliConfig), caFile),
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",

@@ -95,7 +95,10 @@ func Setup() error {
 
 // inheritedCredentials are the prefixes of environment variables the provider reads. Tests against the
 // emulator clear them, so that a developer's own sign-in never changes what a test does.
-var inheritedCredentials = []string{"ARM_", "AZURE_", "ACTIONS_ID_TOKEN_", "ENTRA_GRAPH_", "ENTRA_AUTHORITY_", "ENTRA_API_"}
+// Besides the provider's own, they are the variables an Azure host sets for its managed identity and the
+// ones Azure Pipelines sets for its federated tokens, which the sign-in library reads itself.
+var inheritedCredentials = []string{"ARM_", "AZURE_", "ACTIONS_ID_TOKEN_", "ENTRA_GRAPH_", "ENTRA_AUTHORITY_", "ENTRA_API_",
+	"IDENTITY_", "IMDS_ENDPOINT", "MSI_", "SYSTEM_OIDCREQUESTURI", "SYSTEM_ACCESSTOKEN"}
 
 // RealTenantEnv turns on the tests against a real tenant, which sign in with the ARM_* variables.
 const RealTenantEnv = "ENTRA_TEST_REAL_TENANT"
@@ -140,12 +143,34 @@ func moduleRoot() string {
 
 // Run is TestMain's body for a package with acceptance tests.
 func Run(m interface{ Run() int }) int {
+	caDir, err := TrustEmulators()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "trusting the emulator:", err)
+		return 1
+	}
+	defer os.RemoveAll(caDir)
 	if err := Setup(); err != nil {
 		fmt.Fprintln(os.Stderr, "acceptance test set-up:", err)
 		return 1
 	}
 	defer Cleanup()
 	return m.Run()
+}
+
+// TrustEmulators makes this process, and the CLI it runs, trust the emulators' certificate authority: it writes
+// the CA's certificate to a new directory, which it returns, and names it in SSL_CERT_FILE. Go reads its roots
+// once, at the first TLS handshake, so this must run before any; the system's certificate directories are still
+// read, so real hosts stay trusted.
+func TrustEmulators() (string, error) {
+	dir, err := os.MkdirTemp("", "entra-ca-")
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, "fakegraph-ca.pem")
+	if err := fakegraph.WriteCACertificate(file); err != nil {
+		return dir, err
+	}
+	return dir, os.Setenv("SSL_CERT_FILE", file)
 }
 
 // StartEmulator starts a Graph emulator for one test.

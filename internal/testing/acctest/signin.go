@@ -33,7 +33,7 @@ func MintAccessToken(t testing.TB, server *fakegraph.Server) AccessToken {
 		"client_id":             {opts.ClientID},
 		"scope":                 {server.URL() + "/.default"},
 		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-		"client_assertion":      {server.IssueFederatedToken(fakegraph.GitHubSubject, fakegraph.FederatedTokenAudience, 0)},
+		"client_assertion":      {server.IssueFederatedToken(fakegraph.GitHubSubject, opts.FederatedAudience, 0)},
 	}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
 		server.URL()+"/"+opts.TenantID+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
@@ -41,7 +41,7 @@ func MintAccessToken(t testing.TB, server *fakegraph.Server) AccessToken {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := server.Client().Do(req)
 	if err != nil {
 		t.Fatalf("minting an access token: %v", err)
 	}

@@ -746,7 +746,7 @@ func TestConcurrentCreatesAndReads(t *testing.T) {
 				g.request(http.MethodPost, connectorsPath, basicBody(fmt.Sprint(i))),
 				g.request(http.MethodGet, connectorsPath, nil),
 			} {
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := testClient.Do(req)
 				if err != nil {
 					errs <- err.Error()
 					continue

@@ -115,7 +115,10 @@ func TestFaults_lostResponseCommitsTheWrite(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
 	s.SetFaults(Faults{LostResponseRatio: 1})
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	client := trustingClient()
+	if transport, ok := client.Transport.(*http.Transport); ok {
+		transport.DisableKeepAlives = true
+	}
 
 	if resp, err := client.Do(g.request(http.MethodPost, connectorsPath, basicBody("lost"))); err == nil {
 		resp.Body.Close()
@@ -280,7 +283,7 @@ func TestFaults_latencyAbandonedWhenTheClientLeaves(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	resp, err := http.DefaultClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
+	resp, err := testClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
 	if err == nil {
 		resp.Body.Close()
 	}

@@ -19,6 +19,7 @@ func (s *Server) routes() *router {
 	// Microsoft Entra's token endpoint, a CI system's OIDC issuer, the instance metadata service. Each
 	// answers a wrong method itself, in its own protocol's words.
 	rt.handle("/{tenant}/oauth2/v2.0/token", func(ex *exchange) { s.serveToken(ex, ex.pathValue("tenant")) })
+	rt.handle("/{tenant}/v2.0/.well-known/openid-configuration", func(ex *exchange) { s.serveOpenIDConfiguration(ex, ex.pathValue("tenant")) })
 	rt.handle("/oidc/request", s.serveOIDCRequest)
 	rt.handle("/oidc/.well-known/openid-configuration", s.serveOIDCDiscovery)
 	rt.handle("/oidc/keys", s.serveOIDCKeys)

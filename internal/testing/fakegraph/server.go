@@ -42,7 +42,8 @@ const (
 	// metadata endpoint accepts besides Options.ClientID, so tests can select an identity explicitly.
 	UserAssignedClientID = "00000000-0000-0000-0000-0000000000a1"
 
-	// FederatedTokenAudience is the audience Entra requires of a federated credential's token.
+	// FederatedTokenAudience is the audience Entra suggests for a federated credential in the global cloud,
+	// and the emulator's default.
 	FederatedTokenAudience = "api://AzureADTokenExchange"
 
 	defaultTokenLifetime = time.Hour
@@ -65,6 +66,16 @@ type Options struct {
 	// ClientCertificates are the application's registered certificates; a client assertion must be signed
 	// by the private key of one of them.
 	ClientCertificates []*x509.Certificate
+
+	// FederatedAudience is the audience of the application's federated credentials: a federated token must
+	// be issued for it. Default FederatedTokenAudience; api://AzureADTokenExchangeUSGov stands for a tenant
+	// in the US Government cloud.
+	FederatedAudience string
+
+	// PlainHTTP serves plain HTTP instead of TLS, for a client that only speaks to Graph on a loopback
+	// host. Microsoft's sign-in library refuses an authority that is not https, so only sign-in methods
+	// that need no authority (the Azure CLI, managed identity) work with it.
+	PlainHTTP bool
 
 	TokenLifetime time.Duration // default 1h
 	PageSize      int           // list page size and the largest page a $top can ask for, default 100
@@ -89,6 +100,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TokenLifetime <= 0 {
 		o.TokenLifetime = defaultTokenLifetime
+	}
+	if o.FederatedAudience == "" {
+		o.FederatedAudience = FederatedTokenAudience
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = defaultPageSize
@@ -139,7 +153,8 @@ type Server struct {
 	oidcRequestToken string
 }
 
-// NewServer starts an emulator on a random loopback port, as httptest.NewServer does.
+// NewServer starts an emulator on a random loopback port, as httptest.NewServer does, serving TLS with a
+// certificate from CACertificatePEM unless Options.PlainHTTP asks for plain HTTP.
 func NewServer(opts Options) *Server {
 	s := newServer(opts, time.Now)
 	s.start()
@@ -168,7 +183,13 @@ func newServer(opts Options, clock func() time.Time) *Server {
 }
 
 func (s *Server) start() {
-	s.httpServer = httptest.NewServer(s.Handler())
+	s.httpServer = httptest.NewUnstartedServer(s.Handler())
+	if s.opts.PlainHTTP {
+		s.httpServer.Start()
+	} else {
+		s.httpServer.TLS = ServerTLSConfig()
+		s.httpServer.StartTLS()
+	}
 	s.SetURL(s.httpServer.URL)
 }
 

@@ -24,6 +24,9 @@ import (
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
+// testClient trusts the emulators' certificate authority.
+var testClient = trustingClient()
+
 // testEpoch is the fake clock's start. Tests that depend on time use the fake clock, never sleeps.
 var testEpoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
@@ -154,7 +157,7 @@ func (r response) odataCode(t *testing.T) string {
 
 func send(t *testing.T, req *http.Request) response {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}

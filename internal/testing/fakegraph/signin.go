@@ -46,6 +46,42 @@ func (s *Server) writeOAuthError(ex *exchange, e *oauthError) {
 	})
 }
 
+// serveOpenIDConfiguration is GET /{tenant}/v2.0/.well-known/openid-configuration, the OpenID Connect
+// discovery document (OpenID Connect Discovery 1.0, section 4) that Microsoft's sign-in library reads before its
+// first token request to learn the token endpoint and the issuer. Entra answers an unknown tenant with 400
+// invalid_tenant, and so does the emulator.
+func (s *Server) serveOpenIDConfiguration(ex *exchange, tenant string) {
+	if ex.r.Method != http.MethodGet {
+		s.writeOAuthError(ex, signInError(http.StatusBadRequest, "invalid_request", 900561,
+			"The endpoint only accepts GET requests. Received a %s request.", ex.r.Method))
+		return
+	}
+	if !strings.EqualFold(tenant, s.opts.TenantID) {
+		s.writeOAuthError(ex, signInError(http.StatusBadRequest, "invalid_tenant", 90002,
+			"Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
+		return
+	}
+	root := ex.base + "/" + s.opts.TenantID
+	writeJSON(ex.out, http.StatusOK, plainJSON, jsonObject{
+		{"token_endpoint", root + "/oauth2/v2.0/token"},
+		{"token_endpoint_auth_methods_supported", []string{"client_secret_post", "private_key_jwt", "client_secret_basic"}},
+		{"jwks_uri", root + "/discovery/v2.0/keys"},
+		{"response_modes_supported", []string{"query", "fragment", "form_post"}},
+		{"subject_types_supported", []string{"pairwise"}},
+		{"id_token_signing_alg_values_supported", []string{"RS256"}},
+		{"response_types_supported", []string{"code", "id_token", "code id_token", "id_token token"}},
+		{"scopes_supported", []string{"openid", "profile", "email", "offline_access"}},
+		{"issuer", root + "/v2.0"},
+		{"request_uri_parameter_supported", false},
+		{"authorization_endpoint", root + "/oauth2/v2.0/authorize"},
+		{"device_authorization_endpoint", root + "/oauth2/v2.0/devicecode"},
+		{"end_session_endpoint", root + "/oauth2/v2.0/logout"},
+		{"tenant_region_scope", "NA"},
+		{"cloud_instance_name", "fakegraph"},
+		{"msgraph_host", strings.TrimPrefix(strings.TrimPrefix(ex.base, "https://"), "http://")},
+	})
+}
+
 // serveToken is POST /{tenant}/oauth2/v2.0/token for the client-credentials grant, with a client secret
 // or a client assertion (certificate-signed or federated).
 func (s *Server) serveToken(ex *exchange, tenant string) {
@@ -108,7 +144,15 @@ func (s *Server) checkTokenRequest(ex *exchange, tenant string) *oauthError {
 			clientID, tenant)
 	}
 
-	scope := form.Get("scope")
+	// Entra ignores the OpenID Connect scopes beside the resource's /.default, and Microsoft's sign-in
+	// library sends them with every request.
+	var scopes []string
+	for _, scope := range strings.Fields(form.Get("scope")) {
+		if !openIDScopes[scope] {
+			scopes = append(scopes, scope)
+		}
+	}
+	scope := strings.Join(scopes, " ")
 	if scope == "" {
 		return missingParameter("scope")
 	}
@@ -144,6 +188,9 @@ func (s *Server) checkTokenRequest(ex *exchange, tenant string) *oauthError {
 			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 	}
 }
+
+// openIDScopes are the scopes of OpenID Connect itself, which a client-credentials request may carry.
+var openIDScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true, "email": true}
 
 func missingParameter(name string) *oauthError {
 	return signInError(http.StatusBadRequest, "invalid_request", 900144,
@@ -202,10 +249,9 @@ func (s *Server) checkFederatedAssertion(ex *exchange, jwt *parsedJWT) *oauthErr
 		return signInError(http.StatusUnauthorized, "invalid_client", 700027,
 			"Client assertion failed signature validation against the issuer's keys: %v.", err)
 	}
-	if !jwt.claims.Audience.contains(FederatedTokenAudience) {
+	if !jwt.claims.Audience.contains(s.opts.FederatedAudience) {
 		return signInError(http.StatusBadRequest, "invalid_request", 700212,
-			"No matching federated identity record found for presented assertion audience '%s'. The audience must be '%s'.",
-			strings.Join(jwt.claims.Audience, ","), FederatedTokenAudience)
+			"No matching federated identity record found for presented assertion audience '%s'.", strings.Join(jwt.claims.Audience, ","))
 	}
 	if jwt.claims.Subject == "" {
 		return signInError(http.StatusBadRequest, "invalid_request", 70021,

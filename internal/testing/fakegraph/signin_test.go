@@ -21,7 +21,7 @@ func TestNewServer_defaultsAndPublicConstructor(t *testing.T) {
 	if o.TokenLifetime != time.Hour || o.PageSize != 100 {
 		t.Errorf("defaults not applied: lifetime %v page size %d", o.TokenLifetime, o.PageSize)
 	}
-	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || strings.HasSuffix(s.URL(), "/") {
+	if !strings.HasPrefix(s.URL(), "https://127.0.0.1:") || strings.HasSuffix(s.URL(), "/") {
 		t.Errorf("URL() = %q", s.URL())
 	}
 	g := newGraph(t, s)

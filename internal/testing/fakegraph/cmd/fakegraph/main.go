@@ -1,11 +1,14 @@
 // Command fakegraph runs the Microsoft Graph emulator as a local process, for `make demo` and for trying
-// the provider by hand. It listens on loopback only, prints the URL and the credentials to sign in with,
-// optionally writes them to a JSON state file for a Makefile to read, and serves until SIGINT or SIGTERM.
+// the provider by hand. It listens on loopback only and serves TLS with a certificate authority of its own,
+// whose certificate it writes to a file (beside the state file by default) for clients to trust through
+// SSL_CERT_FILE. It prints the URL and the credentials to sign in with, optionally writes them to a JSON state
+// file for a script to read, and serves until SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -32,6 +35,7 @@ type config struct {
 	pageSize    int
 	faults      fakegraph.Faults
 	stateFile   string
+	caFile      string
 	logRequests bool
 }
 
@@ -45,7 +49,9 @@ type state struct {
 	Scope            string `json:"scope"`
 	OIDCRequestURL   string `json:"oidc_request_url"`
 	OIDCRequestToken string `json:"oidc_request_token"`
-	PID              int    `json:"pid"`
+	// CAFile holds the certificate of the authority that signed the emulator's TLS certificate.
+	CAFile string `json:"ca_file"`
+	PID    int    `json:"pid"`
 }
 
 func main() {
@@ -82,12 +88,19 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 	}
 	server.SetFaults(cfg.faults)
 
-	var listen net.ListenConfig
-	listener, err := listen.Listen(ctx, "tcp", cfg.listen)
+	caFile, err := writeCAFile(cfg)
 	if err != nil {
 		return err
 	}
-	server.SetURL("http://" + listener.Addr().String())
+	defer os.Remove(caFile)
+
+	var listen net.ListenConfig
+	plain, err := listen.Listen(ctx, "tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	listener := tls.NewListener(plain, fakegraph.ServerTLSConfig())
+	server.SetURL("https://" + listener.Addr().String())
 
 	o := server.Options()
 	st := state{
@@ -99,6 +112,7 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		Scope:            server.URL() + "/.default",
 		OIDCRequestURL:   server.OIDCRequestURL(),
 		OIDCRequestToken: server.OIDCRequestToken(),
+		CAFile:           caFile,
 		PID:              os.Getpid(),
 	}
 	if cfg.stateFile != "" {
@@ -114,6 +128,7 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 	fmt.Fprintf(stdout, "client id:     %s\n", st.ClientID)
 	fmt.Fprintf(stdout, "client secret: %s\n", st.ClientSecret)
 	fmt.Fprintf(stdout, "fault seed:    %d (-seed replays the same fault decisions)\n", cfg.faults.Seed)
+	fmt.Fprintf(stdout, "CA file:       %s (trust it with SSL_CERT_FILE=%s)\n", st.CAFile, st.CAFile)
 
 	httpServer := &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -146,6 +161,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
 	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
 	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
+	fs.StringVar(&cfg.caFile, "ca-file", "", "write the TLS certificate authority's certificate to this `file` (removed on exit); default: fakegraph-ca.pem beside the state file, or in a new temporary directory")
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -189,6 +205,23 @@ func checkLoopback(address string) error {
 		return nil
 	}
 	return fmt.Errorf("-listen %q is not a loopback address; use 127.0.0.1, [::1] or localhost", address)
+}
+
+// writeCAFile writes the certificate clients must trust to where cfg says, and returns the path.
+func writeCAFile(cfg config) (string, error) {
+	path := cfg.caFile
+	switch {
+	case path != "":
+	case cfg.stateFile != "":
+		path = filepath.Join(filepath.Dir(cfg.stateFile), "fakegraph-ca.pem")
+	default:
+		dir, err := os.MkdirTemp("", "fakegraph-")
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(dir, "fakegraph-ca.pem")
+	}
+	return path, fakegraph.WriteCACertificate(path)
 }
 
 // writeState writes the state file whole or not at all, and readable by its owner only, since it holds

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -105,7 +107,20 @@ func TestRun_servesWritesStateAndStops(t *testing.T) {
 		t.Errorf("state file mode: %v %v", info.Mode(), err)
 	}
 
-	resp, err := http.PostForm(st.TokenURL, url.Values{
+	// The emulator is trusted through the CA file it wrote, as SSL_CERT_FILE makes clients do.
+	caPEM, err := os.ReadFile(st.CAFile)
+	if err != nil {
+		t.Fatalf("the CA file: %v", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(caPEM) {
+		t.Fatalf("the CA file %s holds no certificate", st.CAFile)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
+	if !strings.HasPrefix(st.URL, "https://") || filepath.Dir(st.CAFile) != filepath.Dir(stateFile) {
+		t.Errorf("url %s, CA file %s: want https and the CA beside the state file", st.URL, st.CAFile)
+	}
+	resp, err := client.PostForm(st.TokenURL, url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {st.ClientID},
 		"client_secret": {st.ClientSecret}, "scope": {st.Scope},
 	})
@@ -132,8 +147,10 @@ func TestRun_servesWritesStateAndStops(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
-	if _, err := os.Stat(stateFile); !os.IsNotExist(err) {
-		t.Errorf("the state file outlived the server: %v", err)
+	for _, file := range []string{stateFile, st.CAFile} {
+		if _, err := os.Stat(file); !os.IsNotExist(err) {
+			t.Errorf("%s outlived the server: %v", file, err)
+		}
 	}
 }
 

@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+)
+
+// The provider's description and the error given when nothing is configured both list the sign-in methods in
+// their precedence (credentials.Methods) with the arguments of each (the arguments table), so neither can drift
+// from the code that chooses.
+
+// methodArguments are the arguments a method reads; for an app-registration method, besides those every such
+// method reads (applicationArguments).
+func methodArguments(m credentials.Method) []argument {
+	var out []argument
+	for _, a := range arguments {
+		if slices.Contains(a.methods, m) && !(slices.Contains(applicationMethods, m) && readByEveryApplicationMethod(a)) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// applicationArguments are the arguments every app-registration method reads.
+func applicationArguments() []argument {
+	var out []argument
+	for _, a := range arguments {
+		if readByEveryApplicationMethod(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func readByEveryApplicationMethod(a argument) bool {
+	for _, m := range applicationMethods {
+		if !slices.Contains(a.methods, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// signInDocumentation is the provider's description: the sign-in table and how arguments are looked up.
+func signInDocumentation() string {
+	var b strings.Builder
+	b.WriteString("The provider signs in with the **first** method configured, in this order:\n\n" +
+		"| # | method | arguments | environment variables |\n|---|---|---|---|\n")
+	for i, m := range credentials.Methods() {
+		var names, env []string
+		for _, a := range methodArguments(m.Name) {
+			names = append(names, "`"+a.name+"`")
+			env = append(env, orList(a.env))
+		}
+		label := m.Label
+		if m.Application {
+			label += " †"
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, label, strings.Join(names, ", "), strings.Join(env, "; "))
+	}
+	var common []string
+	for _, a := range applicationArguments() {
+		common = append(common, fmt.Sprintf("`%s` (%s)", a.name, orList(a.env)))
+	}
+	fmt.Fprintf(&b, "\n† signs in as an app registration, and also reads %s; `tenant_id` and `client_id` are required.\n\n", strings.Join(common, ", "))
+	b.WriteString("Each argument is taken from the provider block when it is set there, and otherwise from the first of its " +
+		"environment variables that is set; the names are those of the azuread and azurerm providers. A method counts as " +
+		"configured as soon as its arguments are present, so a client secret in the environment wins even though `use_cli` " +
+		"defaults to `true`. When nothing is configured and `use_cli` is `false`, the error lists every option. The identity " +
+		"needs the Graph application permission `APIConnectors.ReadWrite.All`.")
+	return b.String()
+}
+
+// orList quotes names and joins them with "or".
+func orList(names []string) string {
+	quoted := make([]string, len(names))
+	for i, name := range names {
+		quoted[i] = "`" + name + "`"
+	}
+	return strings.Join(quoted, " or ")
+}
+
+// signInOptions lists the methods, one a line, with their arguments and environment variables, for the error of
+// a configuration that chose none of them.
+func signInOptions(methods ...credentials.Method) string {
+	var b strings.Builder
+	for _, m := range credentials.Methods() {
+		if !slices.Contains(methods, m.Name) {
+			continue
+		}
+		var parts []string
+		for _, a := range methodArguments(m.Name) {
+			parts = append(parts, fmt.Sprintf("%s (%s)", a.name, strings.Join(a.env, " or ")))
+		}
+		fmt.Fprintf(&b, "\n  - %s: %s", m.Label, strings.Join(parts, ", "))
+		if m.Application {
+			var ids []string
+			for _, name := range []string{"tenant_id", "client_id"} {
+				ids = append(ids, fmt.Sprintf("%s (%s)", name, strings.Join(argumentNamed(name).env, " or ")))
+			}
+			b.WriteString("; with " + strings.Join(ids, " and "))
+		}
+	}
+	return b.String()
+}
+
+// allMethodsBut lists every method except those named.
+func allMethodsBut(except ...credentials.Method) []credentials.Method {
+	var out []credentials.Method
+	for _, m := range credentials.Methods() {
+		if !slices.Contains(except, m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
