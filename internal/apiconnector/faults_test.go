@@ -74,13 +74,14 @@ func faultReport(server *fakegraph.Server) string {
 }
 
 // TestAccIdentityAPIConnector_fiftyUnderFaults applies 50 connectors while about one Graph request in
-// five fails: 5xx before acting, 429 above a rate limit, or a write committed whose answer is lost. The
+// five fails: 5xx before acting, 429 above a rate limit (with fractional Retry-After values), or a write
+// committed whose answer is lost. The
 // apply must succeed with exactly 50 connectors (a lost create is found, not repeated), and the destroy
 // must leave none.
 func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 	const n = 50
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, Seed: acctest.FaultSeed(t)})
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -99,11 +100,12 @@ func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 }
 
 // TestAccIdentityAPIConnector_throttledApply lets through ten Graph requests a second and answers the
-// rest with 429 and a fractional Retry-After.
+// rest with 429 and a fractional Retry-After (such as "0.087"), which the provider must wait out rather
+// than read as zero.
 func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 	const n = 20
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{RateLimit: 10, Seed: acctest.FaultSeed(t)})
+	server.SetFaults(fakegraph.Faults{RateLimit: 10, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{

@@ -43,7 +43,7 @@ func (s *Server) createConnector(c *call) *odataError {
 	s.mu.Unlock()
 
 	c.out.Header().Set("Location", c.url("/identity/apiConnectors/"+conn.ID))
-	s.writeConnector(c, http.StatusCreated, c.url("/$metadata#identity/apiConnectors/$entity"), conn)
+	s.writeConnector(c, http.StatusCreated, conn)
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (s *Server) getConnector(c *call) *odataError {
 	if !found {
 		return notFound(id)
 	}
-	s.writeConnector(c, http.StatusOK, c.url("/$metadata#identity/apiConnectors/$entity"), conn)
+	s.writeConnector(c, http.StatusOK, conn)
 	return nil
 }
 
@@ -221,11 +221,14 @@ func (s *Server) uploadClientCertificate(c *call) *odataError {
 	case appendErr != nil:
 		return badRequest("invalidRequest", "Invalid pkcs12Value: "+appendErr.Error()+".")
 	}
-	s.writeConnector(c, http.StatusOK, c.url("/$metadata#"+typeConnector), conn)
+	s.writeConnector(c, http.StatusOK, conn)
 	return nil
 }
 
-func (s *Server) writeConnector(c *call, status int, context string, conn Connector) {
+// writeConnector answers with one connector. Its "@odata.context" is the same for create (201), get and
+// uploadClientCertificate (200), as their reference pages show it.
+func (s *Server) writeConnector(c *call, status int, conn Connector) {
+	context := c.url("/$metadata#identity/apiConnectors/$entity")
 	body := append(jsonObject{{"@odata.context", context}}, connectorJSON(conn, c.arrived)...)
 	writeJSON(c.out, status, odataJSON, body)
 }
@@ -264,9 +267,8 @@ func authJSON(a Auth, now time.Time) any {
 
 // readJSONObject reads a write's body as a JSON object, with Graph's answers for the ways that fails.
 func readJSONObject(ex *exchange) (map[string]json.RawMessage, *odataError) {
-	if ex.bodyTooLarge {
-		return nil, &odataError{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge",
-			message: fmt.Sprintf("The request body is larger than %d bytes.", maxRequestBody)}
+	if ex.bodyErr != nil {
+		return nil, ex.bodyErr
 	}
 	if mediaType, _, err := mime.ParseMediaType(ex.r.Header.Get("Content-Type")); err != nil || mediaType != "application/json" {
 		return nil, &odataError{status: http.StatusUnsupportedMediaType, code: "UnsupportedMediaType",

@@ -17,12 +17,12 @@ type Faults struct {
 	Latency time.Duration
 
 	// RateLimit is the most Graph requests per second that get through (a token bucket with a burst of
-	// max(1, RateLimit)). Requests above it get 429 with a fractional Retry-After such as "0.512": the
-	// time until the bucket holds a token again. 0 turns it off.
+	// max(1, RateLimit)). Requests above it get 429 with a Retry-After of the time until the bucket holds a
+	// token again. 0 turns it off.
 	RateLimit float64
 
 	// ErrorRatio is the fraction of Graph requests answered, before anything is done, with a random 500,
-	// 502, 503 (with Retry-After "0.1") or 504.
+	// 502, 503 (with a Retry-After of 100 ms) or 504.
 	ErrorRatio float64
 
 	// LostResponseRatio is the fraction of successful Graph writes (POST, PATCH, DELETE) that are
@@ -41,6 +41,11 @@ type Faults struct {
 	// ThrottleRetryAfter is the wait ThrottleAll's answers ask for; 0 means 50 ms. Graph has been seen to
 	// ask for five minutes and more.
 	ThrottleRetryAfter time.Duration
+
+	// FractionalRetryAfter writes Retry-After in fractional seconds ("0.512", as Graph has been seen to
+	// send) instead of HTTP's whole seconds, rounded up and never 0 ("1", what Graph documents). A client
+	// that reads only whole seconds retries a fractional value at once.
+	FractionalRetryAfter bool
 
 	// Seed makes the random choices deterministic when non-zero: every SetFaults with a non-zero Seed
 	// restarts the sequence.
@@ -73,16 +78,16 @@ func (s *Server) admitGraphRequest(ex *exchange) *odataError {
 	f := ex.faults
 	if f.ThrottleAll {
 		if f.ThrottleRetryAfter > 0 {
-			return tooManyRequests(formatRetryAfter(f.ThrottleRetryAfter))
+			return tooManyRequests(f.ThrottleRetryAfter)
 		}
-		return tooManyRequests("0.05")
+		return tooManyRequests(throttleAllWait)
 	}
 	if f.RateLimit > 0 {
 		s.mu.Lock()
 		wait, ok := s.bucket.take(s.now(), f.RateLimit)
 		s.mu.Unlock()
 		if !ok {
-			return tooManyRequests(formatRetryAfter(wait))
+			return tooManyRequests(wait)
 		}
 	}
 	if f.ErrorRatio > 0 {
@@ -121,11 +126,14 @@ func (s *Server) loseResponse(ex *exchange) bool {
 var serverFaults = []odataError{
 	{status: http.StatusInternalServerError, code: "UnknownError", message: "An internal server error occurred."},
 	{status: http.StatusBadGateway, code: "BadGateway", message: "The gateway received an invalid response from the service."},
-	{status: http.StatusServiceUnavailable, code: "serviceNotAvailable", message: "The service is temporarily unavailable. Try again later.", retryAfter: "0.1"},
+	{status: http.StatusServiceUnavailable, code: "serviceNotAvailable", message: "The service is temporarily unavailable. Try again later.", retryAfter: 100 * time.Millisecond},
 	{status: http.StatusGatewayTimeout, code: "GatewayTimeout", message: "The gateway did not receive a response from the service in time."},
 }
 
-func tooManyRequests(retryAfter string) *odataError {
+// throttleAllWait is the Retry-After of Faults.ThrottleAll when ThrottleRetryAfter is 0.
+const throttleAllWait = 50 * time.Millisecond
+
+func tooManyRequests(retryAfter time.Duration) *odataError {
 	return &odataError{
 		status:     http.StatusTooManyRequests,
 		code:       "TooManyRequests",
@@ -134,13 +142,14 @@ func tooManyRequests(retryAfter string) *odataError {
 	}
 }
 
-// formatRetryAfter writes a wait as fractional seconds, as Graph does ("2.128"), never below a millisecond
-// so that a client cannot read it as "no wait".
-func formatRetryAfter(d time.Duration) string {
-	secs := math.Ceil(d.Seconds()*1000) / 1000
-	if secs < 0.001 {
-		secs = 0.001
+// formatRetryAfter writes a wait as Retry-After's delay-seconds (RFC 9110 section 10.2.3): whole seconds
+// rounded up, or with fractional true three decimals ("2.128"). Either way never 0, which a client would
+// read as "no wait".
+func formatRetryAfter(d time.Duration, fractional bool) string {
+	if !fractional {
+		return strconv.FormatInt(max(1, int64(math.Ceil(d.Seconds()))), 10)
 	}
+	secs := max(0.001, math.Ceil(d.Seconds()*1000)/1000)
 	return strconv.FormatFloat(secs, 'f', 3, 64)
 }
 

@@ -11,10 +11,32 @@ import (
 	"time"
 )
 
-func TestFaults_rateLimitAnswers429WithFractionalRetryAfter(t *testing.T) {
-	s, clock := newTestServer(t, Options{})
+func TestFaults_rateLimitAnswers429WithRetryAfter(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
 	s.SetFaults(Faults{RateLimit: 2})
+
+	for i := range 2 {
+		if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d within the burst: %d", i, r.status)
+		}
+	}
+	// Whole seconds by default: half a second to wait is "1", as HTTP writes it.
+	r := g.do(http.MethodGet, connectorsPath, nil)
+	if got := r.header.Get("Retry-After"); r.status != http.StatusTooManyRequests || r.odataCode(t) != "TooManyRequests" || got != "1" {
+		t.Fatalf("over the limit: %d, Retry-After %q, %s", r.status, got, r.body)
+	}
+
+	// The token endpoint is never rate limited.
+	for range 3 {
+		signIn(t, s)
+	}
+}
+
+func TestFaults_rateLimitWithFractionalRetryAfter(t *testing.T) {
+	s, clock := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{RateLimit: 2, FractionalRetryAfter: true})
 
 	for i := range 2 {
 		if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
@@ -38,17 +60,12 @@ func TestFaults_rateLimitAnswers429WithFractionalRetryAfter(t *testing.T) {
 	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
 		t.Errorf("after waiting Retry-After: %d", r.status)
 	}
-
-	// The token endpoint is never rate limited.
-	for range 3 {
-		signIn(t, s)
-	}
 }
 
 func TestFaults_rateLimitBelowOnePerSecondHasBurstOfOne(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
-	s.SetFaults(Faults{RateLimit: 0.4})
+	s.SetFaults(Faults{RateLimit: 0.4, FractionalRetryAfter: true})
 	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
 		t.Fatalf("first: %d", r.status)
 	}
@@ -71,7 +88,7 @@ func TestFaults_errorRatioAnswers5xxBeforeActing(t *testing.T) {
 		switch r.status {
 		case 500, 502, 504:
 		case 503:
-			if r.header.Get("Retry-After") != "0.1" {
+			if r.header.Get("Retry-After") != "1" {
 				t.Errorf("503 Retry-After = %q", r.header.Get("Retry-After"))
 			}
 		default:
@@ -243,9 +260,9 @@ func TestFaults_throttleAllWithALongRetryAfter(t *testing.T) {
 func TestFaults_throttleAll(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
-	s.SetFaults(Faults{ThrottleAll: true})
+	s.SetFaults(Faults{ThrottleAll: true, FractionalRetryAfter: true})
 	r := g.do(http.MethodGet, connectorsPath, nil)
-	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "0.05" {
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "0.050" {
 		t.Errorf("%d Retry-After %q", r.status, r.header.Get("Retry-After"))
 	}
 	signIn(t, s)
@@ -304,14 +321,22 @@ func TestFaults_latencyAbandonedWhenTheClientLeaves(t *testing.T) {
 }
 
 func TestFormatRetryAfter(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                       "0.001",
-		512 * time.Millisecond:  "0.512",
-		2128 * time.Millisecond: "2.128",
-		1500 * time.Microsecond: "0.002",
+	for _, tt := range []struct {
+		wait        time.Duration
+		whole, frac string
+	}{
+		{0, "1", "0.001"},
+		{512 * time.Millisecond, "1", "0.512"},
+		{time.Second, "1", "1.000"},
+		{2128 * time.Millisecond, "3", "2.128"},
+		{1500 * time.Microsecond, "1", "0.002"},
+		{90 * time.Second, "90", "90.000"},
 	} {
-		if got := formatRetryAfter(d); got != want {
-			t.Errorf("formatRetryAfter(%v) = %q, want %q", d, got, want)
+		if got := formatRetryAfter(tt.wait, false); got != tt.whole {
+			t.Errorf("formatRetryAfter(%v) = %q, want %q", tt.wait, got, tt.whole)
+		}
+		if got := formatRetryAfter(tt.wait, true); got != tt.frac {
+			t.Errorf("formatRetryAfter(%v, fractional) = %q, want %q", tt.wait, got, tt.frac)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Content types the emulator answers with: Graph's OData one, and the plain one of the login endpoints.
@@ -24,7 +25,7 @@ type odataError struct {
 	status     int
 	code       string
 	message    string
-	retryAfter string
+	retryAfter time.Duration // sent as Retry-After when positive
 }
 
 func (e *odataError) Error() string { return e.code + ": " + e.message }
@@ -44,8 +45,8 @@ func notFound(id string) *odataError {
 // writeODataError writes err the way Graph does, innerError included, so that a client's error type can
 // be tested against the real shape, request-id and all.
 func (s *Server) writeODataError(ex *exchange, err *odataError) {
-	if err.retryAfter != "" {
-		ex.out.Header().Set("Retry-After", err.retryAfter)
+	if err.retryAfter > 0 {
+		ex.out.Header().Set("Retry-After", formatRetryAfter(err.retryAfter, ex.faults.FractionalRetryAfter))
 	}
 	body := jsonObject{
 		{"error", jsonObject{

@@ -24,7 +24,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,9 +47,6 @@ const (
 
 	defaultTokenLifetime = time.Hour
 	defaultPageSize      = 100
-
-	// maxRequestBody is Graph's own request size limit; larger bodies are answered with 413.
-	maxRequestBody = 4 << 20
 )
 
 // Options configures an emulator. Zero values take the documented defaults.
@@ -112,7 +108,8 @@ func (o Options) withDefaults() Options {
 }
 
 // Request is one entry of the request log. Status is 0 when no response was sent: the response was
-// deliberately lost (Faults.LostResponseRatio) or the client went away during injected latency.
+// deliberately lost (Faults.LostResponseRatio) or the client went away during injected latency. Body is
+// the body with its Content-Encoding undone.
 type Request struct {
 	Method   string
 	Path     string
@@ -266,8 +263,8 @@ func (s *Server) now() time.Time { return s.clock() }
 type exchange struct {
 	r               *http.Request // as it came; the request log shows it
 	route           *http.Request // as the router matched it, with its path values
-	body            []byte
-	bodyTooLarge    bool
+	body            []byte        // decoded from its Content-Encoding
+	bodyErr         *odataError   // why the body could not be read, answered when an operation reads it
 	out             *bufferedResponse
 	requestID       string
 	clientRequestID string
@@ -289,11 +286,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		faults:    s.Faults(),
 		base:      s.baseFor(r),
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	if len(body) > maxRequestBody {
-		body, ex.bodyTooLarge = body[:maxRequestBody], true
-	}
-	ex.body = body
+	ex.body, ex.bodyErr = readBody(r)
 	ex.clientRequestID = r.Header.Get("client-request-id")
 	if ex.clientRequestID == "" {
 		ex.clientRequestID = ex.requestID

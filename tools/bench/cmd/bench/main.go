@@ -137,7 +137,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		{&report.Main, bench.ScenarioSpec{Name: fmt.Sprintf("connectors-n%d", opts.resources), Kind: bench.KindConnectors, Resources: opts.resources, Faults: latency},
 			!opts.scenarios["main"]},
 		{&report.Throttled, bench.ScenarioSpec{Name: fmt.Sprintf("throttled-n%d-r%g", opts.throttleResources, opts.rate), Kind: bench.KindConnectors, Resources: opts.throttleResources,
-			Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: opts.rate}}, !opts.scenarios["throttled"] || opts.rate <= 0 || opts.throttleResources <= 0},
+			// Fractional Retry-After, as the bucket's sub-second waits need to keep to the rate.
+			Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: opts.rate, FractionalRetryAfter: true}}, !opts.scenarios["throttled"] || opts.rate <= 0 || opts.throttleResources <= 0},
 	}
 	started := time.Now()
 	for _, s := range specs {

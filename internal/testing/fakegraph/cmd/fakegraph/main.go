@@ -160,6 +160,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
 	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
 	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
+	fs.BoolVar(&f.FractionalRetryAfter, "fractional-retry-after", false, "write Retry-After in fractional seconds (\"0.512\") instead of whole seconds rounded up")
 	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
 	fs.StringVar(&cfg.caFile, "ca-file", "", "write the TLS certificate authority's certificate to this `file` (removed on exit); default: fakegraph-ca.pem beside the state file, or in a new temporary directory")
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")

@@ -38,11 +38,11 @@ func TestCheckLoopback(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit", "2.5", "-log-requests",
-		"-error-ratio", "0.1", "-lost-response-ratio", "0.05", "-replication-lag", "2s", "-seed", "42"})
+		"-error-ratio", "0.1", "-lost-response-ratio", "0.05", "-replication-lag", "2s", "-seed", "42", "-fractional-retry-after"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42}
+	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42, FractionalRetryAfter: true}
 	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.faults != want || !cfg.logRequests {
 		t.Errorf("%+v", cfg)
 	}
