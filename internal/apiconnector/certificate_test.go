@@ -351,7 +351,7 @@ func TestAccIdentityAPIConnector_switchKindsBothWays(t *testing.T) {
 				ConfigPlanChecks: emptyAfter,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListSizeExact(0)),
-					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("pkcs12"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("pkcs12"), knownvalue.ListSizeExact(0)),
 				},
 				Check: func(*terraform.State) error {
 					stored, err := onlyConnector(server)

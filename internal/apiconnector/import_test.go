@@ -114,7 +114,7 @@ func TestAccIdentityAPIConnector_importCertificateMadeInPortal(t *testing.T) {
 						return fmt.Errorf("imported %d resources", len(states))
 					}
 					got := states[0].Attributes
-					if got["certificates.0.thumbprint"] != pfx.Thumbprint || got["pkcs12.rotation"] != "replace" || got["basic_auth.%"] != "" {
+					if got["certificates.0.thumbprint"] != pfx.Thumbprint || got["pkcs12.0.rotation"] != "replace" || got["basic_auth.#"] != "0" {
 						return fmt.Errorf("imported attributes %v", got)
 					}
 					return nil
@@ -194,7 +194,7 @@ func TestAccIdentityAPIConnector_generatedConfig(t *testing.T) {
 
 	out, err := cli.Run(nil, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || !strings.Contains(out, `"basic_auth.password_wo" must be specified`) {
+	if !errors.As(err, &exit) || !strings.Contains(out, `"basic_auth[0].password_wo" must be specified`) {
 		t.Fatalf("want the plan to stop only for the missing password, got %v:\n%s", err, out)
 	}
 	generated := cli.Read("generated.tf")

@@ -1,28 +1,36 @@
 package apiconnector
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 )
 
 // connectorModel is the resource's configuration, plan and state. The write-only members are only ever
-// non-null when read from the configuration.
+// non-null when read from the configuration. Read it with getModel and write it with setModel, which
+// turn the auth block lists into BasicAuth and PKCS12.
 type connectorModel struct {
-	ID           types.String    `tfsdk:"id"`
-	DisplayName  types.String    `tfsdk:"display_name"`
-	TargetURL    types.String    `tfsdk:"target_url"`
-	BasicAuth    *basicAuthModel `tfsdk:"basic_auth"`
-	PKCS12       *pkcs12Model    `tfsdk:"pkcs12"`
-	Certificates types.List      `tfsdk:"certificates"`
-	Timeouts     timeouts.Value  `tfsdk:"timeouts"`
+	ID           types.String   `tfsdk:"id"`
+	DisplayName  types.String   `tfsdk:"display_name"`
+	TargetURL    types.String   `tfsdk:"target_url"`
+	BasicAuths   types.List     `tfsdk:"basic_auth"`
+	PKCS12s      types.List     `tfsdk:"pkcs12"`
+	Certificates types.List     `tfsdk:"certificates"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+
+	// BasicAuth and PKCS12 are the auth block, nil when absent or not known yet (see authKnown).
+	BasicAuth *basicAuthModel `tfsdk:"-"`
+	PKCS12    *pkcs12Model    `tfsdk:"-"`
 }
 
 type basicAuthModel struct {
@@ -61,6 +69,81 @@ var certificateDescriptions = map[string]string{
 	"not_before": "Start of validity, RFC 3339.",
 	"not_after":  "End of validity, RFC 3339.",
 	"is_active":  "Whether Graph uses this certificate: the most recently uploaded one that is valid now.",
+}
+
+// getModel reads a configuration, plan or state into m.
+func getModel(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}, m *connectorModel) diag.Diagnostics {
+	diags := from.Get(ctx, m)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(decodeBlock(ctx, m.BasicAuths, &m.BasicAuth)...)
+	diags.Append(decodeBlock(ctx, m.PKCS12s, &m.PKCS12)...)
+	return diags
+}
+
+// setModel writes m as a plan or state. An auth block list that is unknown (a dynamic block whose
+// for_each is not known yet) stays unknown.
+func setModel(ctx context.Context, to interface {
+	Set(context.Context, any) diag.Diagnostics
+}, m connectorModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, "basic_auth", &diags)
+	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, "pkcs12", &diags)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(to.Set(ctx, &m)...)
+	return diags
+}
+
+// decodeBlock reads an auth block list of at most one block.
+func decodeBlock[T any](ctx context.Context, list types.List, block **T) diag.Diagnostics {
+	*block = nil
+	if list.IsNull() || list.IsUnknown() || len(list.Elements()) == 0 {
+		return nil
+	}
+	var blocks []T
+	diags := list.ElementsAs(ctx, &blocks, false)
+	if len(blocks) > 0 {
+		*block = &blocks[0]
+	}
+	return diags
+}
+
+// encodeBlock is the list of the auth block name that holds block, or list when that is unknown.
+func encodeBlock[T any](ctx context.Context, list types.List, block *T, name string, diags *diag.Diagnostics) types.List {
+	if list.IsUnknown() {
+		return list
+	}
+	elementType := blockElementTypes()[name]
+	blocks := []T{}
+	if block != nil {
+		blocks = append(blocks, *block)
+	}
+	value, d := types.ListValueFrom(ctx, elementType, blocks)
+	diags.Append(d...)
+	return value
+}
+
+// blockElementTypes are the element types of the auth block lists, taken from the schema so that they
+// are written once.
+var blockElementTypes = sync.OnceValue(func() map[string]attr.Type {
+	elements := map[string]attr.Type{}
+	for name, block := range resourceSchema(context.Background()).Blocks {
+		if list, ok := block.Type().(types.ListType); ok {
+			elements[name] = list.ElemType
+		}
+	}
+	return elements
+})
+
+// authKnown reports whether both auth block lists are known: not so while a dynamic block's for_each
+// is unknown, when the plan cannot yet say which block the apply will have.
+func (m *connectorModel) authKnown() bool {
+	return !m.BasicAuths.IsUnknown() && !m.PKCS12s.IsUnknown()
 }
 
 // authKind names the auth block a connector uses; "" when it has none.

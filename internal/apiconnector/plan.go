@@ -14,7 +14,9 @@ import (
 
 func (r *connectorResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("basic_auth"), path.MatchRoot("pkcs12")),
+		// Matching the blocks rather than the lists: an empty list is no block, and an unknown one (a
+		// dynamic block whose for_each is not known yet) leaves the check to when it is known.
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("basic_auth").AtAnyListIndex(), path.MatchRoot("pkcs12").AtAnyListIndex()),
 	}
 }
 
@@ -22,7 +24,7 @@ func (r *connectorResource) ConfigValidators(_ context.Context) []resource.Confi
 // any call to Graph. The messages never repeat the value or its password.
 func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config connectorModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
 	if resp.Diagnostics.HasError() || config.PKCS12 == nil {
 		return
 	}
@@ -32,7 +34,7 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 	now := r.now()
 	info, err := clientcert.Inspect(value.ValueString(), password.ValueString(), now)
-	attribute := path.Root("pkcs12").AtName("value_wo")
+	attribute := path.Root("pkcs12").AtListIndex(0).AtName("value_wo")
 	var problem *clientcert.Problem
 	if errors.As(err, &problem) {
 		resp.Diagnostics.AddAttributeError(attribute, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
@@ -53,16 +55,23 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan, config connectorModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
 	var state *connectorModel
 	if !req.State.Raw.IsNull() {
 		state = &connectorModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
 	}
 	private, diags := readPrivate(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !config.authKnown() {
+		// A dynamic auth block whose for_each is unknown: which block, and so what is sent, is decided
+		// when the plan is made again at apply.
+		plan.Certificates = types.ListUnknown(certificateType)
+		resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)
 		return
 	}
 
@@ -80,7 +89,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.PKCS12.ValueWOVersion = plannedVersion(config.PKCS12.ValueWOVersion, private.SecretPending)
 	}
 	plan.Certificates = r.plannedCertificates(plan, config, state, secretMustBeSent(&plan, state, private))
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)
 }
 
 // plannedVersion is a *_wo_version's plan. The configuration's value wins; without one the value stays

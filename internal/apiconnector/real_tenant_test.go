@@ -81,7 +81,7 @@ data "entra_identity_api_connectors" "ours" {
 				ResourceName:            connectorAddress,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"pkcs12.value_wo_version"},
+				ImportStateVerifyIgnore: []string{"pkcs12.0.value_wo_version"},
 			},
 		},
 	})

@@ -121,8 +121,8 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.NoSecretInState(secrets...),
-					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth").AtMapKey("password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth").AtSliceIndex(0).AtMapKey("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth").AtSliceIndex(0).AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("certificates"), knownvalue.ListSizeExact(0)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -249,7 +249,7 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 							"is_active":  knownvalue.Bool(true),
 						}),
 					})),
-					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth"), knownvalue.ListSizeExact(0)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
@@ -272,7 +272,7 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 				ImportState:                          true,
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "id",
-				ImportStateVerifyIgnore:              []string{"pkcs12.value_wo_version", "basic_auth.password_wo_version"},
+				ImportStateVerifyIgnore:              []string{"pkcs12.0.value_wo_version", "basic_auth.0.password_wo_version"},
 			},
 			{
 				// Deleted outside Terraform: the next plan creates it again.

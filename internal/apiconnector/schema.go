@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -25,9 +26,12 @@ const (
 	maxPasswordLength    = 1024
 )
 
-// resourceSchema describes entra_identity_api_connector. Members of the auth blocks are Optional in the
-// schema because the framework enforces Required even when a block is absent; the object validators
-// require them whenever their block is present.
+// resourceSchema describes entra_identity_api_connector. The auth blocks are lists of at most one block
+// rather than single blocks: while a `dynamic` block's for_each is unknown, OpenTofu and Terraform pass a
+// list block on as unknown, to be decided at apply, but a single block as an object that must exist
+// after all, so a module could not choose the kind from a value known only at apply. Members of the auth
+// blocks are Optional in the schema because the framework enforces Required even when a block is absent;
+// the object validators require them whenever their block is present.
 func resourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An API connector (Graph `identityApiConnector`): a REST API that Azure AD B2C and Microsoft Entra External ID " +
@@ -67,15 +71,16 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"basic_auth": schema.SingleNestedBlock{
-				MarkdownDescription: "HTTP basic authentication. Exactly one of `basic_auth` and `pkcs12` must be set.",
-				Validators: []validator.Object{
+			"basic_auth": schema.ListNestedBlock{
+				MarkdownDescription: "HTTP basic authentication. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
+					"A module can choose between them with `dynamic` blocks, even on a value known only at apply.",
+				Validators: []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
 					objectvalidator.AlsoRequires(
 						path.MatchRelative().AtName("username"),
 						path.MatchRelative().AtName("password_wo"),
 					),
-				},
-				Attributes: map[string]schema.Attribute{
+				}, Attributes: map[string]schema.Attribute{
 					"username": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again.",
@@ -96,16 +101,16 @@ func resourceSchema(ctx context.Context) schema.Schema {
 							"value, so this is how a new password reaches Graph.",
 						Validators: []validator.Int64{int64validator.AtLeast(0)},
 					},
-				},
+				}},
 			},
-			"pkcs12": schema.SingleNestedBlock{
-				MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set. " +
+			"pkcs12": schema.ListNestedBlock{
+				MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
 					"The file is checked at plan time when its value is known: base64, opened by `password_wo`, a private key with its " +
 					"certificate, not expired.",
-				Validators: []validator.Object{
+				Validators: []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
 					objectvalidator.AlsoRequires(path.MatchRelative().AtName("value_wo")),
-				},
-				Attributes: map[string]schema.Attribute{
+				}, Attributes: map[string]schema.Attribute{
 					"value_wo": schema.StringAttribute{
 						Optional:  true,
 						WriteOnly: true,
@@ -136,7 +141,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 							"`not_before` passes, so a certificate can be staged before the old one expires.",
 						Validators: []validator.String{stringvalidator.OneOf(rotationReplace, rotationAppend)},
 					},
-				},
+				}},
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},

@@ -1,11 +1,13 @@
 # An API connector that authenticates to its API with a client certificate, with a rotation policy:
-# the certificate in use (current_*) and, during a rotation, the one that takes over (next_*). Only a
-# new version sends a certificate; the files never reach the plan or the state.
+# the certificate in use (current_*) and, during a rotation, the one that takes over (next_*); or with
+# HTTP basic authentication. Only a new version sends a certificate or a password; neither reaches the
+# plan or the state.
 
 locals {
-  staging = var.next_certificate_version != null
+  certificate = var.authentication == "certificate"
+  staging     = local.certificate && var.next_certificate_version != null
   # The certificate this configuration sends: the next one while a rotation is under way.
-  sent_version = local.staging ? var.next_certificate_version : var.current_certificate_version
+  sent_version = !local.certificate ? var.basic_auth_password_version : local.staging ? var.next_certificate_version : var.current_certificate_version
   # Graph marks at most one certificate active: the most recently uploaded one that is valid now.
   active = one([for c in entra_identity_api_connector.this.certificates : c if c.is_active])
 }
@@ -14,16 +16,30 @@ resource "entra_identity_api_connector" "this" {
   display_name = var.display_name
   target_url   = var.target_url
 
-  pkcs12 {
-    value_wo         = local.staging ? var.next_certificate.pfx_base64 : var.current_certificate.pfx_base64
-    password_wo      = local.staging ? var.next_certificate.password : var.current_certificate.password
-    value_wo_version = local.sent_version
-    rotation         = var.rotation
+  # One of the two blocks, chosen by var.authentication; that may be a value known only at apply.
+  dynamic "pkcs12" {
+    for_each = local.certificate ? [1] : []
+    content {
+      value_wo         = local.staging ? var.next_certificate.pfx_base64 : try(var.current_certificate.pfx_base64, null)
+      password_wo      = local.staging ? var.next_certificate.password : try(var.current_certificate.password, null)
+      value_wo_version = local.sent_version
+      rotation         = var.rotation
+    }
+  }
+
+  dynamic "basic_auth" {
+    for_each = local.certificate ? [] : [1]
+    content {
+      username            = var.basic_auth_username
+      password_wo         = var.basic_auth_password
+      password_wo_version = var.basic_auth_password_version
+    }
   }
 
   lifecycle {
     precondition {
-      condition     = !local.staging || var.next_certificate_version > var.current_certificate_version
+      # A conditional rather than ||, which Terraform evaluates on both sides, null included.
+      condition     = local.staging ? var.next_certificate_version > var.current_certificate_version : true
       error_message = "next_certificate_version must be greater than current_certificate_version: a version that does not change sends nothing."
     }
   }

@@ -19,11 +19,11 @@ output "active_not_after" {
 }
 
 output "rotation_due" {
-  description = "Whether it is time to stage the next certificate: the active one expires within renew_within_days, or none is active."
-  value       = local.active == null ? true : timecmp(local.active.not_after, timeadd(plantimestamp(), "${var.renew_within_days * 24}h")) <= 0
+  description = "Whether it is time to stage the next certificate: the active one expires within renew_within_days, or none is active. Always false for basic authentication."
+  value       = !local.certificate ? false : local.active == null ? true : timecmp(local.active.not_after, timeadd(plantimestamp(), "${var.renew_within_days * 24}h")) <= 0
 }
 
 output "sent_version" {
-  description = "The version of the certificate this configuration last sent: next_certificate_version during a rotation, current_certificate_version otherwise."
+  description = "The version of the secret this configuration last sent: next_certificate_version during a rotation, current_certificate_version otherwise, basic_auth_password_version for basic authentication."
   value       = local.sent_version
 }

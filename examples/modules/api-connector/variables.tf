@@ -13,24 +13,62 @@ variable "target_url" {
   }
 }
 
+variable "authentication" {
+  description = "How the connector signs in to the API: \"certificate\" (current_certificate, with rotation) or \"basic\" (basic_auth_username and basic_auth_password). It may be a value known only at apply."
+  type        = string
+  default     = "certificate"
+
+  validation {
+    condition     = contains(["certificate", "basic"], var.authentication)
+    error_message = "authentication must be \"certificate\" or \"basic\"."
+  }
+}
+
 variable "current_certificate" {
-  description = "The client certificate the API trusts now: a base64 PKCS#12 (PFX) file, such as filebase64(\"client.pfx\") gives, and its password (\"\" for none)."
+  description = "The client certificate the API trusts now: a base64 PKCS#12 (PFX) file, such as filebase64(\"client.pfx\") gives, and its password (\"\" for none). Required when authentication = \"certificate\"."
   type = object({
     pfx_base64 = string
     password   = optional(string, "")
   })
+  default   = null
   sensitive = true
   ephemeral = true
 }
 
 variable "current_certificate_version" {
-  description = "A number that names current_certificate. Give each new certificate a higher one: only a changed version sends a certificate to Graph."
+  description = "A number that names current_certificate. Give each new certificate a higher one: only a changed version sends a certificate to Graph. Required when authentication = \"certificate\"."
   type        = number
+  default     = null
 
   validation {
-    condition     = var.current_certificate_version >= 1 && floor(var.current_certificate_version) == var.current_certificate_version
-    error_message = "current_certificate_version must be a whole number, 1 or more."
+    condition     = var.current_certificate_version == null ? var.authentication != "certificate" : var.current_certificate_version >= 1 && floor(var.current_certificate_version) == var.current_certificate_version
+    error_message = "current_certificate_version must be a whole number, 1 or more, when authentication = \"certificate\"."
   }
+}
+
+variable "basic_auth_username" {
+  description = "The username the connector presents with HTTP basic authentication. Required when authentication = \"basic\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.basic_auth_username != null || var.authentication != "basic"
+    error_message = "basic_auth_username (and basic_auth_password) must be set when authentication = \"basic\"."
+  }
+}
+
+variable "basic_auth_password" {
+  description = "The password the connector presents with HTTP basic authentication. Required when authentication = \"basic\"."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "basic_auth_password_version" {
+  description = "A number that names basic_auth_password; change it to send a new password."
+  type        = number
+  default     = 1
 }
 
 variable "next_certificate" {
