@@ -64,7 +64,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: "The id of the connector to read. Exactly one of `id` and `display_name` must be set.",
-		Validators:          []validator.String{stringCheck{description: "must be a GUID", check: checkID}},
+		Validators:          []validator.String{stringCheck{description: "must be a GUID", checks: []func(string) string{checkID}}},
 	}
 	attributes["display_name"] = schema.StringAttribute{
 		Optional:            true,

@@ -49,6 +49,20 @@ resource "entra_identity_api_connector" "test" {
 		"credentials in the URL":          {connector(`"n"`, `"https://user:pass@api.contoso.com/x"`, basic), `target_url must not hold credentials`},
 		"fragment in the URL":             {connector(`"n"`, `"https://api.contoso.com/x#frag"`, basic), `target_url must not have a #fragment`},
 		"space in the URL":                {connector(`"n"`, `"https://api.contoso.com/a b"`, basic), `target_url must not contain spaces`},
+		"leading space in name":           {connector(`" Sign-up"`, `"https://api.contoso.com/x"`, basic), `display_name has white space at its start or end`},
+		"trailing space in name":          {connector(`"Sign-up "`, `"https://api.contoso.com/x"`, basic), `display_name has white space at its start or end`},
+		"zero-width space in name":        {connector(`"Sign\u200bup"`, `"https://api.contoso.com/x"`, basic), `display_name contains the invisible character U\+200B`},
+		"byte order mark in name":         {connector(`"\ufeffSign-up"`, `"https://api.contoso.com/x"`, basic), `display_name contains the invisible character U\+FEFF`},
+		"line separator in name":          {connector(`"Sign\u2028up"`, `"https://api.contoso.com/x"`, basic), `display_name contains the invisible character U\+2028`},
+		"paragraph separator in name":     {connector(`"Sign\u2029up"`, `"https://api.contoso.com/x"`, basic), `display_name contains the invisible character U\+2029`},
+		"port 0":                          {connector(`"n"`, `"https://api.contoso.com:0/x"`, basic), `target_url has the port 0; a port is a number from 1 to 65535`},
+		"port above 65535":                {connector(`"n"`, `"https://api.contoso.com:65536/x"`, basic), `target_url has the port 65536`},
+		"colon without a port":            {connector(`"n"`, `"https://api.contoso.com:/x"`, basic), `target_url has a colon after the host but no port`},
+		"host with a space":               {connector(`"n"`, `"https://api contoso.com/x"`, basic), `target_url must not contain spaces`},
+		"empty label in the host":         {connector(`"n"`, `"https://api..contoso.com/x"`, basic), `target_url has the host "api..contoso.com", which is not a host name`},
+		"hyphen starting the host":        {connector(`"n"`, `"https://-api.contoso.com/x"`, basic), `target_url has the host "-api.contoso.com", which is not a host name`},
+		"underscore in the host":          {connector(`"n"`, `"https://api_v2.contoso.com/x"`, basic), `target_url has the host "api_v2.contoso.com", which is not a host name`},
+		"port without a host":             {connector(`"n"`, `"https://:443/x"`, basic), `target_url must name a host`},
 		"oversized URL":                   {connector(`"n"`, fmt.Sprintf(`"https://api.contoso.com/%s"`, strings.Repeat("a", 2100)), basic), `target_url string length must be at most 2048`},
 		"no auth block":                   {good(""), `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[basic_auth\[\*\],pkcs12\[\*\]\]`},
 		"both auth blocks":                {good(basic + pkcs12Block(`    value_wo = "AAAA"`)), `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[basic_auth\[\*\],pkcs12\[\*\]\]`},
@@ -56,6 +70,10 @@ resource "entra_identity_api_connector" "test" {
 		"basic_auth without username":     {good(basicBlock(`    password_wo = "p"`)), `basic_auth\[0\].username" must be specified`},
 		"empty username":                  {good(basicBlock(`    username = ""` + "\n" + `    password_wo = "p"`)), `basic_auth\[0\].username string length must be between 1 and 256`},
 		"username with a tab":             {good(basicBlock(`    username = "a\tb"` + "\n" + `    password_wo = "p"`)), `basic_auth\[0\].username contains the control character`},
+		"colon in the username":           {good(basicBlock(`    username = "b2c:user"` + "\n" + `    password_wo = "p"`)), `basic_auth\[0\].username contains a colon[\s\S]*RFC 7617`},
+		"leading space in the username":   {good(basicBlock(`    username = " b2c"` + "\n" + `    password_wo = "p"`)), `basic_auth\[0\].username has white space at its start or end`},
+		"trailing space in the username":  {good(basicBlock(`    username = "b2c "` + "\n" + `    password_wo = "p"`)), `basic_auth\[0\].username has white space at its start or end`},
+		"control character in password":   {good(basicBlock(`    username = "u"` + "\n" + `    password_wo = "p\u0007w"`)), `basic_auth\[0\].password_wo contains the control character U\+0007`},
 		"empty password":                  {good(basicBlock(`    username = "u"` + "\n" + `    password_wo = ""`)), `basic_auth\[0\].password_wo string length must be between 1 and 1024`},
 		"oversized password":              {good(basicBlock(`    username = "u"` + "\n" + fmt.Sprintf(`    password_wo = %q`, strings.Repeat("p", 1025)))), `basic_auth\[0\].password_wo string length must be between 1 and 1024`},
 		"negative password version":       {good(basicBlock(`    username = "u"` + "\n" + `    password_wo = "p"` + "\n" + `    password_wo_version = -1`)), `password_wo_version value must be at least 0`},
@@ -83,4 +101,47 @@ resource "entra_identity_api_connector" "test" {
 			t.Errorf("bad input reached Graph: %d requests", n)
 		}
 	})
+}
+
+// TestAccIdentityAPIConnector_writeOnlyCheckedOnceKnown: a write-only value that is known only at apply
+// (here a terraform_data output) gets the checks a literal gets at plan, when the CLI validates again at
+// apply, still before any call to Graph.
+func TestAccIdentityAPIConnector_writeOnlyCheckedOnceKnown(t *testing.T) {
+	for name, tc := range map[string]struct {
+		input, block, want string
+	}{
+		"password with a control character": {`"p\u0007w"`, "basic_auth {\n    username    = \"u\"\n    password_wo = terraform_data.secret.output\n  }",
+			`basic_auth[0].password_wo contains the control character U+0007`},
+		"username with a colon": {`"b2c:user"`, "basic_auth {\n    username    = terraform_data.secret.output\n    password_wo = \"p\"\n  }",
+			`basic_auth[0].username contains a colon`},
+		"a file that is not PKCS#12": {`"aGVsbG8gd29ybGQ="`, "pkcs12 {\n    value_wo = terraform_data.secret.output\n  }",
+			`pkcs12.value_wo: The value decodes from base64 but is not a PKCS#12 file`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			server := acctest.StartEmulator(t, fakegraph.Options{})
+			cli := acctest.NewCLI(t)
+			cli.Write("main.tf", acctest.ProviderBlock(server)+fmt.Sprintf(`
+resource "terraform_data" "secret" {
+  input = %s
+}
+
+resource "entra_identity_api_connector" "test" {
+  display_name = "Known at apply"
+  target_url   = "https://api.contoso.com/x"
+
+  %s
+}
+`, tc.input, tc.block))
+			cli.MustRun("init", "-input=false", "-no-color")
+			// At plan the value is unknown: nothing to refuse yet.
+			cli.MustRun("plan", "-input=false", "-no-color")
+			out, err := cli.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+			if flat := strings.Join(strings.Fields(out), " "); err == nil || !strings.Contains(flat, tc.want) {
+				t.Fatalf("want the apply refused with %q, got %v:\n%s", tc.want, err, out)
+			}
+			if n := graphRequests(server); n != 0 {
+				t.Errorf("the bad value reached Graph: %d requests", n)
+			}
+		})
+	}
 }

@@ -48,19 +48,25 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"display_name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows.",
+				Required: true,
+				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows: visible text, " +
+					"without white space at either end or invisible characters (control, format and separator characters).",
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxDisplayNameLength),
-					printableText(),
+					stringCheck{description: "visible text", checks: visibleName},
 				},
 			},
 			"target_url": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL without credentials in it. " +
+				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL with a host name or IP address, " +
+					"a port from 1 to 65535 if any, and no credentials or fragment. " +
 					"It is stored in the state and shown in plans, so a key in its query (such as an Azure Functions `?code=`) draws a " +
 					"warning: give the API's credentials in `basic_auth` or `pkcs12` instead. The provider masks query values in its logs.",
-				Validators: []validator.String{stringvalidator.LengthAtMost(maxTargetURLLength), httpsURL(), credentialInQuery{}},
+				Validators: []validator.String{
+					stringvalidator.LengthAtMost(maxTargetURLLength),
+					stringCheck{description: "an https URL a client can call", checks: []func(string) string{checkTargetURL}},
+					credentialInQuery{},
+				},
 			},
 			"certificates": schema.ListNestedAttribute{
 				Computed: true,
@@ -82,9 +88,13 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					),
 				}, Attributes: map[string]schema.Attribute{
 					"username": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again.",
-						Validators:          []validator.String{stringvalidator.LengthBetween(1, maxUsernameLength), printableText()},
+						Optional: true,
+						MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
+							"HTTP basic authentication (RFC 7617) cannot carry a colon in it; no white space at either end.",
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(1, maxUsernameLength),
+							stringCheck{description: "a username basic authentication can carry", checks: usernameText},
+						},
 					},
 					"password_wo": schema.StringAttribute{
 						Optional:  true,
@@ -92,7 +102,10 @@ func resourceSchema(ctx context.Context) schema.Schema {
 						Sensitive: true,
 						MarkdownDescription: "The password sent to the API. Required in the block. **Write-only**: never stored in plan or state. " +
 							"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
-						Validators: []validator.String{stringvalidator.LengthBetween(1, maxPasswordLength)},
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(1, maxPasswordLength),
+							stringCheck{description: "no control characters", checks: credentialText},
+						},
 					},
 					"password_wo_version": schema.Int64Attribute{
 						Optional: true,

@@ -3,6 +3,7 @@ package apiconnector
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -27,10 +28,11 @@ func checkID(id string) string {
 		"find one with the entra_identity_api_connectors data source or `az rest --url https://graph.microsoft.com/v1.0/identity/apiConnectors`.", id)
 }
 
-// stringCheck is a string validator made from a function that returns a problem, or "".
+// stringCheck is a string validator made from functions that return a problem, or "". It checks a
+// write-only value just the same: the configuration, where the validator looks, holds it.
 type stringCheck struct {
 	description string
-	check       func(string) string
+	checks      []func(string) string
 }
 
 func (v stringCheck) Description(context.Context) string         { return v.description }
@@ -40,53 +42,146 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
+	for _, check := range v.checks {
+		if problem := check(req.ConfigValue.ValueString()); problem != "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
+			return
+		}
 	}
 }
 
-// printableText refuses control characters, which Graph stores but no portal or log shows faithfully.
-func printableText() validator.String {
-	return stringCheck{
-		description: "must not contain control characters",
-		check: func(s string) string {
-			for i, r := range s {
-				if unicode.IsControl(r) {
-					return fmt.Sprintf("contains the control character %U at byte %d; remove it.", r, i)
-				}
-			}
-			return ""
-		},
+// Checks of text, each returning the problem with a value (to follow the attribute's name) or "".
+// stringCheck turns a list of them into a validator; the first problem found is reported.
+
+// noControl refuses control characters, which Graph stores but no portal or log shows faithfully, and
+// which RFC 7617 does not allow in basic authentication's credentials.
+func noControl(s string) string {
+	for i, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("contains the control character %U at byte %d; remove it.", r, i)
+		}
 	}
+	return ""
 }
 
-// httpsURL requires an absolute https URL with a host and without credentials: Graph only calls https
-// APIs, and a password in the URL would end up in the state.
-func httpsURL() validator.String {
-	return stringCheck{
-		description: "must be an absolute https URL",
-		check: func(s string) string {
-			u, err := url.Parse(s)
-			switch {
-			case err != nil:
-				return fmt.Sprintf("is not a URL (%v); use a form such as https://api.contoso.com/validate.", err)
-			case u.Scheme != "https":
-				return fmt.Sprintf("must be an absolute https URL such as https://api.contoso.com/validate; got scheme %q.", u.Scheme)
-			case u.Host == "" || u.Hostname() == "":
-				return "must name a host, as in https://api.contoso.com/validate."
-			case u.User != nil:
-				return "must not hold credentials (user:password@); put them in the basic_auth block."
-			case u.Fragment != "":
-				return "must not have a #fragment, which is never sent to the API."
-			}
-			for _, r := range s {
-				if unicode.IsControl(r) || unicode.IsSpace(r) {
-					return "must not contain spaces or control characters; percent-encode them."
-				}
-			}
-			return ""
-		},
+// invisibleCharacters are the Unicode categories of characters that show as nothing: format characters
+// (Cf: zero-width spaces and joiners, direction marks, the byte order mark) and the line and paragraph
+// separators (Zl, Zp). Two names that differ only by one look equal but are not, and a lookup by name fails.
+var invisibleCharacters = []*unicode.RangeTable{unicode.Cf, unicode.Zl, unicode.Zp}
+
+// noInvisible refuses invisibleCharacters.
+func noInvisible(s string) string {
+	for i, r := range s {
+		if unicode.IsOneOf(invisibleCharacters, r) {
+			return fmt.Sprintf("contains the invisible character %U at byte %d, which makes names that look equal differ; remove it.", r, i)
+		}
 	}
+	return ""
+}
+
+// noEdgeSpace refuses white space at either end, which no portal shows and which makes names that look
+// equal differ.
+func noEdgeSpace(s string) string {
+	if s != strings.TrimFunc(s, unicode.IsSpace) {
+		return fmt.Sprintf("has white space at its start or end (%q); remove it.", s)
+	}
+	return ""
+}
+
+// noColon refuses a colon in a basic authentication username: RFC 7617 sends "user-id:password" and the
+// user-id cannot contain one, so the API would split every request's credentials at the wrong place.
+func noColon(s string) string {
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return fmt.Sprintf("contains a colon (at byte %d), which HTTP basic authentication (RFC 7617) cannot carry in a username; "+
+			"choose a username without one (the password may contain colons).", i)
+	}
+	return ""
+}
+
+// Validators of the text attributes.
+var (
+	// visibleName is display_name: what a person reads and looks up.
+	visibleName = []func(string) string{noControl, noInvisible, noEdgeSpace}
+	// usernameText is a basic authentication username: a visible name without a colon.
+	usernameText = []func(string) string{noControl, noInvisible, noEdgeSpace, noColon}
+	// credentialText is a basic authentication password: RFC 7617 allows any character but controls.
+	credentialText = []func(string) string{noControl}
+)
+
+// targetURLExample is the form every target_url message suggests.
+const targetURLExample = "https://api.contoso.com/validate"
+
+// checkTargetURL returns why s cannot be an API connector's target URL, or "". Entra calls the API with
+// an HTTPS request, so the URL must be one a client can call: an absolute https URL (RFC 3986) with a
+// host name or IP address, a port from 1 to 65535 if any, no credentials (they would end up in the
+// state), no fragment (never sent), and no spaces or control characters. net/url accepts several URLs
+// that no client can call (port 0 or 99999, a host of "%20", "a..b"), so the host and port are checked
+// here.
+func checkTargetURL(s string) string {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return "must not contain spaces or control characters; percent-encode them in the path or query."
+		}
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("is not a URL (%v); use a form such as %s.", err, targetURLExample)
+	case u.Scheme != "https":
+		return fmt.Sprintf("must be an absolute https URL such as %s; got scheme %q.", targetURLExample, u.Scheme)
+	case u.User != nil:
+		return "must not hold credentials (user:password@); put them in the basic_auth block."
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return "must not have a #fragment, which is never sent to the API."
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Sprintf("must name a host, as in %s.", targetURLExample)
+	}
+	if problem := checkPort(u); problem != "" {
+		return problem
+	}
+	return checkHost(u.Hostname())
+}
+
+// checkPort accepts no port or one from 1 to 65535.
+func checkPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		if strings.HasSuffix(u.Host, ":") {
+			return fmt.Sprintf("has a colon after the host but no port; remove it or give a port, as in %s.", "https://api.contoso.com:8443/validate")
+		}
+		return ""
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", port)
+	}
+	return ""
+}
+
+// checkHost accepts an IP address or a DNS name (RFC 1123): dot-separated labels of letters, digits and
+// hyphens, 1 to 63 characters each, not starting or ending with a hyphen, at most 253 in all, with an
+// optional final dot. Letters may be non-ASCII (internationalized names).
+func checkHost(host string) string {
+	if net.ParseIP(host) != nil {
+		return ""
+	}
+	name := strings.TrimSuffix(host, ".")
+	if name == "" || len(name) > 253 {
+		return fmt.Sprintf("has the host %q, which is not a host name; use a form such as %s.", host, targetURLExample)
+	}
+	for _, label := range strings.Split(name, ".") {
+		valid := label != "" && len(label) <= 63 && !strings.HasPrefix(label, "-") && !strings.HasSuffix(label, "-")
+		for _, r := range label {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
+				valid = false
+			}
+		}
+		if !valid {
+			return fmt.Sprintf("has the host %q, which is not a host name: each dot-separated part must be 1 to 63 letters, digits "+
+				"or hyphens, not starting or ending with a hyphen. Use a form such as %s.", host, targetURLExample)
+		}
+	}
+	return ""
 }
 
 // credentialInQuery warns when target_url's query carries a parameter that looks like a credential, such
