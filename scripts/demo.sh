@@ -104,6 +104,14 @@ echo "The plan shows thumbprint $thumbprint, the certificate in demo.pfx."
 step "$name apply"
 "$cli" apply -input=false demo.tfplan
 
+step "The sign-up flow calls the validation connector"
+calls=$("$cli" output -raw partner_signup_calls)
+[ "$calls" = "$("$cli" output -raw signup_validation_id)" ] || {
+  echo "B2X_1_PartnerSignUp calls $calls after the sign-up form, not the validation connector"
+  exit 1
+}
+echo "Graph says B2X_1_PartnerSignUp calls connector $calls at postAttributeCollection."
+
 step "No secret in any file the CLI wrote"
 "$cli" show -json demo.tfplan >plan.json
 "$cli" show -json >state.json

@@ -28,8 +28,18 @@ resource "entra_identity_api_connector" "enrich_claims" {
   }
 }
 
-# The user flow that calls these connectors at its sign-up steps belongs here, so that one apply creates the
-# connectors and links them.
+# The sign-up flow that calls the validation connector after the user submits the sign-up form. User flows
+# are made in the portal (the emulator starts with this one); the provider wires connectors into their steps.
+resource "entra_user_flow_api_connectors" "partner_signup" {
+  user_flow_id              = "B2X_1_PartnerSignUp"
+  post_attribute_collection = entra_identity_api_connector.signup_validation.id
+}
+
+# The flow as Graph describes it once the link is made.
+data "entra_user_flow" "partner_signup" {
+  id         = entra_user_flow_api_connectors.partner_signup.user_flow_id
+  depends_on = [entra_user_flow_api_connectors.partner_signup]
+}
 
 data "entra_identity_api_connectors" "all" {
   depends_on = [
@@ -68,6 +78,11 @@ output "enrich_claims_id" {
 output "enrich_claims_thumbprint" {
   description = "The certificate Graph presents to the claims API."
   value       = one([for c in entra_identity_api_connector.enrich_claims.certificates : c.thumbprint if c.is_active])
+}
+
+output "partner_signup_calls" {
+  description = "The connector Graph says the sign-up flow calls after the sign-up form."
+  value       = data.entra_user_flow.partner_signup.post_attribute_collection
 }
 
 output "connector_names" {

@@ -1,24 +1,13 @@
 package apiconnector
 
 import (
-	"fmt"
-
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
 )
 
-// clientFrom takes the Graph client the provider configured. A value of another type is a bug in the
-// provider, reported loudly rather than ignored. Before the provider is configured there is none.
+// clientFrom takes the Graph client the provider configured.
 func clientFrom(providerData any, diags *diag.Diagnostics) *graph.Client {
-	if providerData == nil {
-		return nil
-	}
-	client, ok := providerData.(*graph.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected a *graph.Client and got %T. This is a bug in the provider; please report it.", providerData))
-		return nil
-	}
-	return client
+	return providerdata.GraphClient(providerData, diags)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/identity"
 )
 
 var (
@@ -20,6 +21,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*connectorResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*connectorResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*connectorResource)(nil)
+	_ resource.ResourceWithIdentity         = (*connectorResource)(nil)
 )
 
 // Default operation timeouts; the timeouts block overrides them.
@@ -46,6 +48,10 @@ func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataReq
 
 func (r *connectorResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
+}
+
+func (r *connectorResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identity.Schema("The connector's Graph object id (a GUID).")
 }
 
 func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -83,6 +89,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
 }
 
@@ -92,6 +99,9 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Set before anything can return: the framework wants an identity even when the connector is gone,
+	// and a state written before identities existed has none to carry over.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -192,6 +202,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		thumbprint = ""
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, newState)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, id)...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
 }
 
@@ -215,11 +226,17 @@ func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *connectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if problem := checkID(req.ID); problem != "" {
+	id, diags := identity.ImportID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if problem := checkID(id); problem != "" {
 		resp.Diagnostics.AddError("Invalid import id", problem)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, id)...)
 	// Graph never returns secrets, so nothing proves that the connector holds the configured one: the
 	// first apply after an import sends it.
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)

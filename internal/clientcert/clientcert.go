@@ -29,48 +29,78 @@ type Info struct {
 	Subject    string
 }
 
+// Contents is what a PKCS#12 file holds: the certificate it is for, and whether its private key is in it.
+type Contents struct {
+	Info
+	HasPrivateKey bool
+}
+
 // Problem says why a file cannot be used, in words meant for the person who supplied it. It never
 // holds any part of the file or its password.
 type Problem struct {
 	Summary string
 	Detail  string
+	// PasswordAtFault says that the password, not the file, is what is wrong.
+	PasswordAtFault bool
 }
 
 func (p *Problem) Error() string { return p.Summary + ": " + p.Detail }
 
-// Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
-// the certificate for that key, and that the certificate has not expired.
-func Inspect(value, password string, now time.Time) (Info, error) {
+// Open decodes a base64 PKCS#12 value with its password and describes the certificate it holds: the one
+// its private key belongs to or, in a file without a key, its first certificate. Unlike Inspect it
+// describes a file without a key and an expired certificate rather than refusing them.
+func Open(value, password string) (Contents, error) {
 	if len(value) > MaxEncodedSize {
-		return Info{}, &Problem{"PKCS#12 value too large",
-			fmt.Sprintf("The value is %d characters of base64; at most %d are accepted. A client certificate with its key is a few kilobytes: check that the right file was given.", len(value), MaxEncodedSize)}
+		return Contents{}, &Problem{Summary: "PKCS#12 value too large",
+			Detail: fmt.Sprintf("The value is %d characters of base64; at most %d are accepted. A client certificate with its key is a few kilobytes: check that the right file was given.", len(value), MaxEncodedSize)}
 	}
 	der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
 	if err != nil || len(der) == 0 {
-		return Info{}, &Problem{"PKCS#12 value is not base64",
-			"The value must be the base64 encoding of a PKCS#12 (.pfx or .p12) file: use filebase64(\"client.pfx\") or `base64 -w0 client.pfx`."}
+		return Contents{}, &Problem{Summary: "PKCS#12 value is not base64",
+			Detail: "The value must be the base64 encoding of a PKCS#12 (.pfx or .p12) file: use filebase64(\"client.pfx\") or `base64 -w0 client.pfx`."}
 	}
 	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
 	if err != nil {
-		return Info{}, decodeProblem(err)
+		// A file of certificates only is still a certificate to describe.
+		if certs, storeErr := pkcs12.DecodeTrustStore(der, password); storeErr == nil && len(certs) > 0 {
+			return Contents{Info: infoOf(certs[0])}, nil
+		}
+		return Contents{}, decodeProblem(err)
 	}
 	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
 	if cert == nil {
-		return Info{}, &Problem{"PKCS#12 key does not match its certificate",
-			"The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+		return Contents{}, &Problem{Summary: "PKCS#12 key does not match its certificate",
+			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
 	}
-	info := Info{
+	return Contents{Info: infoOf(cert), HasPrivateKey: true}, nil
+}
+
+// Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
+// the certificate for that key, and that the certificate has not expired.
+func Inspect(value, password string, now time.Time) (Info, error) {
+	contents, err := Open(value, password)
+	if err != nil {
+		return Info{}, err
+	}
+	if !contents.HasPrivateKey {
+		return Info{}, noPrivateKey()
+	}
+	info := contents.Info
+	if !now.Before(info.NotAfter) {
+		return info, &Problem{Summary: "PKCS#12 certificate has expired",
+			Detail: fmt.Sprintf("The certificate %s (thumbprint %s) expired on %s. Renew it and supply the new file.",
+				info.Subject, info.Thumbprint, info.NotAfter.Format(time.RFC3339))}
+	}
+	return info, nil
+}
+
+func infoOf(cert *x509.Certificate) Info {
+	return Info{
 		Thumbprint: Thumbprint(cert),
 		NotBefore:  cert.NotBefore.UTC(),
 		NotAfter:   cert.NotAfter.UTC(),
 		Subject:    cert.Subject.String(),
 	}
-	if !now.Before(cert.NotAfter) {
-		return info, &Problem{"PKCS#12 certificate has expired",
-			fmt.Sprintf("The certificate %s (thumbprint %s) expired on %s. Renew it and supply the new file.",
-				info.Subject, info.Thumbprint, info.NotAfter.Format(time.RFC3339))}
-	}
-	return info, nil
 }
 
 // ErrWrongPassword is Decode's error when the password does not open the file.
@@ -119,20 +149,24 @@ func decodeProblem(err error) *Problem {
 	var unsupported pkcs12.NotImplementedError
 	switch {
 	case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
-		return &Problem{"PKCS#12 password does not open the file",
-			"The password does not open this PKCS#12 file. Check pkcs12.password_wo (leave it unset for a file without a password)."}
+		return &Problem{Summary: "PKCS#12 password does not open the file", PasswordAtFault: true,
+			Detail: "The password does not open this PKCS#12 file. Check pkcs12.password_wo (leave it unset for a file without a password)."}
 	case strings.Contains(err.Error(), "private key missing"):
-		return &Problem{"PKCS#12 file has no private key",
-			"The file holds a certificate but no private key; Graph needs both. Export the certificate with its private key (for example `openssl pkcs12 -export -inkey key.pem -in cert.pem`)."}
+		return noPrivateKey()
 	case strings.Contains(err.Error(), "certificate missing"):
-		return &Problem{"PKCS#12 file has no certificate",
-			"The file holds no certificate; Graph needs the certificate and its private key."}
+		return &Problem{Summary: "PKCS#12 file has no certificate",
+			Detail: "The file holds no certificate; Graph needs the certificate and its private key."}
 	case errors.As(err, &unsupported):
-		return &Problem{"PKCS#12 file uses an unsupported format",
-			fmt.Sprintf("The file cannot be read (%s). Export it again with AES-256 or 3DES encryption.", string(unsupported))}
+		return &Problem{Summary: "PKCS#12 file uses an unsupported format",
+			Detail: fmt.Sprintf("The file cannot be read (%s). Export it again with AES-256 or 3DES encryption.", string(unsupported))}
 	}
-	return &Problem{"Not a PKCS#12 file",
-		"The value decodes from base64 but is not a PKCS#12 file holding one private key and its certificate. Check that the .pfx or .p12 file was given, not a PEM file."}
+	return &Problem{Summary: "Not a PKCS#12 file",
+		Detail: "The value decodes from base64 but is not a PKCS#12 file holding one private key and its certificate. Check that the .pfx or .p12 file was given, not a PEM file."}
+}
+
+func noPrivateKey() *Problem {
+	return &Problem{Summary: "PKCS#12 file has no private key",
+		Detail: "The file holds a certificate but no private key; Graph needs both. Export the certificate with its private key (for example `openssl pkcs12 -export -inkey key.pem -in cert.pem`)."}
 }
 
 // matchingCertificate returns the certificate whose public key belongs to key.

@@ -147,30 +147,7 @@ func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector,
 
 // ListAPIConnectors reads every connector, following @odata.nextLink across pages.
 func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) {
-	var all []APIConnector
-	next := apiConnectorsPath
-	// A next link seen before would make the loop endless.
-	seen := map[string]bool{}
-	for next != "" {
-		if seen[next] {
-			return nil, fmt.Errorf("Graph returned a next link to a page it answered already (%s)", next)
-		}
-		seen[next] = true
-		a, err := c.do(ctx, request{method: http.MethodGet, path: next, repeatable: true})
-		if err != nil {
-			return nil, err
-		}
-		var page struct {
-			Value    []APIConnector `json:"value"`
-			NextLink string         `json:"@odata.nextLink"`
-		}
-		if err := decode(a, "a page of API connectors", &page); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Value...)
-		next = page.NextLink
-	}
-	return all, nil
+	return getAllPages[APIConnector](ctx, c, apiConnectorsPath, "API connectors")
 }
 
 // UpdateAPIConnector sends a PATCH holding only the properties set in update. An empty update sends

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -19,9 +20,13 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/userflow"
 )
 
-var _ provider.Provider = (*entraProvider)(nil)
+var (
+	_ provider.Provider              = (*entraProvider)(nil)
+	_ provider.ProviderWithFunctions = (*entraProvider)(nil)
+)
 
 // New returns a function that builds the provider, as providerserver expects. version is set by the
 // release build.
@@ -99,6 +104,7 @@ func (p *entraProvider) configure(ctx context.Context, b block, cliVersion strin
 func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		apiconnector.NewResource,
+		userflow.NewResource,
 	}
 }
 
@@ -106,6 +112,14 @@ func (p *entraProvider) DataSources(_ context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		apiconnector.NewDataSource,
 		apiconnector.NewListDataSource,
+		userflow.NewDataSource,
+		userflow.NewListDataSource,
+	}
+}
+
+func (p *entraProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		apiconnector.NewPKCS12CertificateFunction,
 	}
 }
 

@@ -35,6 +35,10 @@ func (s *Server) routes() *router {
 	rt.graph("POST /identity/apiConnectors/{id}/uploadClientCertificate", s.uploadClientCertificate)
 	rt.graph("POST /identity/apiConnectors/{id}/microsoft.graph.uploadClientCertificate", s.uploadClientCertificate)
 
+	// User flows and the API connectors their steps call:
+	// https://learn.microsoft.com/graph/api/resources/userflowapiconnectorconfiguration
+	s.userFlowRoutes(rt)
+
 	rt.finish()
 	return rt
 }

@@ -146,6 +146,7 @@ type Server struct {
 	accessTokens     map[string]time.Time
 	records          map[string]*record
 	tombstones       map[string]tombstone
+	userFlows        map[string]*userFlowRecord
 	nextSeq          int64
 	oidcRequestToken string
 }

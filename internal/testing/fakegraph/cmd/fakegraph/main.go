@@ -37,6 +37,7 @@ type config struct {
 	stateFile   string
 	caFile      string
 	logRequests bool
+	userFlows   []string
 }
 
 // state is what the state file holds: everything a client needs to reach the emulator and sign in.
@@ -87,6 +88,12 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		cfg.faults.Seed = newSeed()
 	}
 	server.SetFaults(cfg.faults)
+	// The provider never creates user flows, so the emulator starts with the ones asked for.
+	for _, id := range cfg.userFlows {
+		if _, err := server.PutUserFlow(fakegraph.UserFlow{ID: id}); err != nil {
+			return err
+		}
+	}
 
 	caFile, err := writeCAFile(cfg)
 	if err != nil {
@@ -148,6 +155,10 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 	return nil
 }
 
+// defaultUserFlows are the flows the emulator starts with unless -user-flows says otherwise: one of each
+// kind, named as in Graph's reference examples.
+const defaultUserFlows = "B2X_1_PartnerSignUp,B2C_1_SignUpSignIn"
+
 func parseFlags(args []string) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("fakegraph", flag.ContinueOnError)
@@ -164,8 +175,15 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
 	fs.StringVar(&cfg.caFile, "ca-file", "", "write the TLS certificate authority's certificate to this `file` (removed on exit); default: fakegraph-ca.pem beside the state file, or in a new temporary directory")
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
+	userFlows := fs.String("user-flows", defaultUserFlows,
+		"comma-separated `ids` of the user flows to start with (B2X_1_… External ID sign-up, B2C_1_… Azure AD B2C); \"\" for none")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	for _, id := range strings.Split(*userFlows, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			cfg.userFlows = append(cfg.userFlows, id)
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))

@@ -6,10 +6,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -157,5 +159,31 @@ func TestRun_servesWritesStateAndStops(t *testing.T) {
 func TestRun_refusesNonLoopback(t *testing.T) {
 	if err := run(context.Background(), []string{"-listen", "0.0.0.0:0"}, &syncBuffer{}); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestParseFlags_userFlows(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"B2X_1_PartnerSignUp", "B2C_1_SignUpSignIn"}},
+		{[]string{"-user-flows", "B2X_1_A, B2C_1_B"}, []string{"B2X_1_A", "B2C_1_B"}},
+		{[]string{"-user-flows", ""}, nil},
+	} {
+		cfg, err := parseFlags(tc.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(cfg.userFlows, tc.want) {
+			t.Errorf("parseFlags(%q): user flows %q, want %q", tc.args, cfg.userFlows, tc.want)
+		}
+	}
+}
+
+func TestRun_refusesAUserFlowWithoutAKind(t *testing.T) {
+	err := run(t.Context(), []string{"-user-flows", "PartnerSignUp"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "PartnerSignUp") {
+		t.Errorf("error %v, want one naming the flow", err)
 	}
 }

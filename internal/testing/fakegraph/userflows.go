@@ -1,0 +1,529 @@
+package fakegraph
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// UserFlowKind is one of Graph's two user-flow collections.
+type UserFlowKind string
+
+// The user-flow kinds.
+const (
+	// B2XUserFlow is a b2xIdentityUserFlow (External ID self-service sign-up), served on v1.0 and beta
+	// under /identity/b2xUserFlows, with ids that start with B2X_1_.
+	B2XUserFlow UserFlowKind = "b2x"
+	// B2CUserFlow is a b2cIdentityUserFlow (Azure AD B2C), served on beta only under
+	// /identity/b2cUserFlows, with ids that start with B2C_1_.
+	B2CUserFlow UserFlowKind = "b2c"
+)
+
+// The steps of userFlowApiConnectorConfiguration, as Graph names its navigation properties.
+const (
+	StepPostFederationSignup    = "postFederationSignup"
+	StepPostAttributeCollection = "postAttributeCollection"
+	StepPreTokenIssuance        = "preTokenIssuance"
+)
+
+// userFlowKind is what the emulator knows of one kind, from the Graph reference (b2xIdentityUserFlow,
+// b2cIdentityUserFlow) and the beta metadata (preTokenIssuance, on B2C flows).
+type userFlowKind struct {
+	collection string
+	typeName   string
+	idPrefix   string
+	versions   []string
+	steps      []string
+}
+
+var userFlowKinds = map[UserFlowKind]userFlowKind{
+	B2XUserFlow: {
+		collection: "b2xUserFlows", typeName: "microsoft.graph.b2xIdentityUserFlow", idPrefix: "B2X_1_",
+		versions: []string{"v1.0", "beta"},
+		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection},
+	},
+	B2CUserFlow: {
+		collection: "b2cUserFlows", typeName: "microsoft.graph.b2cIdentityUserFlow", idPrefix: "B2C_1_",
+		versions: []string{"beta"},
+		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection, StepPreTokenIssuance},
+	},
+}
+
+const typeAPIConnectorConfiguration = "microsoft.graph.userFlowApiConnectorConfiguration"
+
+// UserFlow is a user flow as the emulator stores it. APIConnectors maps a step to the id of the connector
+// it calls; a step that calls none is absent.
+type UserFlow struct {
+	Kind                UserFlowKind
+	ID                  string
+	UserFlowType        string  // default signUpOrSignIn
+	UserFlowTypeVersion float64 // default 1
+	APIConnectors       map[string]string
+}
+
+func (f UserFlow) clone() UserFlow {
+	f.APIConnectors = maps.Clone(f.APIConnectors)
+	return f
+}
+
+type userFlowRecord struct {
+	flow UserFlow
+	seq  int64
+}
+
+// userFlowKindOf tells a flow's kind from its id prefix, as Graph assigns them.
+func userFlowKindOf(id string) (UserFlowKind, bool) {
+	for kind, k := range userFlowKinds {
+		if len(id) > len(k.idPrefix) && strings.EqualFold(id[:len(k.idPrefix)], k.idPrefix) {
+			return kind, true
+		}
+	}
+	return "", false
+}
+
+// PutUserFlow stores a user flow as if it had been made in the portal, replacing one with the same id.
+// The provider never creates flows, so tests and the emulator command seed them with this. A Kind left
+// empty is taken from the id's prefix; an id without its kind's prefix gets it, as Graph prefixes the
+// name it is given. Steps naming a connector that does not exist are kept: they read as calling none.
+func (s *Server) PutUserFlow(f UserFlow) (UserFlow, error) {
+	f = f.clone()
+	if f.Kind == "" {
+		kind, ok := userFlowKindOf(f.ID)
+		if !ok {
+			return UserFlow{}, fmt.Errorf("fakegraph: user flow id %q starts with neither B2X_1_ nor B2C_1_, and no Kind is given", f.ID)
+		}
+		f.Kind = kind
+	}
+	k, ok := userFlowKinds[f.Kind]
+	if !ok {
+		return UserFlow{}, fmt.Errorf("fakegraph: %q is not a user flow kind", f.Kind)
+	}
+	if kind, ok := userFlowKindOf(f.ID); !ok || kind != f.Kind {
+		f.ID = k.idPrefix + f.ID
+	}
+	f.UserFlowType = cmp.Or(f.UserFlowType, "signUpOrSignIn")
+	f.UserFlowTypeVersion = cmp.Or(f.UserFlowTypeVersion, 1)
+	for step := range f.APIConnectors {
+		if !slices.Contains(k.steps, step) {
+			return UserFlow{}, fmt.Errorf("fakegraph: a %s user flow has no step %q", f.Kind, step)
+		}
+	}
+	if f.APIConnectors == nil {
+		f.APIConnectors = map[string]string{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.userFlows == nil {
+		s.userFlows = map[string]*userFlowRecord{}
+	}
+	key := storeKey(f.ID)
+	if rec, ok := s.userFlows[key]; ok {
+		rec.flow = f.clone()
+		return f, nil
+	}
+	s.nextSeq++
+	s.userFlows[key] = &userFlowRecord{flow: f.clone(), seq: s.nextSeq}
+	return f, nil
+}
+
+// UserFlow returns a stored flow as Graph would describe it: a step whose connector was deleted since
+// calls none.
+func (s *Server) UserFlow(id string) (UserFlow, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.userFlows[storeKey(id)]
+	if !ok {
+		return UserFlow{}, false
+	}
+	return s.liveUserFlow(rec), true
+}
+
+// UserFlows returns every stored flow, in the order they were stored.
+func (s *Server) UserFlows() []UserFlow {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []UserFlow
+	for _, rec := range s.sortedUserFlows("") {
+		out = append(out, s.liveUserFlow(rec))
+	}
+	return out
+}
+
+// EditUserFlow changes a stored flow out of band, as someone in the portal would; its id and kind cannot
+// change. It reports false when there is no such flow.
+func (s *Server) EditUserFlow(id string, edit func(*UserFlow)) bool {
+	f, ok := s.UserFlow(id)
+	if !ok {
+		return false
+	}
+	edit(&f)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.userFlows[storeKey(id)]
+	if !ok {
+		return false
+	}
+	f.ID, f.Kind = rec.flow.ID, rec.flow.Kind
+	if f.APIConnectors == nil {
+		f.APIConnectors = map[string]string{}
+	}
+	rec.flow = f.clone()
+	return true
+}
+
+// DeleteUserFlow removes a flow out of band.
+func (s *Server) DeleteUserFlow(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.userFlows[storeKey(id)]; !ok {
+		return false
+	}
+	delete(s.userFlows, storeKey(id))
+	return true
+}
+
+// liveUserFlow is a copy of rec's flow in which a step whose connector no longer exists calls none. The
+// reference documents no precondition on deleting a connector that a flow calls (DELETE answers 204), so
+// the emulator deletes it and the flow stops calling it. The caller holds s.mu.
+func (s *Server) liveUserFlow(rec *userFlowRecord) UserFlow {
+	f := rec.flow.clone()
+	for step, id := range f.APIConnectors {
+		if _, ok := s.records[storeKey(id)]; !ok {
+			delete(f.APIConnectors, step)
+		}
+	}
+	return f
+}
+
+// sortedUserFlows lists the records of one kind ("" for all) in the order they were stored; the caller
+// holds s.mu.
+func (s *Server) sortedUserFlows(kind UserFlowKind) []*userFlowRecord {
+	var recs []*userFlowRecord
+	for _, rec := range s.userFlows {
+		if kind == "" || rec.flow.Kind == kind {
+			recs = append(recs, rec)
+		}
+	}
+	slices.SortFunc(recs, func(a, b *userFlowRecord) int { return cmp.Compare(a.seq, b.seq) })
+	return recs
+}
+
+// userFlowRoutes registers the user-flow operations of both kinds on rt.
+func (s *Server) userFlowRoutes(rt *router) {
+	for _, kind := range []UserFlowKind{B2XUserFlow, B2CUserFlow} {
+		collection := "/identity/" + userFlowKinds[kind].collection
+		rt.graph("GET "+collection, s.userFlowOperation(kind, s.listUserFlows))
+		rt.graph("GET "+collection+"/{flow}", s.userFlowOperation(kind, s.getUserFlow))
+		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration", s.userFlowOperation(kind, s.getAPIConnectorConfiguration))
+		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration/{step}", s.userFlowOperation(kind, s.getStepConnector))
+		rt.graph("PUT "+collection+"/{flow}/apiConnectorConfiguration/{step}/$ref", s.userFlowOperation(kind, s.putStepReference))
+	}
+}
+
+// userFlowOperation serves a user-flow operation on the versions that have the kind's collection: on
+// another version the collection is not in the metadata, and Graph cannot route the segment.
+func (s *Server) userFlowOperation(kind UserFlowKind, op func(*call, UserFlowKind) *odataError) graphHandler {
+	return func(c *call) *odataError {
+		k := userFlowKinds[kind]
+		if !slices.Contains(k.versions, c.version) {
+			return unknownSegment(k.collection)
+		}
+		return op(c, kind)
+	}
+}
+
+// stepOf is the {step} of the path, which must be a step the kind has.
+func stepOf(c *call, kind UserFlowKind) (string, *odataError) {
+	segment := c.pathValue("step")
+	for _, step := range userFlowKinds[kind].steps {
+		if strings.EqualFold(step, segment) {
+			return step, nil
+		}
+	}
+	return "", unknownSegment(segment)
+}
+
+func unknownSegment(segment string) *odataError {
+	return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segment))
+}
+
+// findUserFlow returns the live flow with id in kind's collection; the caller holds s.mu.
+func (s *Server) findUserFlow(kind UserFlowKind, id string) (UserFlow, bool) {
+	rec, ok := s.userFlows[storeKey(id)]
+	if !ok || rec.flow.Kind != kind {
+		return UserFlow{}, false
+	}
+	return s.liveUserFlow(rec), true
+}
+
+func userFlowNotFound(id string) *odataError {
+	return &odataError{
+		status:  http.StatusNotFound,
+		code:    "Request_ResourceNotFound",
+		message: "Resource '" + id + "' does not exist or one of its queried reference-property objects are not present.",
+	}
+}
+
+func userFlowJSON(f UserFlow) jsonObject {
+	out := jsonObject{{"id", f.ID}, {"userFlowType", f.UserFlowType}, {"userFlowTypeVersion", f.UserFlowTypeVersion}}
+	if f.Kind == B2CUserFlow {
+		out = append(out, jsonField{"isLanguageCustomizationEnabled", false}, jsonField{"defaultLanguageTag", nil})
+	}
+	return out
+}
+
+// userFlowQuery reads the query options of a user-flow request: $top and $skiptoken on the collection,
+// $expand on apiConnectorConfiguration (the steps), nothing elsewhere. Any other option is refused.
+type userFlowQuery struct {
+	top    int
+	after  int64
+	expand []string
+}
+
+func parseUserFlowQuery(rawQuery string, allowed ...string) (userFlowQuery, *odataError) {
+	var q userFlowQuery
+	values, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return q, badRequest("BadRequest", "The query string is malformed: "+err.Error()+".")
+	}
+	for _, key := range slices.Sorted(maps.Keys(values)) {
+		value := values.Get(key)
+		name := strings.ToLower(strings.TrimPrefix(key, "$"))
+		known := slices.Contains([]string{"top", "skiptoken", "filter", "count", "orderby", "search", "skip", "expand", "select"}, name)
+		switch {
+		case !slices.Contains(allowed, name):
+			if strings.HasPrefix(key, "$") || known {
+				return q, badRequest("BadRequest", fmt.Sprintf("The query option '%s' is not supported here.", key))
+			}
+		case name == "top":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > maxTop {
+				return q, badRequest("BadRequest", fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", value, maxTop))
+			}
+			q.top = n
+		case name == "skiptoken":
+			after, ok := decodeSkipToken(value)
+			if !ok {
+				return q, badRequest("BadRequest", "The $skiptoken is not valid; follow @odata.nextLink as given.")
+			}
+			q.after = after
+		case name == "expand":
+			for _, item := range strings.Split(value, ",") {
+				q.expand = append(q.expand, strings.TrimSpace(item))
+			}
+		}
+	}
+	return q, nil
+}
+
+func (s *Server) listUserFlows(c *call, kind UserFlowKind) *odataError {
+	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "top", "skiptoken")
+	if err != nil {
+		return err
+	}
+	pageSize := s.opts.PageSize
+	if q.top > 0 {
+		pageSize = min(pageSize, q.top)
+	}
+	page := []jsonObject{}
+	var lastSeq int64
+	more := false
+	s.mu.Lock()
+	for _, rec := range s.sortedUserFlows(kind) {
+		if rec.seq <= q.after {
+			continue
+		}
+		if len(page) == pageSize {
+			more = true
+			break
+		}
+		page = append(page, userFlowJSON(s.liveUserFlow(rec)))
+		lastSeq = rec.seq
+	}
+	s.mu.Unlock()
+	collection := "/identity/" + userFlowKinds[kind].collection
+	body := jsonObject{{"@odata.context", c.url("/$metadata#" + strings.TrimPrefix(collection, "/"))}, {"value", page}}
+	if more {
+		body = append(body, jsonField{"@odata.nextLink", c.url(collection) + "?" + nextLinkQuery(c.r.URL.RawQuery, encodeSkipToken(lastSeq))})
+	}
+	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	return nil
+}
+
+func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
+	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
+		return err
+	}
+	id := c.pathValue("flow")
+	s.mu.Lock()
+	f, ok := s.findUserFlow(kind, id)
+	s.mu.Unlock()
+	if !ok {
+		return userFlowNotFound(id)
+	}
+	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "/$entity")
+	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, userFlowJSON(f)...))
+	return nil
+}
+
+// getAPIConnectorConfiguration answers with the flow's userFlowApiConnectorConfiguration. Its steps are
+// navigation properties, so only those named in $expand are written: the connector, or null for a step
+// that calls none.
+func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odataError {
+	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "expand")
+	if err != nil {
+		return err
+	}
+	var expanded []string
+	for _, item := range q.expand {
+		i := slices.IndexFunc(userFlowKinds[kind].steps, func(step string) bool { return strings.EqualFold(step, item) })
+		if i < 0 {
+			return badRequest("BadRequest", fmt.Sprintf(
+				"Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", item, typeAPIConnectorConfiguration))
+		}
+		if step := userFlowKinds[kind].steps[i]; !slices.Contains(expanded, step) {
+			expanded = append(expanded, step)
+		}
+	}
+	id := c.pathValue("flow")
+	s.mu.Lock()
+	f, ok := s.findUserFlow(kind, id)
+	connectors := map[string]Connector{}
+	for step, connectorID := range f.APIConnectors {
+		connectors[step] = s.records[storeKey(connectorID)].connector.clone()
+	}
+	s.mu.Unlock()
+	if !ok {
+		return userFlowNotFound(id)
+	}
+	entity := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "('" + f.ID + "')/apiConnectorConfiguration")
+	context := entity
+	if len(expanded) > 0 {
+		parts := make([]string, len(expanded))
+		for i, step := range expanded {
+			parts[i] = step + "()"
+		}
+		context += "(" + strings.Join(parts, ",") + ")"
+	}
+	body := jsonObject{{"@odata.context", context}}
+	for _, step := range expanded {
+		conn, ok := connectors[step]
+		if !ok {
+			body = append(body, jsonField{step, nil})
+			continue
+		}
+		body = append(body,
+			jsonField{step + "@odata.context", entity + "/" + step + "/$entity"},
+			jsonField{step, connectorJSON(conn, c.arrived)})
+	}
+	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	return nil
+}
+
+// getStepConnector answers GET …/apiConnectorConfiguration/{step}: the connector the step calls, or 404
+// when it calls none.
+func (s *Server) getStepConnector(c *call, kind UserFlowKind) *odataError {
+	step, err := stepOf(c, kind)
+	if err != nil {
+		return err
+	}
+	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
+		return err
+	}
+	id := c.pathValue("flow")
+	s.mu.Lock()
+	f, ok := s.findUserFlow(kind, id)
+	connectorID, linked := f.APIConnectors[step]
+	var conn Connector
+	if linked {
+		conn = s.records[storeKey(connectorID)].connector.clone()
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		return userFlowNotFound(id)
+	case !linked:
+		return &odataError{status: http.StatusNotFound, code: "Request_ResourceNotFound",
+			message: fmt.Sprintf("The %s step of user flow '%s' calls no API connector.", step, f.ID)}
+	}
+	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "('" + f.ID + "')/apiConnectorConfiguration/" + step + "/$entity")
+	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, connectorJSON(conn, c.arrived)...))
+	return nil
+}
+
+// putStepReference sets or clears a step: PUT …/{step}/$ref with {"@odata.id": "…/identity/apiConnectors/{id}"},
+// or with {} to clear it. Graph answers 204 No Content either way.
+func (s *Server) putStepReference(c *call, kind UserFlowKind) *odataError {
+	step, err := stepOf(c, kind)
+	if err != nil {
+		return err
+	}
+	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
+		return err
+	}
+	members, err := readJSONObject(c.exchange)
+	if err != nil {
+		return err
+	}
+	connectorID := ""
+	for _, name := range sortedKeys(members) {
+		if name != "@odata.id" {
+			return badRequest("BadRequest", fmt.Sprintf("The request body of a $ref may only hold '@odata.id'; '%s' is not allowed.", name))
+		}
+		reference, err := decodeString(name, members[name])
+		if err != nil {
+			return err
+		}
+		if connectorID, err = referencedConnector(reference); err != nil {
+			return err
+		}
+	}
+	id := c.pathValue("flow")
+	s.mu.Lock()
+	rec, found := s.userFlows[storeKey(id)]
+	found = found && rec.flow.Kind == kind
+	_, connectorExists := s.records[storeKey(connectorID)]
+	if found && (connectorID == "" || connectorExists) {
+		if connectorID == "" {
+			delete(rec.flow.APIConnectors, step)
+		} else {
+			rec.flow.APIConnectors[step] = connectorID
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case !found:
+		return userFlowNotFound(id)
+	case connectorID != "" && !connectorExists:
+		return notFound(connectorID)
+	}
+	c.out.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// referencedConnector reads the connector id from an @odata.id: an absolute URL whose path ends in
+// /{version}/identity/apiConnectors/{id}, as Graph's reference writes it
+// (https://graph.microsoft.com/v1.0/identity/apiConnectors/{id}).
+func referencedConnector(reference string) (string, *odataError) {
+	invalid := badRequest("BadRequest", fmt.Sprintf(
+		"Invalid '@odata.id' '%s': it must be the URL of an API connector, as in https://graph.microsoft.com/v1.0/identity/apiConnectors/{id}.", reference))
+	u, err := url.Parse(reference)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", invalid
+	}
+	segments := strings.Split(strings.Trim(u.Path, "/"), "/")
+	n := len(segments)
+	if n < 4 || !slices.Contains(graphVersions, segments[n-4]) ||
+		!strings.EqualFold(segments[n-3], "identity") || !strings.EqualFold(segments[n-2], "apiConnectors") {
+		return "", invalid
+	}
+	if id := segments[n-1]; isGUID(id) {
+		return strings.ToLower(id), nil
+	}
+	return "", badRequest("Request_BadRequest", fmt.Sprintf("Invalid object identifier '%s'.", segments[n-1]))
+}

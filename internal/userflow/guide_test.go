@@ -1,0 +1,159 @@
+package userflow_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// guideExample is the configuration of the guide "Calling your API during sign-up".
+const guideExample = "../../examples/guides/calling-your-api-during-sign-up/main.tf"
+
+// TestAccGuide_callingYourAPIDuringSignUp runs the guide's example as a reader would: create the connector
+// with a certificate and wire it into the flow, rotate the certificate with append (the link is left
+// alone), import both resources, destroy.
+func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	seedFlow(t, server, partnerFlow, nil)
+	example, err := os.ReadFile(guideExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Provider functions need the provider in required_providers, under the address the tests serve it at.
+	configuration := `
+terraform {
+  required_providers {
+    entra = { source = "hashicorp/entra" }
+  }
+}
+` + acctest.ProviderBlock(server) + string(example)
+	dir := t.TempDir()
+	current := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "signup-validation-2025"})
+	next := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "signup-validation-2026"})
+	files := map[string]string{}
+	for name, pfx := range map[string]acctest.PFX{"current.pfx": current, "next.pfx": next} {
+		der, err := base64.StdEncoding.DecodeString(pfx.Base64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(files[name], der, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	variables := func(file string, pfx acctest.PFX, version int) config.Variables {
+		return config.Variables{
+			"certificate_file":     config.StringVariable(file),
+			"certificate_password": config.StringVariable(pfx.Password),
+			"certificate_version":  config.IntegerVariable(version),
+		}
+	}
+	secrets := []string{current.Password, next.Password, current.Base64[:64], next.Base64[:64]}
+	const connector, link = "entra_identity_api_connector.signup_validation", "entra_user_flow_api_connectors.signup"
+	var connectorID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(server.Connectors()); n != 0 {
+				return fmt.Errorf("after destroy the emulator holds %d connectors", n)
+			}
+			return expectSteps(server, partnerFlow, map[string]string{})
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig:       server.ResetRequests,
+				Config:          configuration,
+				ConfigVariables: variables(files["current.pfx"], current, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(secrets...)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("active_certificate", knownvalue.StringExact(current.Thumbprint)),
+					acctest.NoSecretInState(secrets...),
+				},
+				Check: func(*terraform.State) error {
+					connectors := server.Connectors()
+					if len(connectors) != 1 {
+						return fmt.Errorf("the emulator holds %d connectors", len(connectors))
+					}
+					connectorID = connectors[0].ID
+					if err := expectPUTs(server, setStep("v1.0", "b2xUserFlows", partnerFlow, pac, connectorID)); err != nil {
+						return err
+					}
+					return expectSteps(server, partnerFlow, map[string]string{pac: connectorID})
+				},
+			},
+			{
+				// Rotate: the next certificate is added beside the current one, and the flow is not touched.
+				PreConfig:       server.ResetRequests,
+				Config:          configuration,
+				ConfigVariables: variables(files["next.pfx"], next, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(connector, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(link, plancheck.ResourceActionNoop),
+						acctest.NoSecretInPlan(secrets...),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("active_certificate", knownvalue.StringExact(next.Thumbprint)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						if err := expectPUTs(server); err != nil {
+							return fmt.Errorf("the rotation touched the flow: %w", err)
+						}
+						var uploads int
+						for _, r := range server.Requests() {
+							if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/uploadClientCertificate") {
+								uploads++
+							}
+						}
+						stored, _ := server.Connector(connectorID)
+						if uploads != 1 || len(stored.Auth.Certificates) != 2 {
+							return fmt.Errorf("%d uploads, %d certificates; want 1 upload and both certificates", uploads, len(stored.Auth.Certificates))
+						}
+						return expectSteps(server, partnerFlow, map[string]string{pac: connectorID})
+					},
+					acctest.CheckNoSecretOnDisk(secrets...),
+				),
+			},
+			{
+				// Import the link with an import block naming the flow's id: the plan changes nothing. (The
+				// outputs keep `terraform import` steps from being checked here; the resource's own tests do.)
+				Config:          configuration,
+				ConfigVariables: variables(files["next.pfx"], next, 2),
+				ResourceName:    link,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				// Import the connector with an import block: Graph never returns the certificate, so the plan
+				// sends it once.
+				Config:             configuration,
+				ConfigVariables:    variables(files["next.pfx"], next, 2),
+				ResourceName:       connector,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}

@@ -1,0 +1,104 @@
+package userflow
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
+)
+
+var _ datasource.DataSourceWithConfigure = (*flowListDataSource)(nil)
+
+// NewListDataSource returns the entra_user_flows data source.
+func NewListDataSource() datasource.DataSource {
+	return &flowListDataSource{}
+}
+
+type flowListDataSource struct {
+	client *graph.Client
+}
+
+type flowListModel struct {
+	Kind      types.String   `tfsdk:"kind"`
+	UserFlows []flowModel    `tfsdk:"user_flows"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *flowListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_flows"
+}
+
+func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	kinds := make([]string, 0, 2)
+	for _, kind := range graph.UserFlowKinds() {
+		kinds = append(kinds, string(kind))
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type and the API connector " +
+			"each of its steps calls: one request per page of each kind, and one per flow for its `apiConnectorConfiguration`. " +
+			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
+			"`IdentityUserFlow.Read.All` or `IdentityUserFlow.ReadWrite.All`.",
+		Attributes: map[string]schema.Attribute{
+			"kind": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "List only flows of this kind: `b2x` (External ID self-service sign-up flows) or `b2c` (Azure AD B2C " +
+					"user flows). Unset lists both. A tenant holds one kind or the other, and Graph may refuse to list the kind a tenant " +
+					"cannot have: set it to the tenant's kind then.",
+				Validators: []validator.String{stringvalidator.OneOf(kinds...)},
+			},
+			"user_flows": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The user flows: External ID self-service sign-up flows first, then Azure AD B2C flows, each in Graph's order.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: flowAttributes()},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *flowListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.GraphClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config flowListModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	config.UserFlows = []flowModel{}
+	for _, kind := range graph.UserFlowKinds() {
+		if !config.Kind.IsNull() && config.Kind.ValueString() != string(kind) {
+			continue
+		}
+		flows, err := d.client.ListUserFlows(ctx, kind)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot list the "+string(kind)+" user flows", err.Error())
+			return
+		}
+		for _, flow := range flows {
+			connectors, err := d.client.GetAPIConnectorConfiguration(ctx, flow.ID)
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID, err.Error())
+				return
+			}
+			config.UserFlows = append(config.UserFlows, flowFromAPI(flow, connectors))
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}

@@ -1,0 +1,381 @@
+package userflow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/identity"
+	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*linkResource)(nil)
+	_ resource.ResourceWithImportState    = (*linkResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*linkResource)(nil)
+	_ resource.ResourceWithIdentity       = (*linkResource)(nil)
+)
+
+// Default operation timeouts; the timeouts block overrides them.
+const (
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 5 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+)
+
+// adoptKey is the private-state key that marks a resource just imported: its first read takes every
+// step the flow has, not only those the state names.
+const adoptKey = "adopt_all_steps"
+
+// NewResource returns the entra_user_flow_api_connectors resource.
+func NewResource() resource.Resource {
+	return &linkResource{}
+}
+
+type linkResource struct {
+	client *graph.Client
+}
+
+// linkModel is the resource's state: the steps it manages hold a connector id; the others are null.
+type linkModel struct {
+	ID                      types.String   `tfsdk:"id"`
+	UserFlowID              types.String   `tfsdk:"user_flow_id"`
+	PostFederationSignup    types.String   `tfsdk:"post_federation_signup"`
+	PostAttributeCollection types.String   `tfsdk:"post_attribute_collection"`
+	PreTokenIssuance        types.String   `tfsdk:"pre_token_issuance"`
+	Timeouts                timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *linkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_flow_api_connectors"
+}
+
+func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attributes := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The user flow's id, the same as `user_flow_id`.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"user_flow_id": schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: "The id of the user flow, such as `B2X_1_PartnerSignUp` or `B2C_1_SignUpSignIn`. The prefix says the kind: " +
+				"`B2X_1_` is an External ID self-service sign-up flow (Graph `b2xUserFlows`, on the provider's `api_version`), " +
+				"`B2C_1_` an Azure AD B2C user flow (Graph `b2cUserFlows`, which Graph serves on `beta` only: those calls use `beta` " +
+				"whatever `api_version` says). Changing it replaces the resource.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Validators:    []validator.String{stringvalidator.RegexMatches(userFlowIDPattern, userFlowIDForm)},
+		},
+	}
+	for _, s := range steps {
+		attributes[s.attribute] = schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: s.stepDescription() + " Leave it unset to leave the step as it is; removing it from the " +
+				"configuration clears the step.",
+			Validators: []validator.String{apiconnector.IDValidator()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Wires API connectors into the steps of one user flow: Graph's `apiConnectorConfiguration` of a " +
+			"`b2xIdentityUserFlow` (External ID self-service sign-up) or `b2cIdentityUserFlow` (Azure AD B2C). Requires the Graph " +
+			"permission `IdentityUserFlow.ReadWrite.All`.\n\n" +
+			"The resource manages the steps its configuration names and leaves the others as they are. Each step that changes is " +
+			"one `PUT …/apiConnectorConfiguration/{step}/$ref`; a step removed from the configuration is cleared, and destroying " +
+			"the resource clears the steps it manages. A step changed or cleared outside Terraform shows in the next plan as the " +
+			"change that puts it back. User flows themselves are not created by this provider: create them in the portal or with " +
+			"the user-flow APIs, and find their ids with the `entra_user_flows` data source.",
+		Attributes: attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *linkResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identity.Schema("The user flow's id, such as `B2X_1_PartnerSignUp`.")
+}
+
+func (r *linkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.GraphClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig refuses, at plan time, a step the kind of flow does not have.
+func (r *linkResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config linkModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || config.UserFlowID.IsNull() || config.UserFlowID.IsUnknown() {
+		return
+	}
+	flowID := config.UserFlowID.ValueString()
+	kind, ok := graph.UserFlowKindOf(flowID)
+	if !ok {
+		return
+	}
+	for _, s := range steps {
+		value := s.link(&config)
+		if value.IsNull() || hasStep(kind, s) {
+			continue
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Step not in this kind of user flow",
+			fmt.Sprintf("%s is a step of %s only, and %s is an %s, whose steps are %s. Remove %s, or name a flow of the other kind.",
+				s.attribute, joinKindNames(s.kindsWith()), flowID, kindNames[kind], strings.Join(stepsOf(kind), " and "), s.attribute))
+	}
+}
+
+func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan linkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	flowID := plan.UserFlowID.ValueString()
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	// applied is what Graph holds so far: the steps set, each as soon as Graph has answered.
+	applied := plan
+	applied.ID = plan.UserFlowID
+	for _, s := range steps {
+		*s.link(&applied) = types.StringNull()
+	}
+	set := 0
+	for _, s := range steps {
+		want := *s.link(&plan)
+		if want.IsNull() {
+			continue
+		}
+		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
+			r.reportStepFailure(ctx, &resp.Diagnostics, flowID, s, want.ValueString(), err)
+			if set > 0 {
+				// The steps already set stay in the state, so that the next apply (or a destroy) knows them.
+				resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
+			}
+			return
+		}
+		*s.link(&applied) = want
+		set++
+	}
+	if set == 0 {
+		// Nothing to send: make sure the flow exists, so that a mistyped id is an error now rather than a
+		// resource that disappears at the next refresh.
+		if _, err := r.client.GetAPIConnectorConfiguration(ctx, flowID); err != nil {
+			r.reportFlowFailure(&resp.Diagnostics, flowID, err)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
+}
+
+func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state linkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	flowID := state.UserFlowID.ValueString()
+	// Set before anything can return: the framework wants an identity even when the flow is gone.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	remote, err := r.client.GetAPIConnectorConfiguration(ctx, flowID)
+	if graph.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, err.Error())
+		return
+	}
+	adopt, diags := req.Private.GetKey(ctx, adoptKey)
+	resp.Diagnostics.Append(diags...)
+	refreshed := refresh(state, remote, len(adopt) > 0)
+	if len(adopt) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &refreshed)...)
+}
+
+// refresh maps what Graph holds onto the state. A managed step (one the state names) takes the
+// connector Graph reports, or null when Graph reports none, so that the plan puts it back; other steps
+// stay null unless adopt asks for every step (the first read after an import). A connector id that
+// differs only in case keeps the state's spelling, as Graph compares ids without regard to case.
+func refresh(state linkModel, remote graph.APIConnectorConfiguration, adopt bool) linkModel {
+	refreshed := state
+	refreshed.ID = state.UserFlowID
+	for _, s := range steps {
+		value := s.link(&refreshed)
+		if value.IsNull() && !adopt {
+			continue
+		}
+		got := remote[s.graph]
+		if strings.EqualFold(got, value.ValueString()) && got != "" {
+			continue
+		}
+		*value = stringOrNull(got)
+	}
+	return refreshed
+}
+
+func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state linkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	flowID := plan.UserFlowID.ValueString()
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	// applied starts as the state and takes each step of the plan as soon as Graph has it.
+	applied := state
+	applied.Timeouts = plan.Timeouts
+	for _, s := range steps {
+		want, have := *s.link(&plan), *s.link(&state)
+		if want.Equal(have) {
+			continue
+		}
+		// A step removed from the configuration is cleared: {} in place of a reference.
+		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
+			r.reportStepFailure(ctx, &resp.Diagnostics, flowID, s, want.ValueString(), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
+			return
+		}
+		*s.link(&applied) = want
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
+}
+
+func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state linkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	flowID := state.UserFlowID.ValueString()
+	// Only the steps this resource manages are cleared; the flow's other steps are someone else's.
+	for _, s := range steps {
+		if s.link(&state).IsNull() {
+			continue
+		}
+		err := r.client.SetUserFlowStep(ctx, flowID, s.graph, "")
+		if graph.IsNotFound(err) {
+			// Clearing names no connector, so a 404 means the flow itself is gone, and its steps with it.
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Cannot clear the "+string(s.graph)+" step of user flow "+flowID, err.Error())
+			return
+		}
+	}
+}
+
+func (r *linkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	flowID, diags := identity.ImportID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !userFlowIDPattern.MatchString(flowID) {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not a user flow id. The id %s.", flowID, userFlowIDForm))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_flow_id"), flowID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), flowID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, []byte("true"))...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+}
+
+// reportStepFailure explains a PUT that Graph refused. Graph's answer alone does not say whether the flow
+// or the connector is missing, so on a client error the client asks: is the connector there, is the flow
+// there? The diagnostic then names the argument at fault.
+func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagnostics, flowID string, s step, connectorID string, err error) {
+	if graph.IsClientError(err) {
+		if connectorID != "" {
+			if _, getErr := r.client.GetAPIConnector(ctx, connectorID); graph.IsNotFound(getErr) {
+				diags.AddAttributeError(path.Root(s.attribute), "API connector not found",
+					fmt.Sprintf("%s names the API connector %s, which does not exist in this tenant (it may have been deleted). "+
+						"Name an existing connector, such as an entra_identity_api_connector's id.\n\nGraph answered: %v", s.attribute, connectorID, err))
+				return
+			}
+		}
+		if _, getErr := r.client.GetUserFlow(ctx, flowID); graph.IsNotFound(getErr) {
+			r.reportFlowFailure(diags, flowID, getErr)
+			return
+		}
+	}
+	verb := "set"
+	if connectorID == "" {
+		verb = "clear"
+	}
+	diags.AddAttributeError(path.Root(s.attribute), fmt.Sprintf("Cannot %s the %s step of user flow %s", verb, s.graph, flowID), err.Error())
+}
+
+// reportFlowFailure explains a failed read of the flow, naming user_flow_id when the flow does not exist.
+func (r *linkResource) reportFlowFailure(diags *diag.Diagnostics, flowID string, err error) {
+	if graph.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("user_flow_id"), "User flow not found",
+			fmt.Sprintf("No user flow has the id %s. User flows are created in the portal or with the user-flow APIs, not by this "+
+				"provider; list the tenant's flows with the entra_user_flows data source.\n\nGraph answered: %v", flowID, err))
+		return
+	}
+	diags.AddAttributeError(path.Root("user_flow_id"), "Cannot read user flow "+flowID, err.Error())
+}
+
+func hasStep(kind graph.UserFlowKind, s step) bool {
+	for _, k := range s.kindsWith() {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func joinKindNames(kinds []graph.UserFlowKind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = kindNames[k]
+	}
+	return strings.Join(names, " and ")
+}
