@@ -25,7 +25,7 @@ type Faults struct {
 	// 502, 503 (with a Retry-After of 100 ms) or 504.
 	ErrorRatio float64
 
-	// LostResponseRatio is the fraction of successful Graph writes (POST, PATCH, DELETE) that are
+	// LostResponseRatio is the fraction of successful Graph writes (POST, PATCH, PUT, DELETE) that are
 	// committed and then answered by closing the connection without a response.
 	LostResponseRatio float64
 
@@ -110,7 +110,7 @@ func (s *Server) loseResponse(ex *exchange) bool {
 		return false
 	}
 	switch ex.r.Method {
-	case http.MethodPost, http.MethodPatch, http.MethodDelete:
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
 	default:
 		return false
 	}

@@ -1,0 +1,78 @@
+package userflow_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// TestAccUserFlowAPIConnectors_tenFlowsUnderFaults wires two steps of each of ten flows while Graph fails
+// about one request in five: a 5xx before acting, a 429 above a rate limit, or a PUT committed whose answer
+// is lost. A PUT sets a step to a value, so sending it again is safe: the apply must end with every step
+// set, the plan after it empty, and the destroy must clear them all.
+func TestAccUserFlowAPIConnectors_tenFlowsUnderFaults(t *testing.T) {
+	const n = 10
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	validation, federation := seedConnector(server, "validation"), seedConnector(server, "federation")
+	want := map[string]string{pac: validation, pfs: federation}
+	for i := range n {
+		seedFlow(t, server, fmt.Sprintf("B2X_1_Flow%d", i), nil)
+	}
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.1, RateLimit: 40, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
+	t.Cleanup(func() {
+		statuses := map[int]int{}
+		for _, r := range server.Requests() {
+			if r.Method == http.MethodPut {
+				statuses[r.Status]++
+			}
+		}
+		t.Logf("PUT answers by status (0 = answer lost after the write): %v", statuses)
+	})
+	everyFlow := func(want map[string]string) error {
+		for i := range n {
+			if err := expectSteps(server, fmt.Sprintf("B2X_1_Flow%d", i), want); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return everyFlow(map[string]string{})
+		},
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(server) + fmt.Sprintf(`
+resource "entra_user_flow_api_connectors" "test" {
+  count                     = %d
+  user_flow_id              = "B2X_1_Flow${count.index}"
+  post_attribute_collection = %q
+  post_federation_signup    = %q
+}
+`, n, validation, federation),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				if err := everyFlow(want); err != nil {
+					return err
+				}
+				for _, r := range server.Requests() {
+					if r.Status != http.StatusNoContent && r.Status != http.StatusOK && strings.Contains(r.Path, "UserFlows") {
+						return nil
+					}
+				}
+				return fmt.Errorf("no user-flow request met a fault: the test proves nothing")
+			},
+		}},
+	})
+}
