@@ -18,8 +18,11 @@ import (
 // apiConnectorsPath is the collection of API connectors under the versioned base.
 const apiConnectorsPath = "identity/apiConnectors"
 
-// maxCreateAttempts bounds how often a create whose answer was lost is looked for and sent again.
-const maxCreateAttempts = 3
+// maxCreateAttempts bounds how often a create whose answer was lost is looked for and sent again. It is a
+// backstop: the operation's deadline is the bound that matters. Each resend follows a search that found
+// nothing, so more attempts never make a second connector, and under a few percent of 5xx a run of
+// failures on one create among fifty made at once is routine.
+const maxCreateAttempts = 10
 
 // CreateAPIConnector creates a connector and waits until Graph serves it, so that the next read does not
 // mistake replication lag for a deletion.

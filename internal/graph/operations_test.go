@@ -419,6 +419,40 @@ func TestClient_createSendsAgainWhenTheLostCreateStoredNothing(t *testing.T) {
 	})
 }
 
+func TestClient_createKeepsLookingAndSendingWhileGraphFailsAndTheDeadlineAllows(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Graph answers 502 to the first creates without storing anything: under a few percent of 5xx, a
+		// run of them on one create is routine when fifty are made at once.
+		const failures = 5
+		var posts atomic.Int32
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && posts.Add(1) <= failures {
+				writeJSONAnswer(w, http.StatusBadGateway, map[string]any{"error": map[string]any{
+					"code": "BadGateway", "message": "The gateway received an invalid response from the service.",
+				}})
+				return
+			}
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/apiConnectors") && posts.Load() <= failures {
+				writeJSONAnswer(w, http.StatusOK, map[string]any{"value": []any{}})
+				return
+			}
+			graphReference(w, r)
+		}, func(cfg *Config) { cfg.ConsistencyWait = 400 * time.Millisecond })
+
+		got, err := c.CreateAPIConnector(t.Context(), APIConnector{
+			DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
+			AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "<PASSWORD>"},
+		})
+
+		if err != nil {
+			t.Fatalf("gave up after %d creates: %v", posts.Load(), err)
+		}
+		if got.ID != connectorID || posts.Load() != failures+1 {
+			t.Errorf("got %+v after %d creates, want %s after %d", got, posts.Load(), connectorID, failures+1)
+		}
+	})
+}
+
 func TestClient_createGivesUpWhenSeveralConnectorsMatchTheLostCreate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var s *fakegraph.Server
