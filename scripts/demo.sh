@@ -63,8 +63,8 @@ echo "Using $name $(version_of "$cli") at $cli"
 
 step "Building the provider into a local mirror, laid out as a registry serves a release"
 build_provider "$work"
-echo "${provider_binary#"$work"/}"
 # The binary is named after the version CHANGELOG.md names, as the release will be.
+echo "${provider_binary#"$work"/}"
 
 step "Starting the Graph emulator"
 start_emulator "$work"
