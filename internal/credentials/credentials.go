@@ -252,7 +252,8 @@ func clientOptions(cfg Config, m method) (azcore.ClientOptions, error) {
 	}
 	host := strings.TrimRight(cfg.AuthorityHost, "/")
 	if u, err := url.Parse(host); err != nil || u.Scheme != "https" || u.Host == "" {
-		return options, fmt.Errorf("credentials: Config.AuthorityHost %q is not an https URL", cfg.AuthorityHost)
+		return options, &ArgumentError{Argument: "authority_host", Summary: "Invalid authority_host",
+			Err: fmt.Errorf("the sign-in host %q is not an https URL; the sign-in library talks to no other", withoutQuery(cfg.AuthorityHost))}
 	}
 	options.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: host + "/"}
 	return options, nil

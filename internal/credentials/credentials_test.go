@@ -182,7 +182,7 @@ func TestManagedIdentity_msiEndpointIsRefusedWhereTheHostNamesItsOwn(t *testing.
 		return src, err
 	}()
 	named := ArgumentErrors(err)
-	if len(named) != 1 || named[0].Argument != "msi_endpoint" || !strings.Contains(err.Error(), "AppService") {
+	if len(named) != 1 || named[0].Argument != "msi_endpoint" || !strings.Contains(err.Error(), "IDENTITY_ENDPOINT and IDENTITY_HEADER are set") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -231,7 +231,7 @@ func TestAzureCLI_signedOutSaysHowToSignIn(t *testing.T) {
 func TestAzureCLI_missingIsAConfigureTimeError(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, _, err := NewTokenSource(Config{UseCLI: true, Resource: "https://graph.microsoft.com"})
-	if !ErrAzureCLINotFound(err) {
+	if !IsAzureCLINotFound(err) {
 		t.Errorf("err = %v", err)
 	}
 }

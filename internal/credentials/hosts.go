@@ -34,7 +34,7 @@ func newManagedIdentityCredential(c Config, options azcore.ClientOptions) (azcor
 	if c.MSIEndpoint != "" {
 		if source != managedidentity.DefaultToIMDS {
 			return nil, "", &ArgumentError{Argument: "msi_endpoint", Summary: "msi_endpoint does not apply on this host",
-				Err: fmt.Errorf("msi_endpoint replaces the instance metadata service's address, but this host offers its managed identity through %s (from its environment variables), which is used as it is: unset msi_endpoint", source)}
+				Err: fmt.Errorf("msi_endpoint replaces the instance metadata service's address, but this host offers its managed identity through %s, which is used as it is: unset msi_endpoint", hostNames[source])}
 		}
 		endpoint, err := url.Parse(c.MSIEndpoint)
 		if err != nil || endpoint.Host == "" {
@@ -53,6 +53,15 @@ func newManagedIdentityCredential(c Config, options azcore.ClientOptions) (azcor
 	}
 	credential, err := azidentity.NewManagedIdentityCredential(miOptions)
 	return credential, fmt.Sprintf("%s:%s:%s", source, c.MSIEndpoint, c.ClientID), err
+}
+
+// hostNames say how the library recognised a managed-identity host.
+var hostNames = map[managedidentity.Source]string{
+	managedidentity.AppService:    "App Service, Functions or Container Apps (IDENTITY_ENDPOINT and IDENTITY_HEADER are set)",
+	managedidentity.ServiceFabric: "Service Fabric (IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT are set)",
+	managedidentity.AzureArc:      "Azure Arc (IDENTITY_ENDPOINT and IMDS_ENDPOINT are set, or the Arc agent is installed)",
+	managedidentity.CloudShell:    "Cloud Shell (MSI_ENDPOINT is set)",
+	managedidentity.AzureML:       "Azure Machine Learning (MSI_ENDPOINT and MSI_SECRET are set)",
 }
 
 // imdsAt sends the requests meant for the instance metadata service's token endpoint to another address, with
@@ -101,8 +110,8 @@ func newAzureCLICredential(c Config, _ azcore.ClientOptions) (azcore.TokenCreden
 // errAzureCLINotFound marks a CLI that is not installed, so that the caller can add the other ways to sign in.
 var errAzureCLINotFound = errors.New("the Azure CLI (az) was not found on PATH")
 
-// ErrAzureCLINotFound reports whether err says the Azure CLI is not installed.
-func ErrAzureCLINotFound(err error) bool { return errors.Is(err, errAzureCLINotFound) }
+// IsAzureCLINotFound reports whether err says the Azure CLI is not installed.
+func IsAzureCLINotFound(err error) bool { return errors.Is(err, errAzureCLINotFound) }
 
 // azureCLI asks the CLI for a token in tenant_id's tenant. A CLI signed in as a managed identity (on an Azure
 // VM, or in Cloud Shell) only has its own tenant, and older CLI versions refuse any --tenant for it ("Tenant

@@ -54,7 +54,7 @@ func (r report) signIn(err error) {
 	case errors.Is(err, credentials.ErrNoFederatedToken):
 		err = &credentials.ArgumentError{Argument: "use_oidc", Summary: "No OIDC token configured",
 			Err: fmt.Errorf("%w. Set one of these:%s", err, signInOptions(credentials.Federated()...))}
-	case credentials.ErrAzureCLINotFound(err):
+	case credentials.IsAzureCLINotFound(err):
 		err = &credentials.ArgumentError{Argument: "use_cli", Summary: "Azure CLI not found",
 			Err: fmt.Errorf("%w. Other ways to sign in:%s", err, signInOptions(allMethodsBut(credentials.AzureCLI)...))}
 	}

@@ -18,6 +18,9 @@ type endpointRule struct {
 	baseOnly bool
 	// linkLocal also allows plain http on a link-local address, where the instance metadata service answers.
 	linkLocal bool
+	// httpsOnly refuses plain http even on loopback: Microsoft's sign-in library only talks to an https
+	// authority.
+	httpsOnly bool
 }
 
 // endpointRules are every URL argument. They must be https, so that no credential or token crosses the network
@@ -26,7 +29,7 @@ var endpointRules = []endpointRule{
 	{attribute: "graph_endpoint", value: func(s settings) string { return s.GraphEndpoint },
 		example: "https://graph.microsoft.com", baseOnly: true},
 	{attribute: "authority_host", value: func(s settings) string { return s.AuthorityHost },
-		example: "https://login.microsoftonline.com", baseOnly: true},
+		example: "https://login.microsoftonline.com", baseOnly: true, httpsOnly: true},
 	{attribute: "msi_endpoint", value: func(s settings) string { return s.MSIEndpoint },
 		example: imdsTokenEndpoint, linkLocal: true},
 	{attribute: "oidc_request_url", value: func(s settings) string { return s.OIDCRequestURL },
@@ -56,15 +59,20 @@ func (rule endpointRule) check(raw string) *settingError {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
 			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redactURL(raw))}
 	}
-	if u.Scheme == "https" || isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname()) {
+	if u.Scheme == "https" || !rule.httpsOnly && (isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname())) {
 		return nil
+	}
+	secure := *u
+	secure.Scheme = "https"
+	if rule.httpsOnly {
+		return &settingError{rule.attribute, "Insecure " + rule.attribute,
+			fmt.Sprintf("%s must use https, even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority. It is %q: use %q.",
+				rule.attribute, redactURL(raw), redactURL(secure.String()))}
 	}
 	allowed := "a loopback host (127.0.0.1, ::1 or localhost)"
 	if rule.linkLocal {
 		allowed += " or a link-local address such as the instance metadata service's 169.254.169.254"
 	}
-	secure := *u
-	secure.Scheme = "https"
 	return &settingError{rule.attribute, "Insecure " + rule.attribute,
 		fmt.Sprintf("%s must use https, since credentials and tokens go to it; plain http is only allowed for %s. It is %q: use %q.",
 			rule.attribute, allowed, redactURL(raw), redactURL(secure.String()))}

@@ -13,9 +13,11 @@ func TestCheckEndpoints(t *testing.T) {
 		want    string
 	}{
 		{name: "https endpoints", s: settings{GraphEndpoint: "https://graph.microsoft.com", AuthorityHost: "https://login.microsoftonline.com/"}},
-		{name: "plain http on 127.0.0.1", s: settings{GraphEndpoint: "http://127.0.0.1:8080", AuthorityHost: "http://127.0.0.1:8080"}},
+		{name: "plain http Graph on 127.0.0.1", s: settings{GraphEndpoint: "http://127.0.0.1:8080", AuthorityHost: "https://127.0.0.1:8443"}},
 		{name: "plain http on ::1", s: settings{GraphEndpoint: "http://[::1]:8080"}},
-		{name: "plain http on localhost", s: settings{AuthorityHost: "http://localhost:8080"}},
+		{name: "plain http Graph on localhost", s: settings{GraphEndpoint: "http://localhost:8080"}},
+		{name: "plain http sign-in even on loopback", s: settings{AuthorityHost: "http://localhost:8080"},
+			problem: "authority_host", want: "even on a loopback host"},
 		{name: "plain http to another host", s: settings{GraphEndpoint: "http://graph.example.com"},
 			problem: "graph_endpoint", want: `must use https`},
 		{name: "plain http sign-in", s: settings{AuthorityHost: "http://login.example.com"},

@@ -47,7 +47,16 @@ func startEmulator(t *testing.T, opts fakegraph.Options) *fakegraph.Server {
 		t.Fatal(err)
 	}
 	opts.TenantID = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-	return acctest.StartEmulator(t, opts)
+	server := acctest.StartEmulator(t, opts)
+	// The test's provider runs in this one process: these are the sign-in requests of one process.
+	t.Cleanup(func() {
+		counts := map[string]int{}
+		for endpoint, requests := range signInRequests(server) {
+			counts[endpoint] = len(requests)
+		}
+		t.Logf("sign-in requests of the process: %v", counts)
+	})
+	return server
 }
 
 // applicationIDs are the provider arguments of the emulator's app registration.
@@ -80,16 +89,23 @@ var signedIn = resource.ComposeAggregateTestCheckFunc(
 	resource.TestCheckResourceAttr("data.entra_identity_api_connectors.all", "connectors.0.display_name", "Sign-in test"),
 )
 
-// signInRequests are the requests the emulator answered as a sign-in service: its token endpoint, its
-// managed-identity endpoint and its GitHub Actions request endpoint.
+// signInRequests are the requests the emulator answered as a sign-in service, by endpoint: Entra's token
+// endpoint and OpenID metadata, the managed-identity endpoints (IMDS, App Service), and the federated-token
+// request endpoints of Azure DevOps and GitHub Actions.
 func signInRequests(server *fakegraph.Server) map[string][]fakegraph.Request {
 	out := map[string][]fakegraph.Request{}
 	for _, r := range server.Requests() {
 		switch {
 		case strings.HasSuffix(r.Path, "/oauth2/v2.0/token"):
 			out["token"] = append(out["token"], r)
+		case strings.HasSuffix(r.Path, "/v2.0/.well-known/openid-configuration"):
+			out["metadata"] = append(out["metadata"], r)
 		case r.Path == "/metadata/identity/oauth2/token":
 			out["imds"] = append(out["imds"], r)
+		case r.Path == "/msi/token":
+			out["appservice"] = append(out["appservice"], r)
+		case strings.HasSuffix(r.Path, "/oidctoken"):
+			out["azuredevops"] = append(out["azuredevops"], r)
 		case r.Path == "/oidc/request":
 			out["github"] = append(out["github"], r)
 		}
@@ -298,7 +314,9 @@ func TestAccProvider_oidcGitHubActions(t *testing.T) {
 	})
 }
 
-func TestAccProvider_managedIdentity(t *testing.T) {
+// TestAccProvider_managedIdentityIMDS signs in through the instance metadata service, which msi_endpoint
+// moves from 169.254.169.254 to the emulator.
+func TestAccProvider_managedIdentityIMDS(t *testing.T) {
 	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
 	withoutClientSecret(t)
 	endpoint := fmt.Sprintf("msi_endpoint = %q", server.URL()+"/metadata/identity/oauth2/token")
@@ -370,6 +388,208 @@ func TestAccProvider_azureCLI(t *testing.T) {
 	})
 }
 
+// githubActions sets what GitHub sets in a job with `permissions: id-token: write`, and the ids.
+func githubActions(t *testing.T, server *fakegraph.Server) {
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", server.OIDCRequestURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", server.OIDCRequestToken())
+	t.Setenv("ARM_USE_OIDC", "true")
+	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
+	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
+}
+
+// gitHubAskedFor checks that every ID token asked of GitHub was for audience.
+func gitHubAskedFor(server *fakegraph.Server, audience string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		asked := signInRequests(server)["github"]
+		if len(asked) == 0 {
+			return fmt.Errorf("GitHub's ID token endpoint was never asked")
+		}
+		for _, r := range asked {
+			if query, _ := url.ParseQuery(r.RawQuery); query.Get("audience") != audience {
+				return fmt.Errorf("GitHub was asked for the audience %q, want %s", query.Get("audience"), audience)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccProvider_oidcGitHubActionsUSGovernment signs in from GitHub Actions to a tenant in the US Government
+// cloud, whose federated credentials expect that cloud's audience.
+func TestAccProvider_oidcGitHubActionsUSGovernment(t *testing.T) {
+	const usGovernment = "api://AzureADTokenExchangeUSGov"
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true, FederatedAudience: usGovernment})
+	withoutClientSecret(t)
+	githubActions(t, server)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "use_cli = false", `environment = "usgovernment"`) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), gitHubAskedFor(server, usGovernment),
+				func(*terraform.State) error {
+					for _, r := range server.Requests() {
+						if strings.Contains(r.Path, "/identity/") && !strings.HasPrefix(r.Path, "/beta/") {
+							return fmt.Errorf("Graph was called at %s; the US Government cloud serves API connectors in beta", r.Path)
+						}
+					}
+					return nil
+				}),
+		}},
+	})
+}
+
+// TestAccProvider_oidcAudience asks GitHub for the audience oidc_audience names, as a federated credential
+// with an audience of its own needs.
+func TestAccProvider_oidcAudience(t *testing.T) {
+	const audience = "api://entra-provider-tests"
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true, FederatedAudience: audience})
+	withoutClientSecret(t)
+	githubActions(t, server)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "use_cli = false", fmt.Sprintf("oidc_audience = %q", audience)) + connectorAndList,
+			Check:  resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), gitHubAskedFor(server, audience)),
+		}},
+	})
+}
+
+// TestAccProvider_azureDevOps signs in through an Azure DevOps service connection, with the variables an
+// Azure Pipelines job has when its step maps in SYSTEM_ACCESSTOKEN.
+func TestAccProvider_azureDevOps(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	t.Setenv("SYSTEM_OIDCREQUESTURI", server.AzureDevOpsOIDCRequestURI())
+	t.Setenv("SYSTEM_ACCESSTOKEN", server.SystemAccessToken())
+	t.Setenv("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", fakegraph.ServiceConnectionID)
+	t.Setenv("ARM_USE_OIDC", "true")
+	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
+	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "use_cli = false") + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
+				asked := signInRequests(server)["azuredevops"]
+				if len(asked) == 0 {
+					return fmt.Errorf("Azure DevOps' OIDC request endpoint was never asked")
+				}
+				for _, r := range asked {
+					query, _ := url.ParseQuery(r.RawQuery)
+					if r.Method != http.MethodPost || query.Get("serviceConnectionId") != fakegraph.ServiceConnectionID ||
+						r.Header.Get("Authorization") != "Bearer "+server.SystemAccessToken() || r.Status != http.StatusOK {
+						return fmt.Errorf("Azure DevOps was asked %s ?%s and answered %d", r.Method, r.RawQuery, r.Status)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccProvider_managedIdentityAppService signs in with the managed identity of an App Service, Functions or
+// Container Apps host, which announces its endpoint in IDENTITY_ENDPOINT and IDENTITY_HEADER.
+func TestAccProvider_managedIdentityAppService(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	t.Setenv("IDENTITY_ENDPOINT", server.AppServiceIdentityEndpoint())
+	t.Setenv("IDENTITY_HEADER", server.IdentityHeader())
+	asked := func(i int) (url.Values, error) {
+		requests := signInRequests(server)["appservice"]
+		if len(requests) <= i {
+			return nil, fmt.Errorf("the App Service identity endpoint was asked %d times", len(requests))
+		}
+		r := requests[len(requests)-1-i]
+		query, _ := url.ParseQuery(r.RawQuery)
+		if r.Header.Get("X-IDENTITY-HEADER") != server.IdentityHeader() || query.Get("api-version") != "2019-08-01" || r.Status != http.StatusOK {
+			return nil, fmt.Errorf("the App Service identity endpoint was asked ?%s and answered %d", r.RawQuery, r.Status)
+		}
+		return query, nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The system-assigned identity: no tenant, no client id.
+				Config: providerBlock(server, "use_cli = false", "use_msi = true") + connectorAndList,
+				Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
+					query, err := asked(0)
+					if err == nil && query.Get("client_id") != "" {
+						err = fmt.Errorf("the system-assigned identity was asked with client_id %s", query.Get("client_id"))
+					}
+					if n := len(signInRequests(server)["token"]) + len(signInRequests(server)["imds"]); err == nil && n != 0 {
+						err = fmt.Errorf("%d requests went to Entra's token endpoint or IMDS on an App Service host", n)
+					}
+					return err
+				}),
+			},
+			{
+				// A user-assigned identity, picked by its client id.
+				Config: providerBlock(server, "use_cli = false", "use_msi = true",
+					fmt.Sprintf("client_id = %q", fakegraph.UserAssignedClientID)) + connectorAndList,
+				Check: func(*terraform.State) error {
+					query, err := asked(0)
+					if err == nil && query.Get("client_id") != fakegraph.UserAssignedClientID {
+						err = fmt.Errorf("the identity endpoint was last asked for %q, want %s", query.Get("client_id"), fakegraph.UserAssignedClientID)
+					}
+					return err
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_azureCLISignedInAsManagedIdentity uses a CLI that `az login --identity` signed in, of a
+// version that refuses --tenant for such an account: the token is asked for without one.
+func TestAccProvider_azureCLISignedInAsManagedIdentity(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
+	withoutClientSecret(t)
+	az := acctest.InstallManagedIdentityAzureCLI(t, acctest.MintAccessToken(t, server))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, fmt.Sprintf("tenant_id = %q", server.Options().TenantID)) + connectorAndList,
+			Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
+				args, err := az.Args()
+				if err == nil && strings.Contains(args, "--tenant") {
+					err = fmt.Errorf("the last az run was %q, still with --tenant", args)
+				}
+				return err
+			}),
+		}},
+	})
+}
+
+// TestAccProvider_signInEndsAtTheOperationsTimeout points the provider at a token endpoint that never answers:
+// the create must fail when its timeout ends, saying so, rather than wait for the sign-in host.
+func TestAccProvider_signInEndsAtTheOperationsTimeout(t *testing.T) {
+	server := startEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{TokenLatency: time.Hour})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false")...) + `
+resource "entra_identity_api_connector" "test" {
+  display_name = "Sign-in test"
+  target_url   = "https://api.contoso.com/validate"
+
+  basic_auth {
+    username    = "b2c"
+    password_wo = "connector-password"
+  }
+
+  timeouts {
+    create = "3s"
+  }
+}
+`,
+			ExpectError: words("signing in did not finish before the operation's deadline"),
+		}},
+	})
+	if n := server.TokenRequests(); n != 0 {
+		t.Errorf("%d tokens were issued by a token endpoint that hangs", n)
+	}
+}
+
 // TestAccProvider_oneTokenForTwentyConnectors applies 20 connectors at once, which OpenTofu does ten at a
 // time: every Graph call of the run must share one token.
 func TestAccProvider_oneTokenForTwentyConnectors(t *testing.T) {
@@ -404,9 +624,10 @@ resource "entra_identity_api_connector" "many" {
 				}
 				t.Logf("20 connectors: %d Graph calls, %d token requests, %d tokens issued, %d distinct bearer tokens",
 					graphCalls, tokenRequests, server.TokenRequests(), len(bearers))
-				if tokenRequests != 1 || server.TokenRequests() != 1 || len(bearers) != 1 {
-					return fmt.Errorf("%d token requests (%d issued) and %d distinct bearer tokens for %d Graph calls, want one of each",
-						tokenRequests, server.TokenRequests(), len(bearers), graphCalls)
+				metadata := len(signInRequests(server)["metadata"])
+				if tokenRequests != 1 || server.TokenRequests() != 1 || len(bearers) != 1 || metadata != 1 {
+					return fmt.Errorf("%d token requests (%d issued), %d metadata reads and %d distinct bearer tokens for %d Graph calls, want one of each",
+						tokenRequests, server.TokenRequests(), metadata, len(bearers), graphCalls)
 				}
 				return nil
 			},
@@ -429,6 +650,7 @@ func TestAccProvider_wrongConfigurations(t *testing.T) {
 	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
 	tests := []struct {
 		name string
+		opts fakegraph.Options
 		// setup prepares the environment and returns the provider block's lines and the secrets in play.
 		setup func(t *testing.T, server *fakegraph.Server) (lines []string, secrets []string)
 		want  []*regexp.Regexp
@@ -516,10 +738,71 @@ func TestAccProvider_wrongConfigurations(t *testing.T) {
 			},
 			want: []*regexp.Regexp{regexp.MustCompile("run\\s+`az\\s+login\\s+--tenant\\s+[0-9a-f-]{36}`"), words("Please run 'az login'")},
 		},
+		{
+			name: "Azure DevOps without the job's access token",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				t.Setenv("SYSTEM_OIDCREQUESTURI", server.AzureDevOpsOIDCRequestURI())
+				t.Setenv("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", fakegraph.ServiceConnectionID)
+				return append(applicationIDs(server), "use_cli = false", "use_oidc = true"), nil
+			},
+			want: []*regexp.Regexp{words("Missing oidc_request_token"), words("SYSTEM_ACCESSTOKEN: $(System.AccessToken)"), words("ARM_OIDC_REQUEST_TOKEN")},
+		},
+		{
+			name: "Azure DevOps with an unknown service connection",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				t.Setenv("SYSTEM_OIDCREQUESTURI", server.AzureDevOpsOIDCRequestURI())
+				t.Setenv("SYSTEM_ACCESSTOKEN", server.SystemAccessToken())
+				t.Setenv("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "11111111-0000-0000-0000-0000000000c1")
+				return append(applicationIDs(server), "use_cli = false", "use_oidc = true"), []string{server.SystemAccessToken()}
+			},
+			want: []*regexp.Regexp{words("azure_devops:"), words("HTTP 404"), words("check ado_pipeline_service_connection_id")},
+		},
+		{
+			name: "a GitHub token for another audience than the federated credential's",
+			opts: fakegraph.Options{FederatedAudience: "api://AzureADTokenExchangeUSGov"},
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				githubActions(t, server)
+				return []string{"use_cli = false"}, []string{server.OIDCRequestToken()}
+			},
+			want: []*regexp.Regexp{words("AADSTS700212"), words("set oidc_audience to the audience of that credential"), words("api://AzureADTokenExchange")},
+		},
+		{
+			name: "msi_endpoint on an App Service host",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				t.Setenv("IDENTITY_ENDPOINT", server.AppServiceIdentityEndpoint())
+				t.Setenv("IDENTITY_HEADER", server.IdentityHeader())
+				t.Setenv("ARM_MSI_ENDPOINT", server.URL()+"/metadata/identity/oauth2/token")
+				return []string{"use_cli = false", "use_msi = true"}, []string{server.IdentityHeader()}
+			},
+			want: []*regexp.Regexp{words("msi_endpoint does not apply on this host"), words("unset msi_endpoint"), words("ARM_MSI_ENDPOINT")},
+		},
+		{
+			name: "a wrong App Service identity header",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				withoutClientSecret(t)
+				wrong := acctest.RandomSecret(t, "identity-header")
+				t.Setenv("IDENTITY_ENDPOINT", server.AppServiceIdentityEndpoint())
+				t.Setenv("IDENTITY_HEADER", wrong)
+				return []string{"use_cli = false", "use_msi = true"}, []string{wrong, server.IdentityHeader()}
+			},
+			want: []*regexp.Regexp{words("managed_identity:"), words("HTTP 401"), words("X-IDENTITY-HEADER"), words("IDENTITY_HEADER must hold")},
+		},
+		{
+			name: "a plain-http sign-in host on loopback",
+			setup: func(t *testing.T, server *fakegraph.Server) ([]string, []string) {
+				return append(applicationIDs(server), "use_cli = false",
+					fmt.Sprintf("authority_host = %q", strings.Replace(server.URL(), "https://", "http://", 1))), nil
+			},
+			want: []*regexp.Regexp{words("Insecure authority_host"), words("even on a loopback host"), words("ENTRA_AUTHORITY_HOST")},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			server := startEmulator(t, fakegraph.Options{})
+			server := startEmulator(t, tt.opts)
 			lines, secrets := tt.setup(t, server)
 			config := providerBlock(server, lines...)
 			resource.Test(t, resource.TestCase{

@@ -78,6 +78,24 @@ func InstallFakeAzureCLI(t testing.TB, token AccessToken) FakeAzureCLI {
 	return installAz(t, "cat <<'EOF'\n"+string(answer)+"\nEOF\n")
 }
 
+// InstallManagedIdentityAzureCLI puts on PATH an `az` signed in as a managed identity (`az login --identity`)
+// by a CLI version that refuses any --tenant for such an account, and otherwise prints token.
+func InstallManagedIdentityAzureCLI(t testing.TB, token AccessToken) FakeAzureCLI {
+	t.Helper()
+	fake := InstallFakeAzureCLI(t, token)
+	script, err := os.ReadFile(filepath.Join(fake.dir, "az"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := "case \"$*\" in *--tenant*) echo \"ERROR: Tenant shouldn't be specified for managed identity account\" >&2; exit 1;; esac\n"
+	withRefusal := strings.Replace(string(script), "cat <<'EOF'", refuse+"cat <<'EOF'", 1)
+	//nolint:gosec // The fake CLI must be executable to stand in for az.
+	if err := os.WriteFile(filepath.Join(fake.dir, "az"), []byte(withRefusal), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return fake
+}
+
 // InstallSignedOutAzureCLI puts on PATH an `az` that fails as the CLI does before `az login`.
 func InstallSignedOutAzureCLI(t testing.TB) FakeAzureCLI {
 	t.Helper()

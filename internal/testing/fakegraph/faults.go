@@ -11,10 +11,15 @@ import (
 )
 
 // Faults are the misbehaviours of the real service a test can switch on. The token, OIDC and
-// managed-identity endpoints only ever get Latency: the provider's resilience under test is about Graph.
+// managed-identity endpoints only ever get Latency and TokenLatency: the provider's resilience under test is
+// about Graph, and about giving up on a sign-in at the operation's deadline.
 type Faults struct {
 	// Latency is added before answering every request.
 	Latency time.Duration
+
+	// TokenLatency is added before answering a request to the token endpoint, on top of Latency: a long one
+	// makes a sign-in host that hangs. The wait ends early when the client goes away.
+	TokenLatency time.Duration
 
 	// RateLimit is the most Graph requests per second that get through (a token bucket with a burst of
 	// max(1, RateLimit)). Requests above it get 429 with a Retry-After of the time until the bucket holds a

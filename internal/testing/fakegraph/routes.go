@@ -24,6 +24,8 @@ func (s *Server) routes() *router {
 	rt.handle("/oidc/.well-known/openid-configuration", s.serveOIDCDiscovery)
 	rt.handle("/oidc/keys", s.serveOIDCKeys)
 	rt.handle("/metadata/identity/oauth2/token", s.serveManagedIdentity)
+	rt.handle(appServicePath, s.serveAppServiceIdentity)
+	rt.handle(azureDevOpsPath, s.serveAzureDevOpsOIDCToken)
 
 	// API connectors: https://learn.microsoft.com/graph/api/resources/identityapiconnector
 	rt.graph("GET /identity/apiConnectors", s.listConnectors)

@@ -1,11 +1,13 @@
 // Package fakegraph is a Microsoft Graph emulator for the provider's acceptance tests and for `make demo`.
 //
-// It is a real HTTP server that plays three parts at one base URL: the Microsoft Entra token endpoint
-// (client secret, certificate-signed client assertions and federated tokens), an OIDC issuer with a
-// GitHub-Actions-style token request endpoint and a managed-identity (instance metadata) endpoint, and the
-// Graph `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency,
-// rate limiting, random 5xx, lost responses, replication lag), read a log of every request, and edit the
-// stored connectors out of band as if someone had used the portal.
+// It is a real HTTPS server (its certificate authority in CACertificatePEM; plain HTTP on request) that plays
+// three parts at one loopback base URL: Microsoft Entra (the tenant's OpenID metadata and a token endpoint for
+// client secrets, certificate-signed client assertions and federated tokens); the token services beside a
+// workload (an OIDC issuer with GitHub Actions' and Azure DevOps' token request endpoints, and the
+// managed-identity endpoints of the instance metadata service and of App Service); and the Graph
+// `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency, a token
+// endpoint that hangs, rate limiting, random 5xx, lost responses, replication lag), read a log of every
+// request, and edit the stored connectors out of band as if someone had used the portal.
 //
 // Every endpoint is one line in routes.go: an http.ServeMux pattern and its handler. A Graph operation is
 // a graphHandler that returns its error; one adapter applies faults and the bearer check before it and
@@ -149,6 +151,9 @@ type Server struct {
 	userFlows        map[string]*userFlowRecord
 	nextSeq          int64
 	oidcRequestToken string
+	// identityHeader and systemAccessToken are the secrets of the App Service managed-identity endpoint
+	// and of the Azure DevOps OIDC request endpoint.
+	identityHeader, systemAccessToken string
 }
 
 // NewServer starts an emulator on a random loopback port, as httptest.NewServer does, serving TLS with a
@@ -167,14 +172,16 @@ func NewHandler(opts Options) *Server {
 
 func newServer(opts Options, clock func() time.Time) *Server {
 	s := &Server{
-		opts:             opts.withDefaults(),
-		clock:            clock,
-		closed:           make(chan struct{}),
-		random:           newRandomSource(0),
-		accessTokens:     make(map[string]time.Time),
-		records:          make(map[string]*record),
-		tombstones:       make(map[string]tombstone),
-		oidcRequestToken: randomHex(24),
+		opts:              opts.withDefaults(),
+		clock:             clock,
+		closed:            make(chan struct{}),
+		random:            newRandomSource(0),
+		accessTokens:      make(map[string]time.Time),
+		records:           make(map[string]*record),
+		tombstones:        make(map[string]tombstone),
+		oidcRequestToken:  randomHex(24),
+		identityHeader:    randomHex(16),
+		systemAccessToken: randomHex(24),
 	}
 	s.router = s.routes()
 	return s

@@ -85,6 +85,10 @@ func (s *Server) serveOpenIDConfiguration(ex *exchange, tenant string) {
 // serveToken is POST /{tenant}/oauth2/v2.0/token for the client-credentials grant, with a client secret
 // or a client assertion (certificate-signed or federated).
 func (s *Server) serveToken(ex *exchange, tenant string) {
+	if !s.pause(ex.r, ex.faults.TokenLatency) {
+		ex.lost = true
+		return
+	}
 	if err := s.checkTokenRequest(ex, tenant); err != nil {
 		s.writeOAuthError(ex, err)
 		return

@@ -50,6 +50,13 @@ type state struct {
 	Scope            string `json:"scope"`
 	OIDCRequestURL   string `json:"oidc_request_url"`
 	OIDCRequestToken string `json:"oidc_request_token"`
+	// The App Service managed-identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER) and an Azure Pipelines
+	// job's OIDC request endpoint (SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN) with its service connection.
+	IdentityEndpoint     string `json:"identity_endpoint"`
+	IdentityHeader       string `json:"identity_header"`
+	SystemOIDCRequestURI string `json:"system_oidcrequesturi"`
+	SystemAccessToken    string `json:"system_accesstoken"`
+	ServiceConnectionID  string `json:"service_connection_id"`
 	// CAFile holds the certificate of the authority that signed the emulator's TLS certificate.
 	CAFile string `json:"ca_file"`
 	PID    int    `json:"pid"`
@@ -111,16 +118,21 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 
 	o := server.Options()
 	st := state{
-		URL:              server.URL(),
-		TenantID:         o.TenantID,
-		ClientID:         o.ClientID,
-		ClientSecret:     o.ClientSecret,
-		TokenURL:         server.URL() + "/" + o.TenantID + "/oauth2/v2.0/token",
-		Scope:            server.URL() + "/.default",
-		OIDCRequestURL:   server.OIDCRequestURL(),
-		OIDCRequestToken: server.OIDCRequestToken(),
-		CAFile:           caFile,
-		PID:              os.Getpid(),
+		URL:                  server.URL(),
+		TenantID:             o.TenantID,
+		ClientID:             o.ClientID,
+		ClientSecret:         o.ClientSecret,
+		TokenURL:             server.URL() + "/" + o.TenantID + "/oauth2/v2.0/token",
+		Scope:                server.URL() + "/.default",
+		OIDCRequestURL:       server.OIDCRequestURL(),
+		OIDCRequestToken:     server.OIDCRequestToken(),
+		IdentityEndpoint:     server.AppServiceIdentityEndpoint(),
+		IdentityHeader:       server.IdentityHeader(),
+		SystemOIDCRequestURI: server.AzureDevOpsOIDCRequestURI(),
+		SystemAccessToken:    server.SystemAccessToken(),
+		ServiceConnectionID:  fakegraph.ServiceConnectionID,
+		CAFile:               caFile,
+		PID:                  os.Getpid(),
 	}
 	if cfg.stateFile != "" {
 		if err := writeState(cfg.stateFile, st); err != nil {
