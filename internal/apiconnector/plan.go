@@ -3,8 +3,11 @@ package apiconnector
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,7 +24,8 @@ func (r *connectorResource) ConfigValidators(_ context.Context) []resource.Confi
 }
 
 // ValidateConfig checks a PKCS#12 value as soon as it is known, so that a bad file stops the plan before
-// any call to Graph. The messages never repeat the value or its password.
+// any call to Graph. The messages never repeat the value or its password. What the clock says about the
+// certificate is ModifyPlan's to judge, as it depends on whether the apply sends the file.
 func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config connectorModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
@@ -32,19 +36,59 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
 		return
 	}
-	now := r.now()
-	info, err := clientcert.Inspect(value.ValueString(), password.ValueString(), now)
-	attribute := path.Root("pkcs12").AtListIndex(0).AtName("value_wo")
+	_, err := clientcert.Inspect(value.ValueString(), password.ValueString())
 	var problem *clientcert.Problem
 	if errors.As(err, &problem) {
-		resp.Diagnostics.AddAttributeError(attribute, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
-		return
+		resp.Diagnostics.AddAttributeError(certificateValuePath, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
 	}
-	if info.NotYetValid(now) {
-		resp.Diagnostics.AddAttributeWarning(attribute, "PKCS#12 certificate is not valid yet",
-			"pkcs12.value_wo: the certificate "+info.Thumbprint+" becomes valid on "+info.NotBefore.Format("2006-01-02T15:04:05Z07:00")+
+}
+
+// certificateValuePath is the attribute the diagnostics about a PKCS#12 file name.
+var certificateValuePath = path.Root("pkcs12").AtListIndex(0).AtName("value_wo")
+
+// configuredCertificate is the certificate in the configuration's PKCS#12 file: nil when there is none,
+// when it is not known yet, or when it cannot be read (which ValidateConfig reports).
+func configuredCertificate(config connectorModel) *clientcert.Info {
+	if config.PKCS12 == nil {
+		return nil
+	}
+	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
+	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
+		return nil
+	}
+	info, err := clientcert.Inspect(value.ValueString(), password.ValueString())
+	if err != nil {
+		return nil
+	}
+	return &info
+}
+
+// validityDiagnostics says what the clock makes of the configured certificate. Graph refuses to upload
+// an expired certificate, so expiry is an error when this apply would send the file; otherwise it is a
+// warning, and a rename, a refresh or a destroy goes ahead with the file the connector was set up with.
+// A certificate that is not valid yet is only worth a word when it is about to be sent.
+func (r *connectorResource) validityDiagnostics(certificate *clientcert.Info, send bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if certificate == nil {
+		return diags
+	}
+	now := r.now()
+	expired := fmt.Sprintf("pkcs12.value_wo: the certificate %s (thumbprint %s) expired on %s",
+		certificate.Subject, certificate.Thumbprint, certificate.NotAfter.Format(time.RFC3339))
+	switch {
+	case certificate.Expired(now) && send:
+		diags.AddAttributeError(certificateValuePath, "PKCS#12 certificate has expired",
+			expired+". This apply would send it, and Graph refuses an expired certificate: renew it, supply the new file and change value_wo_version.")
+	case certificate.Expired(now):
+		diags.AddAttributeWarning(certificateValuePath, "PKCS#12 certificate has expired",
+			expired+". This plan does not send it, so it goes ahead; but Graph no longer marks an expired certificate active, so the "+
+				"connector calls the API without a valid one. Supply a renewed file and change value_wo_version to send it.")
+	case certificate.NotYetValid(now) && send:
+		diags.AddAttributeWarning(certificateValuePath, "PKCS#12 certificate is not valid yet",
+			"pkcs12.value_wo: the certificate "+certificate.Thumbprint+" becomes valid on "+certificate.NotBefore.Format(time.RFC3339)+
 				". Graph stores it now but the connector cannot use it before then; with rotation = \"replace\" the connector has no working certificate until that date.")
 	}
+	return diags
 }
 
 // ModifyPlan decides what an apply will send, and shows it: the *_wo_version values, and the
@@ -88,7 +132,10 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if plan.PKCS12 != nil && config.PKCS12 != nil {
 		plan.PKCS12.ValueWOVersion = plannedVersion(config.PKCS12.ValueWOVersion, private.SecretPending)
 	}
-	plan.Certificates = r.plannedCertificates(plan, config, state, secretMustBeSent(&plan, state, private))
+	send := secretMustBeSent(&plan, state, private)
+	certificate := configuredCertificate(config)
+	resp.Diagnostics.Append(r.validityDiagnostics(certificate, send)...)
+	plan.Certificates = plannedCertificates(plan, state, send, certificate)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)
 }
 
@@ -129,7 +176,7 @@ func versionChanged(planned, prior types.Int64) bool {
 // plannedCertificates is the certificates list the apply will leave: none for basic authentication, the
 // configured certificate (alone, or after the current ones when appending) when one is sent, and the
 // current list otherwise.
-func (r *connectorResource) plannedCertificates(plan, config connectorModel, state *connectorModel, send bool) types.List {
+func plannedCertificates(plan connectorModel, state *connectorModel, send bool, info *clientcert.Info) types.List {
 	if plan.PKCS12 == nil {
 		return certificatesValue(nil)
 	}
@@ -140,12 +187,7 @@ func (r *connectorResource) plannedCertificates(plan, config connectorModel, sta
 		}
 		current = certificatesFromValue(state.Certificates)
 	}
-	if config.PKCS12 == nil || config.PKCS12.ValueWO.IsUnknown() || config.PKCS12.PasswordWO.IsUnknown() ||
-		plan.PKCS12.Rotation.IsUnknown() {
-		return types.ListUnknown(certificateType)
-	}
-	info, err := clientcert.Inspect(config.PKCS12.ValueWO.ValueString(), config.PKCS12.PasswordWO.ValueString(), r.now())
-	if err != nil {
+	if info == nil || plan.PKCS12.Rotation.IsUnknown() {
 		return types.ListUnknown(certificateType)
 	}
 	next := []certificate{{Thumbprint: info.Thumbprint, NotBefore: info.NotBefore, NotAfter: info.NotAfter}}

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/identity"
 )
@@ -73,7 +72,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	thumbprint := r.sentThumbprint(config)
+	thumbprint := sentThumbprint(config)
 	created, err := r.client.CreateAPIConnector(ctx, graph.APIConnector{
 		DisplayName:                 plan.DisplayName.ValueString(),
 		TargetURL:                   plan.TargetURL.ValueString(),
@@ -165,7 +164,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	var auth graph.Authentication
 	var appended *graph.PKCS12Certificate
 	if send {
-		thumbprint = r.sentThumbprint(config)
+		thumbprint = sentThumbprint(config)
 		auth = authenticationToAPI(config, thumbprint)
 		// Appending only makes sense when the connector already holds certificates to keep.
 		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
@@ -244,15 +243,11 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one
 // that cannot be read (which ValidateConfig has already reported).
-func (r *connectorResource) sentThumbprint(config connectorModel) string {
-	if config.PKCS12 == nil {
-		return ""
+func sentThumbprint(config connectorModel) string {
+	if certificate := configuredCertificate(config); certificate != nil {
+		return certificate.Thumbprint
 	}
-	info, err := clientcert.Inspect(config.PKCS12.ValueWO.ValueString(), config.PKCS12.PasswordWO.ValueString(), r.now())
-	if err != nil {
-		return ""
-	}
-	return info.Thumbprint
+	return ""
 }
 
 // appliedState is the state after a create or update: the plan, with the *_wo_version values taken

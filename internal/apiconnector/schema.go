@@ -119,7 +119,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"pkcs12": schema.ListNestedBlock{
 				MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
 					"The file is checked at plan time when its value is known: base64, opened by `password_wo`, a private key with its " +
-					"certificate, not expired.",
+					"certificate. An expired certificate stops only an apply that would send it; otherwise the plan warns, so that a rename, " +
+					"a refresh or a destroy still works once it has expired.",
 				Validators: []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
 					objectvalidator.AlsoRequires(path.MatchRelative().AtName("value_wo")),

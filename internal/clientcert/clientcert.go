@@ -48,7 +48,7 @@ func (p *Problem) Error() string { return p.Summary + ": " + p.Detail }
 
 // Open decodes a base64 PKCS#12 value with its password and describes the certificate it holds: the one
 // its private key belongs to or, in a file without a key, its first certificate. Unlike Inspect it
-// describes a file without a key and an expired certificate rather than refusing them.
+// describes a file without a key rather than refusing it.
 func Open(value, password string) (Contents, error) {
 	if len(value) > MaxEncodedSize {
 		return Contents{}, &Problem{Summary: "PKCS#12 value too large",
@@ -76,8 +76,9 @@ func Open(value, password string) (Contents, error) {
 }
 
 // Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
-// the certificate for that key, and that the certificate has not expired.
-func Inspect(value, password string, now time.Time) (Info, error) {
+// the certificate for that key. It does not look at the clock: whether an expired certificate is a
+// problem depends on whether it is about to be sent (see Expired).
+func Inspect(value, password string) (Info, error) {
 	contents, err := Open(value, password)
 	if err != nil {
 		return Info{}, err
@@ -85,13 +86,7 @@ func Inspect(value, password string, now time.Time) (Info, error) {
 	if !contents.HasPrivateKey {
 		return Info{}, noPrivateKey()
 	}
-	info := contents.Info
-	if !now.Before(info.NotAfter) {
-		return info, &Problem{Summary: "PKCS#12 certificate has expired",
-			Detail: fmt.Sprintf("The certificate %s (thumbprint %s) expired on %s. Renew it and supply the new file.",
-				info.Subject, info.Thumbprint, info.NotAfter.Format(time.RFC3339))}
-	}
-	return info, nil
+	return contents.Info, nil
 }
 
 func infoOf(cert *x509.Certificate) Info {
@@ -101,6 +96,12 @@ func infoOf(cert *x509.Certificate) Info {
 		NotAfter:   cert.NotAfter.UTC(),
 		Subject:    cert.Subject.String(),
 	}
+}
+
+// Expired reports whether the certificate is no longer valid at now. Graph refuses to upload such a
+// certificate, and an API refuses one already uploaded.
+func (i Info) Expired(now time.Time) bool {
+	return !now.Before(i.NotAfter)
 }
 
 // ErrWrongPassword is Decode's error when the password does not open the file.

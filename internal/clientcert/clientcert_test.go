@@ -24,7 +24,7 @@ func TestInspect_readsEveryEncryption(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			pfx := acctest.NewPFX(t, opts)
-			info, err := clientcert.Inspect(pfx.Base64, pfx.Password, time.Now())
+			info, err := clientcert.Inspect(pfx.Base64, pfx.Password)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -36,11 +36,9 @@ func TestInspect_readsEveryEncryption(t *testing.T) {
 }
 
 func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
-	now := time.Now()
 	good := acctest.NewPFX(t, acctest.PFXOptions{})
 	withoutKey := acctest.NewPFX(t, acctest.PFXOptions{WithoutKey: true})
 	mismatched := acctest.NewPFX(t, acctest.PFXOptions{MismatchedKey: true})
-	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	for name, tc := range map[string]struct {
 		value, password string
 		want            string
@@ -51,11 +49,10 @@ func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
 		"not PKCS#12":    {base64.StdEncoding.EncodeToString([]byte("hello")), "", "Not a PKCS#12 file"},
 		"no private key": {withoutKey.Base64, withoutKey.Password, "no private key"},
 		"mismatched key": {mismatched.Base64, mismatched.Password, "does not match"},
-		"expired":        {expired.Base64, expired.Password, "has expired"},
 		"too large":      {strings.Repeat("A", clientcert.MaxEncodedSize+4), "", "too large"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := clientcert.Inspect(tc.value, tc.password, now)
+			_, err := clientcert.Inspect(tc.value, tc.password)
 			var problem *clientcert.Problem
 			if !errors.As(err, &problem) {
 				t.Fatalf("want a *Problem, got %v", err)
@@ -72,10 +69,24 @@ func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
 	}
 }
 
+// TestInspect_leavesExpiryToTheCaller: an expired file is still a readable file; whether its expiry
+// matters depends on whether it is about to be sent.
+func TestInspect_leavesExpiryToTheCaller(t *testing.T) {
+	now := time.Now()
+	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	info, err := clientcert.Inspect(expired.Base64, expired.Password)
+	if err != nil {
+		t.Fatalf("an expired but readable file was refused: %v", err)
+	}
+	if !info.Expired(now) || info.Expired(now.Add(-2*time.Hour)) || !info.Expired(info.NotAfter) {
+		t.Errorf("Expired is wrong around %s", info.NotAfter)
+	}
+}
+
 func TestInfo_notYetValid(t *testing.T) {
 	now := time.Now()
 	future := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(24 * time.Hour)})
-	info, err := clientcert.Inspect(future.Base64, future.Password, now)
+	info, err := clientcert.Inspect(future.Base64, future.Password)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -30,6 +31,13 @@ type CLI struct {
 // environment.
 func NewCLI(t *testing.T) *CLI {
 	t.Helper()
+	return NewCLIServing(t, provider.New("test"))
+}
+
+// NewCLIServing is NewCLI with a provider of the test's making, such as one whose resources read a
+// clock the test moves.
+func NewCLIServing(t *testing.T, newProvider func() fwprovider.Provider) *CLI {
+	t.Helper()
 	if tempDir == "" {
 		t.Skip("acceptance tests need TF_ACC=1")
 	}
@@ -38,7 +46,7 @@ func NewCLI(t *testing.T) *CLI {
 	closed := make(chan struct{})
 	address := providerAddress()
 	go func() {
-		err := tf6server.Serve(address, providerserver.NewProtocol6(provider.New("test")()),
+		err := tf6server.Serve(address, providerserver.NewProtocol6(newProvider()),
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))
