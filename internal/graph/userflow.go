@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // UserFlowKind says which of Graph's two user-flow collections a flow belongs to.
@@ -225,6 +227,36 @@ func (c *Client) SetUserFlowStep(ctx context.Context, flowID string, step UserFl
 	// Setting a step twice leaves it as setting it once, so a lost answer is mended by sending it again.
 	_, err = c.do(ctx, request{method: http.MethodPut, path: target, body: body, repeatable: true})
 	return err
+}
+
+// WaitForUserFlowSteps reads a flow's connectors until every step in written shows the connector written
+// to it ("" for none, ids compared without regard to case): Graph's replicas may answer with the previous
+// value for a while after a PUT. It reads for at most the client's consistency wait, bounded by the
+// context's deadline, and returns what Graph last answered; running out of time is logged, not an error,
+// since the writes themselves succeeded.
+func (c *Client) WaitForUserFlowSteps(ctx context.Context, flowID string, written APIConnectorConfiguration) (APIConnectorConfiguration, error) {
+	var last APIConnectorConfiguration
+	finished, err := poll(ctx, c.consistencyWait, func(ctx context.Context) (bool, error) {
+		got, err := c.GetAPIConnectorConfiguration(ctx, flowID)
+		if err != nil {
+			return false, err
+		}
+		last = got
+		for step, want := range written {
+			if !strings.EqualFold(got[step], want) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !finished {
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph did not show the user flow's new steps in time; continuing with what it last answered",
+			map[string]any{"user_flow_id": flowID})
+	}
+	return last, nil
 }
 
 // odataReference is the body of a PUT …/$ref: the URL of the entity to point at.

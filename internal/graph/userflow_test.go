@@ -4,7 +4,10 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 func TestUserFlowKindOf(t *testing.T) {
@@ -248,4 +251,46 @@ func TestClient_userFlowErrorsAreGraphErrors(t *testing.T) {
 	if !IsNotFound(err) {
 		t.Fatalf("error %v, want a not-found Graph error", err)
 	}
+}
+
+func TestClient_waitForUserFlowStepsReadsUntilGraphShowsTheWrite(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var reads atomic.Int32
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, _ *http.Request) {
+			// Two replicas still answer with the step as it was.
+			step := any(nil)
+			if reads.Add(1) > 2 {
+				step = map[string]any{"id": strings.ToUpper(connectorID)}
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"postFederationSignup": nil, "postAttributeCollection": step})
+		})
+
+		got, err := c.WaitForUserFlowSteps(t.Context(), "B2X_1_PartnerSignUp",
+			APIConnectorConfiguration{PostAttributeCollection: connectorID, PostFederationSignup: ""})
+
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reads.Load() != 3 || !strings.EqualFold(got[PostAttributeCollection], connectorID) {
+			t.Errorf("read %d times and got %v; want 3 reads ending with the connector", reads.Load(), got)
+		}
+	})
+}
+
+func TestClient_waitForUserFlowStepsGivesUpAfterTheConsistencyWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, _ *http.Request) {
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"postAttributeCollection": nil})
+		}, func(cfg *Config) { cfg.ConsistencyWait = 10 * time.Second })
+		start := time.Now()
+
+		got, err := c.WaitForUserFlowSteps(t.Context(), "B2X_1_PartnerSignUp", APIConnectorConfiguration{PostAttributeCollection: connectorID})
+
+		if err != nil || len(got) != 0 {
+			t.Errorf("got %v, %v; want what Graph last answered and no error", got, err)
+		}
+		if waited := time.Since(start); waited != 10*time.Second {
+			t.Errorf("waited %s, want the consistency wait of 10s", waited)
+		}
+	})
 }

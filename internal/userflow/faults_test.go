@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -74,5 +75,27 @@ resource "entra_user_flow_api_connectors" "test" {
 				return fmt.Errorf("no user-flow request met a fault: the test proves nothing")
 			},
 		}},
+	})
+}
+
+// TestAccUserFlowAPIConnectors_replicationLag: for a while after a step is written, Graph reads it as it
+// was. The apply waits until Graph shows what it wrote, so that the refresh after it sees no drift.
+func TestAccUserFlowAPIConnectors_replicationLag(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	seedFlow(t, server, partnerFlow, nil)
+	a, b := seedConnector(server, "a"), seedConnector(server, "b")
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
+	empty := resource.ConfigPlanChecks{
+		PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": a}), ConfigPlanChecks: empty},
+			{Config: linkConfig(server, partnerFlow, map[string]string{"post_federation_signup": a, "post_attribute_collection": b}), ConfigPlanChecks: empty},
+			{Config: linkConfig(server, partnerFlow, map[string]string{"post_federation_signup": a}), ConfigPlanChecks: empty},
+		},
 	})
 }

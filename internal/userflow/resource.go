@@ -183,6 +183,8 @@ func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, r
 			r.reportFlowFailure(&resp.Diagnostics, flowID, err)
 			return
 		}
+	} else {
+		r.waitForSteps(ctx, &resp.Diagnostics, flowID, written(steps, &applied))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
@@ -263,11 +265,13 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	// applied starts as the state and takes each step of the plan as soon as Graph has it.
 	applied := state
 	applied.Timeouts = plan.Timeouts
+	var changed []step
 	for _, s := range steps {
 		want, have := *s.link(&plan), *s.link(&state)
 		if want.Equal(have) {
 			continue
 		}
+		changed = append(changed, s)
 		// A step removed from the configuration is cleared: {} in place of a reference.
 		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
 			r.reportStepFailure(ctx, &resp.Diagnostics, flowID, s, want.ValueString(), err)
@@ -275,6 +279,9 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			return
 		}
 		*s.link(&applied) = want
+	}
+	if len(changed) > 0 {
+		r.waitForSteps(ctx, &resp.Diagnostics, flowID, written(changed, &applied))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
@@ -325,6 +332,24 @@ func (r *linkResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), flowID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, []byte("true"))...)
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+}
+
+// written is what the steps hold in m, as Graph should now report them ("" for a cleared step).
+func written(of []step, m *linkModel) graph.APIConnectorConfiguration {
+	out := graph.APIConnectorConfiguration{}
+	for _, s := range of {
+		out[s.graph] = s.link(m).ValueString()
+	}
+	return out
+}
+
+// waitForSteps waits until Graph shows the steps just written, so that the refresh after the apply does
+// not mistake replication lag for drift. The writes succeeded: a read that fails is a warning.
+func (r *linkResource) waitForSteps(ctx context.Context, diags *diag.Diagnostics, flowID string, steps graph.APIConnectorConfiguration) {
+	if _, err := r.client.WaitForUserFlowSteps(ctx, flowID, steps); err != nil {
+		diags.AddWarning("Cannot read back the API connectors of user flow "+flowID,
+			"The steps were written, but reading them back failed; the next refresh reads them again.\n\n"+err.Error())
+	}
 }
 
 // reportStepFailure explains a PUT that Graph refused. Graph's answer alone does not say whether the flow

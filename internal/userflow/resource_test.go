@@ -259,7 +259,8 @@ func TestAccUserFlowAPIConnectors_b2cOnBeta(t *testing.T) {
 }
 
 // TestAccUserFlowAPIConnectors_requestsPerOperation counts what each operation costs: create and update
-// send one PUT per step that changes, a refresh one GET, destroy one PUT per managed step.
+// send one PUT per step that changes and read the flow back once, a refresh is one GET, destroy one PUT per
+// managed step.
 func TestAccUserFlowAPIConnectors_requestsPerOperation(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	seedFlow(t, server, partnerFlow, nil)
@@ -284,10 +285,11 @@ func TestAccUserFlowAPIConnectors_requestsPerOperation(t *testing.T) {
 		},
 	})
 	want := map[string]map[string]int{
-		// What the step's plan and apply sent, before the testing framework's own refresh: a create reads
-		// nothing, an update reads the flow once (the refresh before its plan).
-		"create (2 steps)": {http.MethodPut: 2},
-		"update (1 step)":  {http.MethodPut: 1, http.MethodGet: 1},
+		// What the step's plan and apply sent, before the testing framework's own refresh: one PUT per
+		// step written and one GET that sees Graph show them; an update also reads the flow once for its
+		// plan.
+		"create (2 steps)": {http.MethodPut: 2, http.MethodGet: 1},
+		"update (1 step)":  {http.MethodPut: 1, http.MethodGet: 2},
 		"refresh":          {http.MethodGet: 1},
 	}
 	for name, w := range want {

@@ -36,8 +36,9 @@ type Faults struct {
 
 	// ReplicationLag models Graph's eventual consistency. For this long after a create, reading, updating,
 	// deleting or uploading to the new connector answers 404 and the list omits it; for this long after a
-	// delete, reading it still answers 200 with its last state. The current value applies, so setting it
-	// back to zero makes everything consistent at once.
+	// delete, reading it still answers 200 with its last state. For this long after a user flow's step is
+	// set or cleared, reading the flow's connectors shows the step as it was. The current value applies, so
+	// setting it back to zero makes everything consistent at once.
 	ReplicationLag time.Duration
 
 	// ThrottleAll answers every Graph request with 429 and a Retry-After of ThrottleRetryAfter, for

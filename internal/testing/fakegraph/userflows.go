@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // UserFlowKind is one of Graph's two user-flow collections.
@@ -74,6 +75,14 @@ func (f UserFlow) clone() UserFlow {
 type userFlowRecord struct {
 	flow UserFlow
 	seq  int64
+	// changes are the steps written through Graph, with what they held before, for replication lag.
+	changes map[string]stepChange
+}
+
+// stepChange is a step written through Graph: until at plus the replication lag, reads see before.
+type stepChange struct {
+	before string // the connector id before the write; "" for none
+	at     time.Time
 }
 
 // userFlowKindOf tells a flow's kind from its id prefix, as Graph assigns them.
@@ -123,7 +132,7 @@ func (s *Server) PutUserFlow(f UserFlow) (UserFlow, error) {
 	}
 	key := storeKey(f.ID)
 	if rec, ok := s.userFlows[key]; ok {
-		rec.flow = f.clone()
+		rec.flow, rec.changes = f.clone(), nil
 		return f, nil
 	}
 	s.nextSeq++
@@ -154,8 +163,8 @@ func (s *Server) UserFlows() []UserFlow {
 	return out
 }
 
-// EditUserFlow changes a stored flow out of band, as someone in the portal would; its id and kind cannot
-// change. It reports false when there is no such flow.
+// EditUserFlow changes a stored flow out of band, as someone in the portal would, and replication lag does
+// not hide the change; its id and kind cannot change. It reports false when there is no such flow.
 func (s *Server) EditUserFlow(id string, edit func(*UserFlow)) bool {
 	f, ok := s.UserFlow(id)
 	if !ok {
@@ -173,6 +182,8 @@ func (s *Server) EditUserFlow(id string, edit func(*UserFlow)) bool {
 		f.APIConnectors = map[string]string{}
 	}
 	rec.flow = f.clone()
+	// An edit in the portal is not hidden by replication lag.
+	rec.changes = nil
 	return true
 }
 
@@ -252,13 +263,27 @@ func unknownSegment(segment string) *odataError {
 	return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segment))
 }
 
-// findUserFlow returns the live flow with id in kind's collection; the caller holds s.mu.
-func (s *Server) findUserFlow(kind UserFlowKind, id string) (UserFlow, bool) {
+// findUserFlow returns the flow with id in kind's collection as a Graph read at ex sees it: steps written
+// within the replication lag still hold what they held before, and a step whose connector is gone calls
+// none. The caller holds s.mu.
+func (s *Server) findUserFlow(ex *exchange, kind UserFlowKind, id string) (UserFlow, bool) {
 	rec, ok := s.userFlows[storeKey(id)]
 	if !ok || rec.flow.Kind != kind {
 		return UserFlow{}, false
 	}
-	return s.liveUserFlow(rec), true
+	seen := rec.flow.clone()
+	for step, change := range rec.changes {
+		if !ex.arrived.Before(change.at.Add(ex.faults.ReplicationLag)) {
+			delete(rec.changes, step)
+			continue
+		}
+		if change.before == "" {
+			delete(seen.APIConnectors, step)
+		} else {
+			seen.APIConnectors[step] = change.before
+		}
+	}
+	return s.liveUserFlow(&userFlowRecord{flow: seen}), true
 }
 
 func userFlowNotFound(id string) *odataError {
@@ -361,7 +386,7 @@ func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
 	}
 	id := c.pathValue("flow")
 	s.mu.Lock()
-	f, ok := s.findUserFlow(kind, id)
+	f, ok := s.findUserFlow(c.exchange, kind, id)
 	s.mu.Unlock()
 	if !ok {
 		return userFlowNotFound(id)
@@ -392,7 +417,7 @@ func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odata
 	}
 	id := c.pathValue("flow")
 	s.mu.Lock()
-	f, ok := s.findUserFlow(kind, id)
+	f, ok := s.findUserFlow(c.exchange, kind, id)
 	connectors := map[string]Connector{}
 	for step, connectorID := range f.APIConnectors {
 		connectors[step] = s.records[storeKey(connectorID)].connector.clone()
@@ -417,8 +442,9 @@ func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odata
 			body = append(body, jsonField{step, nil})
 			continue
 		}
+		// The reference's example annotates each expanded step with its context, through the type cast.
 		body = append(body,
-			jsonField{step + "@odata.context", entity + "/" + step + "/$entity"},
+			jsonField{step + "@odata.context", entity + "/" + typeAPIConnectorConfiguration + "/" + step + "/$entity"},
 			jsonField{step, connectorJSON(conn, c.arrived)})
 	}
 	writeJSON(c.out, http.StatusOK, odataJSON, body)
@@ -437,7 +463,7 @@ func (s *Server) getStepConnector(c *call, kind UserFlowKind) *odataError {
 	}
 	id := c.pathValue("flow")
 	s.mu.Lock()
-	f, ok := s.findUserFlow(kind, id)
+	f, ok := s.findUserFlow(c.exchange, kind, id)
 	connectorID, linked := f.APIConnectors[step]
 	var conn Connector
 	if linked {
@@ -489,6 +515,16 @@ func (s *Server) putStepReference(c *call, kind UserFlowKind) *odataError {
 	found = found && rec.flow.Kind == kind
 	_, connectorExists := s.records[storeKey(connectorID)]
 	if found && (connectorID == "" || connectorExists) {
+		if rec.changes == nil {
+			rec.changes = map[string]stepChange{}
+		}
+		// A write on a step still replicating keeps the value from before the first one.
+		change, pending := rec.changes[step]
+		if !pending {
+			change.before = rec.flow.APIConnectors[step]
+		}
+		change.at = c.arrived
+		rec.changes[step] = change
 		if connectorID == "" {
 			delete(rec.flow.APIConnectors, step)
 		} else {

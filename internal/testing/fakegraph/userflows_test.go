@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"testing"
+	"time"
 )
 
 // seedUserFlows stores a b2x and a B2C flow and a connector, and returns the connector's id.
@@ -44,6 +45,10 @@ func TestUserFlows_refPutSetsAndClearsAStepAsTheReferenceShows(t *testing.T) {
 	}
 	if v, ok := body["postFederationSignup"]; !ok || v != nil {
 		t.Errorf("postFederationSignup is %v, want null", v)
+	}
+	wantStepContext := s.URL() + "/v1.0/$metadata#identity/b2xUserFlows('B2X_1_PartnerSignUp')/apiConnectorConfiguration/microsoft.graph.userFlowApiConnectorConfiguration/postAttributeCollection/$entity"
+	if body["postAttributeCollection@odata.context"] != wantStepContext {
+		t.Errorf("postAttributeCollection@odata.context %v, want %s", body["postAttributeCollection@odata.context"], wantStepContext)
 	}
 	connector, _ := body["postAttributeCollection"].(map[string]any)
 	auth, _ := connector["authenticationConfiguration"].(map[string]any)
@@ -192,5 +197,29 @@ func TestPutUserFlow_prefixesAndRefuses(t *testing.T) {
 	}
 	if _, err := s.PutUserFlow(UserFlow{ID: "B2X_1_A", APIConnectors: map[string]string{StepPreTokenIssuance: "x"}}); err == nil {
 		t.Error("a b2x flow with a token step was stored")
+	}
+}
+
+func TestUserFlows_replicationLagShowsAStepAsItWas(t *testing.T) {
+	s, clock := newTestServer(t, Options{})
+	id := seedUserFlows(t, s)
+	g := newGraph(t, s)
+	s.SetFaults(Faults{ReplicationLag: 2 * time.Second})
+	read := func() any {
+		return g.do(http.MethodGet, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration?$expand=postAttributeCollection", nil).json(t)["postAttributeCollection"]
+	}
+
+	g.do(http.MethodPut, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration/postAttributeCollection/$ref",
+		`{"@odata.id":"https://graph.microsoft.com/v1.0/identity/apiConnectors/`+id+`"}`)
+
+	if v := read(); v != nil {
+		t.Errorf("right after the write the step reads %v, want null as before", v)
+	}
+	if f, _ := s.UserFlow("B2X_1_PartnerSignUp"); f.APIConnectors[StepPostAttributeCollection] != id {
+		t.Errorf("the stored flow calls %v: the write was not kept", f.APIConnectors)
+	}
+	clock.Advance(2 * time.Second)
+	if v, _ := read().(map[string]any); v["id"] != id {
+		t.Errorf("after the lag the step reads %v, want the connector", v)
 	}
 }
