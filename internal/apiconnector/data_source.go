@@ -105,7 +105,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var connector *graph.APIConnector
 	var err error
 	if !config.ID.IsNull() {
-		connector, err = d.client.GetAPIConnector(ctx, config.ID.ValueString())
+		connector, err = d.client.GetAPIConnectorConfirmed(ctx, config.ID.ValueString())
 		if graph.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
 				fmt.Sprintf("No API connector has the id %s. List them with the entra_identity_api_connectors data source.", config.ID.ValueString()))

@@ -109,7 +109,9 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	remote, err := r.client.GetAPIConnector(ctx, state.ID.ValueString())
+	// One replica that lags behind can answer 404 for a connector that exists: the client reads again
+	// before the connector is taken for deleted and forgotten.
+	remote, err := r.client.GetAPIConnectorConfirmed(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -161,11 +163,10 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	send := secretMustBeSent(&plan, &state, private)
 	thumbprint := private.Thumbprint
-	var auth graph.Authentication
 	var appended *graph.PKCS12Certificate
 	if send {
 		thumbprint = sentThumbprint(config)
-		auth = authenticationToAPI(config, thumbprint)
+		auth := authenticationToAPI(config, thumbprint)
 		// Appending only makes sense when the connector already holds certificates to keep.
 		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
 			appended = certificate
@@ -174,18 +175,17 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		}
 	}
 
-	if err := r.client.UpdateAPIConnector(ctx, id, update); err != nil {
+	// The client reads the connector back until Graph's replicas show the change, so that the refresh
+	// after the apply does not see a lagging replica's old values as drift.
+	remote, err := r.client.UpdateAPIConnector(ctx, id, update)
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot update the API connector", errorDetail(err, resourceUpdateTimeout))
 		return
 	}
-	var remote *graph.APIConnector
-	var err error
 	switch {
 	case appended != nil:
 		remote, err = r.client.UploadClientCertificate(ctx, id, *appended)
-	case send:
-		remote, err = r.client.WaitForAuthentication(ctx, id, auth)
-	case plan.Certificates.IsUnknown():
+	case remote == nil && plan.Certificates.IsUnknown():
 		remote, err = r.client.GetAPIConnector(ctx, id)
 	}
 	if err != nil {

@@ -34,8 +34,9 @@ func TestClient_logsNoSecret(t *testing.T) {
 	_, err := echo.CreateAPIConnector(ctx, APIConnector{DisplayName: "x", TargetURL: targetURL,
 		AuthenticationConfiguration: &BasicAuthentication{Username: "u", Password: password}})
 	errs = append(errs, err)
-	errs = append(errs, echo.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{
-		AuthenticationConfiguration: &PKCS12Certificate{Value: pfx, Password: pfxPassword}}))
+	_, err = echo.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{
+		AuthenticationConfiguration: &PKCS12Certificate{Value: pfx, Password: pfxPassword}})
+	errs = append(errs, err)
 	_, err = echo.UploadClientCertificate(ctx, connectorID, PKCS12Certificate{Value: pfx, Password: pfxPassword})
 	errs = append(errs, err)
 

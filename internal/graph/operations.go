@@ -131,7 +131,8 @@ func holdsAuthentication(got, sent Authentication) bool {
 	return false
 }
 
-// GetAPIConnector reads one connector. A missing one is an error for which IsNotFound is true.
+// GetAPIConnector reads one connector. A missing one is an error for which IsNotFound is true. Right
+// after a write, use the write's own wait; to decide that a connector is gone, GetAPIConnectorConfirmed.
 func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector, error) {
 	path, err := connectorPath(id)
 	if err != nil {
@@ -148,24 +149,96 @@ func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector,
 	return &connector, nil
 }
 
+// notFoundReads is how many 404s in a row GetAPIConnectorConfirmed needs at the least.
+const notFoundReads = 3
+
+// absenceConfirmation is how long GetAPIConnectorConfirmed keeps reading a connector that answers 404:
+// long enough for Graph's replicas to catch up in the cases seen, short enough that a plan notices a
+// connector that really is gone without a long wait.
+func (c *Client) absenceConfirmation() time.Duration {
+	return min(c.consistencyWait, 3*time.Second)
+}
+
+// GetAPIConnectorConfirmed reads one connector where a 404 decides that it is gone, as a refresh or a
+// lookup by id does. Graph answers from replicas, and one that lags behind can answer 404 for a connector
+// that exists; so a 404 is believed only when Graph repeats it, for at least three reads in a row spread
+// over three seconds (or the consistency wait, when that is shorter). Any other answer ends the check.
+// A context that ends first is an error, never a 404.
+func (c *Client) GetAPIConnectorConfirmed(ctx context.Context, id string) (*APIConnector, error) {
+	deadline := time.Now().Add(c.absenceConfirmation())
+	pause := 250 * time.Millisecond
+	for reads := 1; ; reads++ {
+		got, err := c.GetAPIConnector(ctx, id)
+		if !IsNotFound(err) {
+			if reads > 1 && err == nil {
+				tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph answered 404 for a connector it serves: a replica lagged behind",
+					map[string]any{"id": id, "reads": reads})
+			}
+			return got, err
+		}
+		if reads >= notFoundReads && !time.Now().Before(deadline) {
+			return nil, err
+		}
+		wait := pause
+		if left := time.Until(deadline); left > 0 && left < wait {
+			wait = left
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, fmt.Errorf("confirming that API connector %s is gone (Graph answered 404 %d times): %w", id, reads, context.Cause(ctx))
+		case <-timer.C:
+			pause = min(pause*2, time.Second)
+		}
+	}
+}
+
 // ListAPIConnectors reads every connector, following @odata.nextLink across pages.
 func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) {
 	return getAllPages[APIConnector](ctx, c, apiConnectorsPath, "API connectors")
 }
 
-// UpdateAPIConnector sends a PATCH holding only the properties set in update. An empty update sends
-// nothing. A PATCH with a PKCS12Certificate replaces every earlier certificate.
-func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APIConnectorUpdate) error {
+// UpdateAPIConnector sends a PATCH holding only the properties set in update, then reads the connector
+// until Graph shows them, so that the next read does not take a lagging replica's old values for drift,
+// and returns it. An empty update sends nothing and returns nil. A PATCH with a PKCS12Certificate replaces
+// every earlier certificate. When the wait runs out, or a read fails, the PATCH still succeeded: the
+// connector returned is what Graph last answered, or nil.
+func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APIConnectorUpdate) (*APIConnector, error) {
 	if update.Empty() {
-		return nil
+		return nil, nil
 	}
 	path, err := connectorPath(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Repeating a PATCH leaves the same object, so a lost answer is mended by sending it again.
-	_, err = c.do(ctx, request{method: http.MethodPatch, path: path, body: update, repeatable: true})
-	return err
+	if _, err := c.do(ctx, request{method: http.MethodPatch, path: path, body: update, repeatable: true}); err != nil {
+		return nil, err
+	}
+	updated, err := c.waitFor(ctx, id, "show the update", func(got *APIConnector, err error) (bool, error) {
+		switch {
+		case IsNotFound(err):
+			// The PATCH found the connector: this is a replica that lags behind.
+			return false, nil
+		case err != nil:
+			return false, err
+		}
+		return showsUpdate(got, update), nil
+	}, nil)
+	if err != nil {
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not read the updated connector back",
+			map[string]any{"id": id, "error": err.Error()})
+		return nil, nil
+	}
+	return updated, nil
+}
+
+// showsUpdate reports whether what Graph returns reflects every property of update.
+func showsUpdate(got *APIConnector, update APIConnectorUpdate) bool {
+	return (update.DisplayName == nil || got.DisplayName == *update.DisplayName) &&
+		(update.TargetURL == nil || got.TargetURL == *update.TargetURL) &&
+		(update.AuthenticationConfiguration == nil || holdsAuthentication(got.AuthenticationConfiguration, update.AuthenticationConfiguration))
 }
 
 // UploadClientCertificate adds a certificate to a connector's list, keeping the ones it holds; Graph
@@ -215,18 +288,6 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 			return current, nil
 		}
 	}
-}
-
-// WaitForAuthentication reads a connector until it reflects the authentication just written (Graph's
-// replicas may answer with the previous one for a while) and returns it. When the wait runs out it
-// returns what Graph last answered.
-func (c *Client) WaitForAuthentication(ctx context.Context, id string, sent Authentication) (*APIConnector, error) {
-	return c.waitFor(ctx, id, "reflect the new authentication", func(got *APIConnector, err error) (bool, error) {
-		if err != nil {
-			return false, err
-		}
-		return holdsAuthentication(got.AuthenticationConfiguration, sent), nil
-	}, nil)
 }
 
 // DeleteAPIConnector deletes a connector and waits until Graph no longer serves it. A connector that is

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -96,10 +97,11 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		{
 			name: "update name, URL and basic authentication (reference example 1)",
 			call: func(c *Client) error {
-				return c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
+				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
 					DisplayName: &newName, TargetURL: &newTarget,
 					AuthenticationConfiguration: &BasicAuthentication{Username: "<NEW_USERNAME>", Password: "<NEW_PASSWORD>"},
 				})
+				return err
 			},
 			wantMethod: "PATCH", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
 			wantBody: `{
@@ -115,12 +117,13 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		{
 			name: "update to a client certificate (reference example 2)",
 			call: func(c *Client) error {
-				return c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
+				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
 					AuthenticationConfiguration: &PKCS12Certificate{
 						Value:    "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ...kDJ04sJShkkgjL9Bm49plA",
 						Password: "secret", Thumbprint: "never-sent",
 					},
 				})
+				return err
 			},
 			wantMethod: "PATCH", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
 			wantBody: `{
@@ -134,7 +137,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		{
 			name: "update the name only",
 			call: func(c *Client) error {
-				return c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{DisplayName: &newName})
+				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{DisplayName: &newName})
+				return err
 			},
 			wantMethod: "PATCH", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
 			wantBody: `{"displayName": "New Test API"}`,
@@ -168,7 +172,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 					deleted.Store(true)
 				}
 				graphReference(w, r)
-			})
+				// The reference's connector never shows an update: its read-back ends with the wait.
+			}, func(cfg *Config) { cfg.ConsistencyWait = 50 * time.Millisecond })
 
 			if err := tt.call(c); err != nil {
 				t.Fatal(err)
@@ -201,8 +206,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 func TestClient_emptyUpdateSendsNothing(t *testing.T) {
 	t.Parallel()
 	s, c := newStub(t, graphReference)
-	if err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{}); err != nil {
-		t.Fatal(err)
+	if got, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{}); err != nil || got != nil {
+		t.Fatal(got, err)
 	}
 	if n := len(s.requests()); n != 0 {
 		t.Errorf("sent %d requests for an empty update", n)
@@ -319,7 +324,8 @@ func TestClient_refusesABadIDBeforeSendingAnything(t *testing.T) {
 		"get": func(id string) error { _, err := c.GetAPIConnector(t.Context(), id); return err },
 		"update": func(id string) error {
 			name := "x"
-			return c.UpdateAPIConnector(t.Context(), id, APIConnectorUpdate{DisplayName: &name})
+			_, err := c.UpdateAPIConnector(t.Context(), id, APIConnectorUpdate{DisplayName: &name})
+			return err
 		},
 		"delete": func(id string) error { return c.DeleteAPIConnector(t.Context(), id) },
 		"upload": func(id string) error {
@@ -594,19 +600,104 @@ func TestClient_deleteSucceedsWhenTheConfirmingReadFails(t *testing.T) {
 	}
 }
 
-func TestClient_waitForAuthenticationReturnsWhatGraphLastAnsweredWhenTheWaitRunsOut(t *testing.T) {
+func TestClient_updateReturnsWhatGraphLastAnsweredWhenTheWaitRunsOut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, c := newMemoryFakeGraph(t, fakegraph.Options{}, func(cfg *Config) { cfg.ConsistencyWait = 300 * time.Millisecond })
 		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Stale", TargetURL: "https://stale.example",
 			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "old", Password: "p"}})
+		s.SetFaults(fakegraph.Faults{StaleReads: time.Hour})
 
-		got, err := c.WaitForAuthentication(t.Context(), connector.ID, &BasicAuthentication{Username: "new", Password: "p"})
+		got, err := c.UpdateAPIConnector(t.Context(), connector.ID, APIConnectorUpdate{
+			AuthenticationConfiguration: &BasicAuthentication{Username: "new", Password: "p"}})
 
 		if err != nil {
 			t.Fatal(err)
 		}
 		if basic, ok := got.AuthenticationConfiguration.(*BasicAuthentication); !ok || basic.Username != "old" {
 			t.Errorf("got %#v, want what Graph last answered", got.AuthenticationConfiguration)
+		}
+	})
+}
+
+// TestClient_updateReadsBackUntilGraphShowsIt: after a PATCH, replicas answer with the old values (and
+// one with 404) for a while; the update returns only once Graph shows every property it wrote.
+func TestClient_updateReadsBackUntilGraphShowsIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryFakeGraph(t, fakegraph.Options{})
+		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Old", TargetURL: "https://old.example/x",
+			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
+		s.SetFaults(fakegraph.Faults{StaleReads: 1500 * time.Millisecond, NotFoundFlaps: 1})
+		name, target := "New", "https://new.example/x"
+
+		got, err := c.UpdateAPIConnector(t.Context(), connector.ID, APIConnectorUpdate{DisplayName: &name, TargetURL: &target})
+
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || got.DisplayName != name || got.TargetURL != target {
+			t.Fatalf("got %+v, want the connector as updated", got)
+		}
+		if gets := countRequests(s, http.MethodGet); gets < 3 {
+			t.Errorf("read %d times; the first reads answer 404 and then the old values", gets)
+		}
+	})
+}
+
+// TestClient_getConfirmedReadsAgainAfterA404: a 404 from a lagging replica is read again, and a connector
+// Graph then serves is returned; a connector that is gone is reported after at least three 404s spread
+// over the confirmation window.
+func TestClient_getConfirmedReadsAgainAfterA404(t *testing.T) {
+	for name, tc := range map[string]struct {
+		flaps     int
+		deleted   bool
+		wantFound bool
+		wantReads int
+	}{
+		"one lagging replica":      {flaps: 1, wantFound: true, wantReads: 2},
+		"three lagging replicas":   {flaps: 3, wantFound: true, wantReads: 4},
+		"a connector that is gone": {deleted: true, wantReads: 6},
+		"no lag":                   {wantFound: true, wantReads: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s, c := newMemoryFakeGraph(t, fakegraph.Options{})
+				connector := s.PutConnector(fakegraph.Connector{DisplayName: "Read", TargetURL: "https://read.example",
+					Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
+				if tc.deleted {
+					s.DeleteConnector(connector.ID)
+				}
+				s.SetFaults(fakegraph.Faults{NotFoundFlaps: tc.flaps})
+				start := time.Now()
+
+				got, err := c.GetAPIConnectorConfirmed(t.Context(), connector.ID)
+
+				if tc.wantFound && (err != nil || got.ID != connector.ID) {
+					t.Fatalf("got %+v, %v; want the connector", got, err)
+				}
+				if !tc.wantFound && !IsNotFound(err) {
+					t.Fatalf("got %+v, %v; want a 404", got, err)
+				}
+				if reads := countRequests(s, http.MethodGet); reads != tc.wantReads {
+					t.Errorf("read %d times, want %d", reads, tc.wantReads)
+				}
+				if waited := time.Since(start); tc.deleted && waited < 3*time.Second {
+					t.Errorf("believed the 404 after %s", waited)
+				}
+			})
+		})
+	}
+}
+
+func TestClient_getConfirmedCutShortIsNotA404(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, c := newMemoryFakeGraph(t, fakegraph.Options{})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+
+		_, err := c.GetAPIConnectorConfirmed(ctx, "0a1b2c3d-0000-4000-8000-000000000000")
+
+		if err == nil || IsNotFound(err) {
+			t.Errorf("got %v; a confirmation the deadline cut short must not report the connector gone", err)
 		}
 	})
 }

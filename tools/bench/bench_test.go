@@ -60,7 +60,7 @@ func TestFloor_isMinimalRequestsTimesLatencyOverParallelism(t *testing.T) {
 	}{
 		{PhaseCreate, 20 * time.Second}, // 2000 × 2 × 50ms / 10
 		{PhaseRefresh, 10 * time.Second},
-		{PhaseUpdate, 10 * time.Second},
+		{PhaseUpdate, 20 * time.Second}, // the PATCH and the GET that confirms it
 		{PhaseDelete, 10 * time.Second},
 	}
 	for _, tt := range tests {

@@ -19,13 +19,14 @@ const (
 var Phases = []Phase{PhaseCreate, PhaseRefresh, PhaseUpdate, PhaseDelete}
 
 // phaseRequests is, per phase, the fewest Graph requests per resource the protocol needs (the floor) and
-// the most the targets allow. A create needs its POST and one GET, because Graph is eventually consistent
-// and the next read must not mistake replication lag for a deletion; a refresh is one GET; an update one
-// PATCH (a GET after it is allowed); a delete one DELETE (a GET to see it gone is allowed).
+// the most the targets allow. Graph is eventually consistent in both directions, so a create needs its
+// POST and one GET (the next read must not mistake replication lag for a deletion), and an update its
+// PATCH and one GET (the next read must not mistake a lagging replica's old values for drift); a refresh
+// is one GET; a delete one DELETE (a GET to see it gone is allowed).
 var phaseRequests = map[Phase]struct{ minimal, allowed int }{
 	PhaseCreate:  {minimal: 2, allowed: 2},
 	PhaseRefresh: {minimal: 1, allowed: 1},
-	PhaseUpdate:  {minimal: 1, allowed: 2},
+	PhaseUpdate:  {minimal: 2, allowed: 2},
 	PhaseDelete:  {minimal: 1, allowed: 2},
 }
 

@@ -57,6 +57,9 @@ func (s *Server) getConnector(c *call) *odataError {
 	}
 	s.mu.Lock()
 	conn, found := s.readableConnector(id, c.exchange)
+	if found && s.flapNotFound() {
+		found = false
+	}
 	s.mu.Unlock()
 	if !found {
 		return notFound(id)
@@ -69,7 +72,7 @@ func (s *Server) getConnector(c *call) *odataError {
 // recently that the lag still shows it. The caller holds s.mu.
 func (s *Server) readableConnector(id string, ex *exchange) (Connector, bool) {
 	if rec := s.visibleRecord(id, ex); rec != nil {
-		return rec.connector.clone(), true
+		return rec.seenAt(ex.arrived, ex.faults.StaleReads), true
 	}
 	if t, ok := s.tombstones[storeKey(id)]; ok {
 		if ex.arrived.Before(t.deletedAt.Add(ex.faults.ReplicationLag)) {
@@ -111,7 +114,7 @@ func (s *Server) listConnectors(c *call) *odataError {
 			more = true
 			break
 		}
-		page = append(page, rec.connector.clone())
+		page = append(page, rec.seenAt(c.arrived, c.faults.StaleReads))
 		lastSeq = rec.seq
 	}
 	s.mu.Unlock()
@@ -148,6 +151,8 @@ func (s *Server) updateConnector(c *call) *odataError {
 	s.mu.Lock()
 	rec := s.visibleRecord(id, c.exchange)
 	if rec != nil {
+		before := rec.connector.clone()
+		rec.beforePatch, rec.patchedAt = &before, c.arrived
 		if change.displayName != nil {
 			rec.connector.DisplayName = *change.displayName
 		}

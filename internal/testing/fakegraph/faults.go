@@ -41,6 +41,15 @@ type Faults struct {
 	// setting it back to zero makes everything consistent at once.
 	ReplicationLag time.Duration
 
+	// NotFoundFlaps is how many of the next GETs of an existing connector answer 404, as a replica that has
+	// fallen behind can: each such GET uses one up, and SetFaults starts the count again. Lists are not
+	// affected.
+	NotFoundFlaps int
+
+	// StaleReads models a replica that has not seen a PATCH yet: for this long after a PATCH, a GET of the
+	// connector and a list answer with the connector as it was before the PATCH.
+	StaleReads time.Duration
+
 	// ThrottleAll answers every Graph request with 429 and a Retry-After of ThrottleRetryAfter, for
 	// cancellation and deadline tests.
 	ThrottleAll bool
@@ -63,6 +72,7 @@ func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = f
+	s.notFoundFlapsLeft = f.NotFoundFlaps
 	if f.Seed != 0 {
 		s.random = newRandomSource(f.Seed)
 	}
@@ -204,3 +214,13 @@ func newRandomSource(seed int64) randomSource {
 func (r randomSource) chance(ratio float64) bool { return r.r.Float64() < ratio }
 
 func (r randomSource) intN(n int) int { return r.r.IntN(n) }
+
+// flapNotFound decides whether a GET of an existing connector answers 404 for Faults.NotFoundFlaps, and
+// uses one up when it does. The caller holds s.mu.
+func (s *Server) flapNotFound() bool {
+	if s.notFoundFlapsLeft <= 0 {
+		return false
+	}
+	s.notFoundFlapsLeft--
+	return true
+}

@@ -247,6 +247,62 @@ func TestFaults_turningReplicationLagOffIsImmediate(t *testing.T) {
 	}
 }
 
+func TestFaults_notFoundFlapsAnswer404ForTheNextGETs(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	id := g.create(basicBody("flapping"))
+	path := connectorsPath + "/" + id
+	s.SetFaults(Faults{NotFoundFlaps: 2})
+
+	for i := range 2 {
+		if r := g.do(http.MethodGet, path, nil); r.status != http.StatusNotFound || r.odataCode(t) != "Request_ResourceNotFound" {
+			t.Errorf("GET %d of the flap: %d %s", i+1, r.status, r.body)
+		}
+	}
+	if r := g.do(http.MethodGet, connectorsPath, nil); !strings.Contains(string(r.body), id) {
+		t.Error("the flap hid the connector from the list too")
+	}
+	if r := g.do(http.MethodGet, path, nil); r.status != http.StatusOK {
+		t.Errorf("GET after the flap: %d", r.status)
+	}
+	if r := g.do(http.MethodGet, connectorsPath+"/0a1b2c3d-0000-4000-8000-000000000000", nil); r.status != http.StatusNotFound {
+		t.Errorf("a connector that does not exist: %d", r.status)
+	}
+	s.SetFaults(Faults{NotFoundFlaps: 1})
+	if r := g.do(http.MethodGet, path, nil); r.status != http.StatusNotFound {
+		t.Errorf("SetFaults did not start the count again: %d", r.status)
+	}
+}
+
+func TestFaults_staleReadsAfterAPatch(t *testing.T) {
+	s, clock := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	id := g.create(basicBody("before"))
+	path := connectorsPath + "/" + id
+	s.SetFaults(Faults{StaleReads: 5 * time.Second})
+
+	if r := g.do(http.MethodPatch, path, map[string]any{"displayName": "after", "targetUrl": "https://api.contoso.com/after"}); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	if r := g.do(http.MethodGet, path, nil); r.json(t)["displayName"] != "before" || strings.Contains(string(r.body), "/after") {
+		t.Errorf("GET within the window: %s", r.body)
+	}
+	if r := g.do(http.MethodGet, connectorsPath, nil); !strings.Contains(string(r.body), `"before"`) {
+		t.Errorf("list within the window: %s", r.body)
+	}
+	if stored, _ := s.Connector(id); stored.DisplayName != "after" {
+		t.Errorf("Connector() must show what is committed, got %q", stored.DisplayName)
+	}
+
+	clock.Advance(5 * time.Second)
+	if r := g.do(http.MethodGet, path, nil); r.json(t)["displayName"] != "after" || r.json(t)["targetUrl"] != "https://api.contoso.com/after" {
+		t.Errorf("GET after the window: %s", r.body)
+	}
+	if r := g.do(http.MethodGet, connectorsPath, nil); !strings.Contains(string(r.body), `"after"`) {
+		t.Errorf("list after the window: %s", r.body)
+	}
+}
+
 func TestFaults_throttleAllWithALongRetryAfter(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)

@@ -6,8 +6,9 @@
 // workload (an OIDC issuer with GitHub Actions' and Azure DevOps' token request endpoints, and the
 // managed-identity endpoints of the instance metadata service and of App Service); and the Graph
 // `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency, a token
-// endpoint that hangs, rate limiting, random 5xx, lost responses, replication lag), read a log of every
-// request, and edit the stored connectors out of band as if someone had used the portal.
+// endpoint that hangs, rate limiting, random 5xx, lost responses, replication lag, 404 flaps, stale reads
+// after a PATCH), read a log of every request, and edit the stored connectors out of band as if someone
+// had used the portal.
 //
 // Every endpoint is one line in routes.go: an http.ServeMux pattern and its handler. A Graph operation is
 // a graphHandler that returns its error; one adapter applies faults and the bearer check before it and
@@ -154,6 +155,8 @@ type Server struct {
 	// identityHeader and systemAccessToken are the secrets of the App Service managed-identity endpoint
 	// and of the Azure DevOps OIDC request endpoint.
 	identityHeader, systemAccessToken string
+	// notFoundFlapsLeft counts down Faults.NotFoundFlaps.
+	notFoundFlapsLeft int
 }
 
 // NewServer starts an emulator on a random loopback port, as httptest.NewServer does, serving TLS with a

@@ -62,6 +62,10 @@ type record struct {
 	connector Connector
 	seq       int64     // creation order, which lists and skip tokens follow
 	createdAt time.Time // zero for out-of-band creates, which replication lag does not hide
+	// beforePatch is the connector as it was before the last PATCH, at patchedAt, which a stale replica
+	// still answers with (Faults.StaleReads); nil after an out-of-band change.
+	beforePatch *Connector
+	patchedAt   time.Time
 }
 
 // tombstone keeps a deleted connector readable while replication lag lasts.
@@ -75,6 +79,15 @@ func storeKey(id string) string { return strings.ToLower(id) }
 // visible reports whether a Graph request at now can see rec under the given replication lag.
 func (rec *record) visible(now time.Time, lag time.Duration) bool {
 	return rec.createdAt.IsZero() || !now.Before(rec.createdAt.Add(lag))
+}
+
+// seenAt is the connector as a read at now sees it: as it was before the last PATCH while StaleReads
+// lasts.
+func (rec *record) seenAt(now time.Time, staleReads time.Duration) Connector {
+	if rec.beforePatch != nil && now.Before(rec.patchedAt.Add(staleReads)) {
+		return rec.beforePatch.clone()
+	}
+	return rec.connector.clone()
 }
 
 // Connectors returns every stored connector in creation order, including ones replication lag still hides.
@@ -114,6 +127,7 @@ func (s *Server) PutConnector(c Connector) Connector {
 	if rec, ok := s.records[key]; ok {
 		rec.connector = c
 		rec.createdAt = time.Time{}
+		rec.beforePatch = nil
 		return c.clone()
 	}
 	s.nextSeq++
@@ -137,6 +151,7 @@ func (s *Server) EditConnector(id string, edit func(*Connector)) bool {
 	}
 	c.ID = rec.connector.ID
 	rec.connector = c.clone()
+	rec.beforePatch = nil
 	return true
 }
 

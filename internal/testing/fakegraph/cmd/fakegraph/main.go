@@ -182,6 +182,8 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&f.ErrorRatio, "error-ratio", 0, "`fraction` of Graph requests answered with a random 500, 502, 503 or 504 before acting")
 	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
 	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
+	fs.IntVar(&f.NotFoundFlaps, "not-found-flaps", 0, "how many of the first GETs of existing API connectors answer 404, as a lagging replica does")
+	fs.DurationVar(&f.StaleReads, "stale-reads", 0, "how long after a PATCH reads still answer with the API connector as it was before")
 	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
 	fs.BoolVar(&f.FractionalRetryAfter, "fractional-retry-after", false, "write Retry-After in fractional seconds (\"0.512\") instead of whole seconds rounded up")
 	fs.StringVar(&cfg.stateFile, "state-file", "", "write the URL and credentials as JSON to this `file` once listening (removed on exit)")
@@ -203,8 +205,8 @@ func parseFlags(args []string) (config, error) {
 	if cfg.pageSize < 1 {
 		return cfg, fmt.Errorf("-page-size must be at least 1, not %d", cfg.pageSize)
 	}
-	if f.Latency < 0 || f.RateLimit < 0 || f.ReplicationLag < 0 {
-		return cfg, errors.New("-latency, -rate-limit and -replication-lag must not be negative")
+	if f.Latency < 0 || f.RateLimit < 0 || f.ReplicationLag < 0 || f.NotFoundFlaps < 0 || f.StaleReads < 0 {
+		return cfg, errors.New("-latency, -rate-limit, -replication-lag, -not-found-flaps and -stale-reads must not be negative")
 	}
 	if f.ErrorRatio < 0 || f.ErrorRatio > 1 || f.LostResponseRatio < 0 || f.LostResponseRatio > 1 {
 		return cfg, errors.New("-error-ratio and -lost-response-ratio must be between 0 and 1")
