@@ -18,10 +18,11 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // certificateEntry is what certificates should show for pfx.
-func certificateEntry(pfx acctest.PFX, active bool) knownvalue.Check {
+func certificateEntry(pfx testcert.PFX, active bool) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"thumbprint": knownvalue.StringExact(pfx.Thumbprint),
 		"not_before": knownvalue.StringExact(pfx.NotBefore.UTC().Format(time.RFC3339)),
@@ -63,13 +64,13 @@ resource "entra_identity_api_connector" "test" {
 }
 
 // pfxVariables passes a file to certificateFromVariables.
-func pfxVariables(pfx acctest.PFX) []string {
+func pfxVariables(pfx testcert.PFX) []string {
 	return []string{"TF_VAR_pfx_value=" + pfx.Base64, "TF_VAR_pfx_password=" + pfx.Password}
 }
 
 func TestAccIdentityAPIConnector_certificateEncryptions(t *testing.T) {
 	empty := ""
-	for name, opts := range map[string]acctest.PFXOptions{
+	for name, opts := range map[string]testcert.Options{
 		"modern AES":         {Encoder: pkcs12.Modern},
 		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
 		"legacy 3DES":        {Encoder: pkcs12.LegacyDES},
@@ -77,7 +78,7 @@ func TestAccIdentityAPIConnector_certificateEncryptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			server := acctest.StartEmulator(t, fakegraph.Options{})
-			pfx := acctest.NewPFX(t, opts)
+			pfx := testcert.New(t, opts)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
@@ -115,7 +116,7 @@ func TestAccIdentityAPIConnector_certificateEncryptions(t *testing.T) {
 // repeated, and that Graph was never called.
 func TestAccIdentityAPIConnector_badCertificatesStopAtPlan(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	good := acctest.NewPFX(t, acctest.PFXOptions{})
+	good := testcert.New(t, testcert.Options{})
 	wrongPassword := good
 	wrongPassword.Password = acctest.RandomSecret(t, "wrong")
 	garbage := good
@@ -124,13 +125,13 @@ func TestAccIdentityAPIConnector_badCertificatesStopAtPlan(t *testing.T) {
 	notBase64.Base64 = "not base64 at all!" + good.Password
 
 	for name, tc := range map[string]struct {
-		pfx  acctest.PFX
+		pfx  testcert.PFX
 		want string
 	}{
 		"wrong password": {wrongPassword, "password does not open this PKCS#12 file"},
-		"no private key": {acctest.NewPFX(t, acctest.PFXOptions{WithoutKey: true}), "no private key"},
-		"mismatched key": {acctest.NewPFX(t, acctest.PFXOptions{MismatchedKey: true}), "belongs to none of its certificates"},
-		"expired": {acctest.NewPFX(t, acctest.PFXOptions{
+		"no private key": {testcert.New(t, testcert.Options{WithoutKey: true}), "no private key"},
+		"mismatched key": {testcert.New(t, testcert.Options{MismatchedKey: true}), "belongs to none of its certificates"},
+		"expired": {testcert.New(t, testcert.Options{
 			NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)}), "expired on"},
 		"not base64":         {notBase64, "must be the base64 encoding of a PKCS#12"},
 		"not a PKCS#12 file": {garbage, "is not a PKCS#12 file"},
@@ -162,7 +163,7 @@ func TestAccIdentityAPIConnector_badCertificatesStopAtPlan(t *testing.T) {
 
 func TestAccIdentityAPIConnector_notYetValidCertificateWarns(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	future := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: time.Now().Add(7 * 24 * time.Hour)})
+	future := testcert.New(t, testcert.Options{NotBefore: time.Now().Add(7 * 24 * time.Hour)})
 	cli := acctest.NewCLI(t)
 	cli.Write("main.tf", certificateFromVariables(server, "Future certificate"))
 	cli.MustRun("init", "-input=false", "-no-color")
@@ -189,8 +190,8 @@ func TestAccIdentityAPIConnector_notYetValidCertificateWarns(t *testing.T) {
 // old one stays active meanwhile, so the connector always has one that works.
 func TestAccIdentityAPIConnector_appendRotation(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	current := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "current"})
-	next := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "next", NotBefore: time.Now().Add(7 * 24 * time.Hour)})
+	current := testcert.New(t, testcert.Options{CommonName: "current"})
+	next := testcert.New(t, testcert.Options{CommonName: "next", NotBefore: time.Now().Add(7 * 24 * time.Hour)})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -257,8 +258,8 @@ func TestAccIdentityAPIConnector_appendRotation(t *testing.T) {
 
 func TestAccIdentityAPIConnector_replaceRotation(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	current := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "current"})
-	next := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "next"})
+	current := testcert.New(t, testcert.Options{CommonName: "current"})
+	next := testcert.New(t, testcert.Options{CommonName: "next"})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -299,8 +300,8 @@ func TestAccIdentityAPIConnector_replaceRotation(t *testing.T) {
 // which sends the configured one again.
 func TestAccIdentityAPIConnector_certificateUploadedOutsideTerraform(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	configured := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "configured"})
-	intruder := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "uploaded in the portal"})
+	configured := testcert.New(t, testcert.Options{CommonName: "configured"})
+	intruder := testcert.New(t, testcert.Options{CommonName: "uploaded in the portal"})
 	config := certificateConfig(server, "Guarded", "https://api.contoso.com/guarded", configured, 1, "")
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -336,7 +337,7 @@ func TestAccIdentityAPIConnector_certificateUploadedOutsideTerraform(t *testing.
 
 func TestAccIdentityAPIConnector_switchKindsBothWays(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	password := acctest.RandomSecret(t, "password")
 	certificate := certificateConfig(server, "Switching", "https://api.contoso.com/switch", pfx, 1, "")
 	basic := basicConfig(server, "Switching", "https://api.contoso.com/switch", "switch-user", password, 1)

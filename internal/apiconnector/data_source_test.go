@@ -15,10 +15,11 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // portalConnectors fills the emulator as if people had made connectors in the portal.
-func portalConnectors(t *testing.T, server *fakegraph.Server, n int, pfx acctest.PFX) []fakegraph.Connector {
+func portalConnectors(t *testing.T, server *fakegraph.Server, n int, pfx testcert.PFX) []fakegraph.Connector {
 	t.Helper()
 	var made []fakegraph.Connector
 	for i := range n {
@@ -42,7 +43,7 @@ func portalConnectors(t *testing.T, server *fakegraph.Server, n int, pfx acctest
 
 func TestAccIdentityAPIConnectorDataSource_byIDAndName(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{PageSize: 2})
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	made := portalConnectors(t, server, 4, pfx)
 	basic, certified := made[1], made[len(made)-1]
 
@@ -80,7 +81,7 @@ data "entra_identity_api_connector" "by_name" {
 func TestAccIdentityAPIConnectorsDataSource_everyPage(t *testing.T) {
 	// Seven connectors on pages of two: the list must follow three next links.
 	server := acctest.StartEmulator(t, fakegraph.Options{PageSize: 2})
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	made := portalConnectors(t, server, 6, pfx)
 
 	resource.ParallelTest(t, resource.TestCase{

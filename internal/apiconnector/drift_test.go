@@ -12,6 +12,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // TestAccIdentityAPIConnector_drift changes each property outside Terraform in turn and checks that the
@@ -19,7 +20,7 @@ import (
 func TestAccIdentityAPIConnector_drift(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	password := acctest.RandomSecret(t, "password")
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	config := basicConfig(server, "Drift", "https://api.contoso.com/drift", "drift-user", password, 1)
 
 	// edit changes the one connector in the emulator as someone in the portal would.

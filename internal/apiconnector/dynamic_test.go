@@ -11,6 +11,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // moduleConfig calls the reusable module in examples/modules/api-connector, which chooses its auth block
@@ -73,7 +74,7 @@ module "connector" {
 func TestAccIdentityAPIConnector_moduleChoosesKindWithDynamicBlocks(t *testing.T) {
 	// The module requires the provider by its registry address.
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "entra-iac")
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	certificate, err := json.Marshal(map[string]string{"pfx_base64": pfx.Base64, "password": pfx.Password})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/provider"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // movableClock is the time the provider's connector resource sees: the real time plus a skew the test
@@ -47,7 +48,7 @@ func newClockedCLI(t *testing.T, clock *movableClock) *acctest.CLI {
 func TestAccIdentityAPIConnector_expiredCertificateBlocksOnlyItsUpload(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	clock := &movableClock{}
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)})
+	pfx := testcert.New(t, testcert.Options{NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)})
 	vars := pfxVariables(pfx)
 	cli := newClockedCLI(t, clock)
 	cli.Write("main.tf", certificateFromVariables(server, "Expiring"))

@@ -17,6 +17,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // runPKCS12Function calls the function as the framework does and returns its result's attributes.
@@ -44,21 +45,21 @@ func TestPKCS12CertificateFunction_describesTheCertificate(t *testing.T) {
 	now := time.Now()
 	empty := ""
 	for name, tc := range map[string]struct {
-		opts     acctest.PFXOptions
-		password func(acctest.PFX) attr.Value
+		opts     testcert.Options
+		password func(testcert.PFX) attr.Value
 		key      bool
 	}{
-		"with its key":                   {opts: acctest.PFXOptions{CommonName: "signup-api"}, key: true},
-		"without a key":                  {opts: acctest.PFXOptions{CommonName: "signup-api", WithoutKey: true}},
-		"expired, described not refused": {opts: acctest.PFXOptions{CommonName: "signup-api", NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)}, key: true},
+		"with its key":                   {opts: testcert.Options{CommonName: "signup-api"}, key: true},
+		"without a key":                  {opts: testcert.Options{CommonName: "signup-api", WithoutKey: true}},
+		"expired, described not refused": {opts: testcert.Options{CommonName: "signup-api", NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)}, key: true},
 		"without a password, null password": {
-			opts:     acctest.PFXOptions{CommonName: "signup-api", Encoder: pkcs12.Passwordless, Password: &empty},
-			password: func(acctest.PFX) attr.Value { return types.StringNull() },
+			opts:     testcert.Options{CommonName: "signup-api", Encoder: pkcs12.Passwordless, Password: &empty},
+			password: func(testcert.PFX) attr.Value { return types.StringNull() },
 			key:      true,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			pfx := acctest.NewPFX(t, tc.opts)
+			pfx := testcert.New(t, tc.opts)
 			password := attr.Value(types.StringValue(pfx.Password))
 			if tc.password != nil {
 				password = tc.password(pfx)
@@ -86,7 +87,7 @@ func TestPKCS12CertificateFunction_describesTheCertificate(t *testing.T) {
 }
 
 func TestPKCS12CertificateFunction_errorsNameTheArgumentAndRepeatNothing(t *testing.T) {
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	wrongPassword := acctest.RandomSecret(t, "wrong")
 	for name, tc := range map[string]struct {
 		value, password attr.Value
@@ -123,7 +124,7 @@ func TestPKCS12CertificateFunction_errorsNameTheArgumentAndRepeatNothing(t *test
 // a check block that warns about a certificate close to its expiry.
 func TestAccPKCS12CertificateFunction_inOutputsAndChecks(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "signup-api"})
+	pfx := testcert.New(t, testcert.Options{CommonName: "signup-api"})
 	wrong := acctest.RandomSecret(t, "wrong")
 	config := func(password string) string {
 		return acctest.ProviderBlock(server) + fmt.Sprintf(`

@@ -19,6 +19,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // importBlock adopts an existing connector into the test resource.
@@ -89,7 +90,7 @@ func TestAccIdentityAPIConnector_importBasicMadeInPortal(t *testing.T) {
 
 func TestAccIdentityAPIConnector_importCertificateMadeInPortal(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	existing := server.PutConnector(fakegraph.Connector{
 		DisplayName: "Portal certificate",
 		TargetURL:   "https://api.contoso.com/portal",

@@ -16,6 +16,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // TestAccIdentityAPIConnector_noSecretLeaks applies, rotates, switches, imports and destroys connectors
@@ -32,7 +33,7 @@ func TestAccIdentityAPIConnector_noSecretLeaks(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	password1 := acctest.RandomSecret(t, "leak-password1")
 	password2 := acctest.RandomSecret(t, "leak-password2")
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	functionKey := acctest.RandomSecret(t, "function-key")
 	t.Setenv("TF_VAR_function_key", functionKey)
 	secrets := func() []string {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // TestAccRealTenant_identityAPIConnector runs the whole life of a connector against a real tenant: create
@@ -22,7 +23,7 @@ func TestAccRealTenant_identityAPIConnector(t *testing.T) {
 	name := acctest.RandomSecret(t, "tf-acc")
 	password1 := acctest.RandomSecret(t, "password")
 	password2 := acctest.RandomSecret(t, "password")
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{CommonName: name})
+	pfx := testcert.New(t, testcert.Options{CommonName: name})
 	provider := "provider \"entra\" {}\n"
 	basic := func(displayName, password string, version int) string {
 		return provider + fmt.Sprintf(`

@@ -18,6 +18,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 const connectorAddress = "entra_identity_api_connector.test"
@@ -39,7 +40,7 @@ resource "entra_identity_api_connector" "test" {
 }
 
 // certificateConfig is a connector with a client certificate.
-func certificateConfig(server *fakegraph.Server, name, url string, pfx acctest.PFX, version int, rotation string) string {
+func certificateConfig(server *fakegraph.Server, name, url string, pfx testcert.PFX, version int, rotation string) string {
 	rotationLine := ""
 	if rotation != "" {
 		rotationLine = fmt.Sprintf("rotation = %q", rotation)
@@ -93,7 +94,7 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	password1 := acctest.RandomSecret(t, "password1")
 	password2 := acctest.RandomSecret(t, "password2")
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	secrets := []string{password1, password2, pfx.Base64, pfx.Password, server.Options().ClientSecret}
 	var id string
 

@@ -10,12 +10,12 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
-	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 func TestInspect_readsEveryEncryption(t *testing.T) {
 	empty := ""
-	for name, opts := range map[string]acctest.PFXOptions{
+	for name, opts := range map[string]testcert.Options{
 		"modern AES":         {Encoder: pkcs12.Modern},
 		"modern 2026":        {Encoder: pkcs12.Modern2026},
 		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
@@ -23,7 +23,7 @@ func TestInspect_readsEveryEncryption(t *testing.T) {
 		"without a password": {Encoder: pkcs12.Passwordless, Password: &empty},
 	} {
 		t.Run(name, func(t *testing.T) {
-			pfx := acctest.NewPFX(t, opts)
+			pfx := testcert.New(t, opts)
 			info, err := clientcert.Inspect(pfx.Base64, pfx.Password)
 			if err != nil {
 				t.Fatal(err)
@@ -36,9 +36,9 @@ func TestInspect_readsEveryEncryption(t *testing.T) {
 }
 
 func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
-	good := acctest.NewPFX(t, acctest.PFXOptions{})
-	withoutKey := acctest.NewPFX(t, acctest.PFXOptions{WithoutKey: true})
-	mismatched := acctest.NewPFX(t, acctest.PFXOptions{MismatchedKey: true})
+	good := testcert.New(t, testcert.Options{})
+	withoutKey := testcert.New(t, testcert.Options{WithoutKey: true})
+	mismatched := testcert.New(t, testcert.Options{MismatchedKey: true})
 	for name, tc := range map[string]struct {
 		value, password string
 		want            string
@@ -73,7 +73,7 @@ func TestInspect_explainsBadFilesWithoutRepeatingThem(t *testing.T) {
 // matters depends on whether it is about to be sent.
 func TestInspect_leavesExpiryToTheCaller(t *testing.T) {
 	now := time.Now()
-	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	expired := testcert.New(t, testcert.Options{NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	info, err := clientcert.Inspect(expired.Base64, expired.Password)
 	if err != nil {
 		t.Fatalf("an expired but readable file was refused: %v", err)
@@ -85,7 +85,7 @@ func TestInspect_leavesExpiryToTheCaller(t *testing.T) {
 
 func TestInfo_notYetValid(t *testing.T) {
 	now := time.Now()
-	future := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: now.Add(24 * time.Hour)})
+	future := testcert.New(t, testcert.Options{NotBefore: now.Add(24 * time.Hour)})
 	info, err := clientcert.Inspect(future.Base64, future.Password)
 	if err != nil {
 		t.Fatal(err)

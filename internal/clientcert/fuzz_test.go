@@ -10,14 +10,14 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
-	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // FuzzInspect feeds the validator arbitrary files and passwords: it must never panic, and a refusal is
 // always a *Problem whose words repeat neither the value nor the password.
 func FuzzInspect(f *testing.F) {
-	good := acctest.NewPFX(f, acctest.PFXOptions{})
-	legacy := acctest.NewPFX(f, acctest.PFXOptions{Encoder: pkcs12.LegacyRC2})
+	good := testcert.New(f, testcert.Options{})
+	legacy := testcert.New(f, testcert.Options{Encoder: pkcs12.LegacyRC2})
 	f.Add(good.Base64, good.Password)
 	f.Add(legacy.Base64, legacy.Password)
 	f.Add(good.Base64[:len(good.Base64)/2], good.Password)

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // TestClient_logsNoSecret drives every write that carries a secret (a key in the target URL's query among
@@ -21,7 +22,8 @@ func TestClient_logsNoSecret(t *testing.T) {
 	const password, pfxPassword, functionKey = "Sup3r-Secret<&>", "pfx-Secret", "aZfUnCt10nKey=="
 	// An Azure Functions key travels in the target URL's query.
 	const targetURL = "https://x.example/api/Validate?code=" + functionKey
-	pfx, thumbprint := newPFX(t, pfxPassword)
+	cert := testcert.New(t, testcert.Options{Password: new(pfxPassword)})
+	pfx, thumbprint := cert.Base64, cert.Thumbprint
 	secrets := []string{password, pfxPassword, functionKey, pfx, pfx[len(pfx)/2 : len(pfx)/2+40]}
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)

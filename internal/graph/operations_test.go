@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 const connectorID = "be1f769b-9b13-437e-b540-79a905c4932c"
@@ -490,7 +491,8 @@ func TestClient_uploadRecoversFromALostAnswer(t *testing.T) {
 		}})
 		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Cert", TargetURL: "https://cert.example",
 			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
-		value, thumbprint := newPFX(t, "pfx-password")
+		pfx := testcert.New(t, testcert.Options{Password: new("pfx-password")})
+		value, thumbprint := pfx.Base64, pfx.Thumbprint
 		s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
 
 		got, err := c.UploadClientCertificate(t.Context(), connector.ID, PKCS12Certificate{Value: value, Password: "pfx-password", Thumbprint: thumbprint})
@@ -517,7 +519,7 @@ func TestClient_uploadWithoutAThumbprintReportsALostAnswer(t *testing.T) {
 	s, c := newFakeGraph(t, fakegraph.Options{})
 	connector := s.PutConnector(fakegraph.Connector{DisplayName: "Cert", TargetURL: "https://cert.example",
 		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
-	value, _ := newPFX(t, "")
+	value := testcert.New(t, testcert.Options{Password: new("")}).Base64
 	s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
 
 	_, err := c.UploadClientCertificate(t.Context(), connector.ID, PKCS12Certificate{Value: value})

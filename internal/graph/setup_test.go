@@ -3,18 +3,9 @@ package graph
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha1"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +16,6 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
-	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
@@ -216,40 +206,4 @@ func fakeGraphTokens(s *fakegraph.Server, secret string) oauth2.TokenSource {
 		Scopes:       []string{s.URL() + "/.default"},
 	}
 	return cc.TokenSource(context.Background())
-}
-
-// newPFX makes a base64 PKCS#12 value holding a fresh certificate valid from an hour ago for a day, and
-// returns it with the certificate's thumbprint as Graph writes it.
-func newPFX(t testing.TB, password string) (value, thumbprint string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	template := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "graph client test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pfx, err := gopkcs12.Modern.Encode(key, cert, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha1.Sum(cert.Raw)
-	return base64.StdEncoding.EncodeToString(pfx), strings.ToUpper(hex.EncodeToString(sum[:]))
 }

@@ -2,13 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,11 +10,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // unreachable is where the tests point Graph and sign-in when nothing should be asked: a loopback port
@@ -31,42 +24,16 @@ const unreachable = "http://127.0.0.1:9"
 // unreachableSignIn is the same for the sign-in host, which must be https.
 const unreachableSignIn = "https://127.0.0.1:9"
 
-// testCertificate is a client certificate made for one test, as a PEM file and as base64 PKCS#12.
+// testCertificate is a client certificate made for one test, as base64 PKCS#12 and as a PEM file.
 type testCertificate struct {
-	pemPath     string
-	pfxBase64   string
-	pfxPassword string
+	testcert.PFX
+	pemPath string
 }
 
 func newTestCertificate(t *testing.T, notBefore, notAfter time.Time) testCertificate {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	template := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "provider-test"},
-		NotBefore:    notBefore,
-		NotAfter:     notAfter,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemText := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})...)
-	pemPath := writeFile(t, "client.pem", string(pemText))
-	password := "pfx-password-" + t.Name()
-	pfx, err := pkcs12.Modern.Encode(key, cert, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testCertificate{pemPath: pemPath, pfxBase64: base64.StdEncoding.EncodeToString(pfx), pfxPassword: password}
+	pfx := testcert.New(t, testcert.Options{CommonName: "provider-test", NotBefore: notBefore, NotAfter: notAfter})
+	return testCertificate{PFX: pfx, pemPath: writeFile(t, "client.pem", string(pfx.PEM()))}
 }
 
 func validTestCertificate(t *testing.T) testCertificate {
@@ -146,8 +113,8 @@ func TestConfigure_followsDocumentedPrecedence(t *testing.T) {
 		want    credentials.Method
 	}{
 		{"a certificate beats everything", nil, credentials.ClientCertificate},
-		{"a base64 certificate too", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_CERTIFICATE": cert.pfxBase64,
-			"ARM_CLIENT_CERTIFICATE_PASSWORD": cert.pfxPassword}, credentials.ClientCertificate},
+		{"a base64 certificate too", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_CERTIFICATE": cert.Base64,
+			"ARM_CLIENT_CERTIFICATE_PASSWORD": cert.Password}, credentials.ClientCertificate},
 		{"then a secret", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": ""}, credentials.ClientSecret},
 		{"a secret from a file", map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": "", "ARM_CLIENT_SECRET": "",
 			"ARM_CLIENT_SECRET_FILE_PATH": secretFile}, credentials.ClientSecret},
@@ -251,13 +218,13 @@ func TestConfigure_problemsNameArgumentAndVariableButNoSecret(t *testing.T) {
 			attribute: "client_id", envVar: "ARM_CLIENT_ID", want: "Application (client) ID"},
 		{name: "certificate that is not base64", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": secretBadBase64},
 			attribute: "client_certificate", envVar: "ARM_CLIENT_CERTIFICATE", want: "not base64"},
-		{name: "certificate given twice", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": valid.pfxBase64, "ARM_CLIENT_CERTIFICATE_PATH": valid.pemPath},
+		{name: "certificate given twice", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": valid.Base64, "ARM_CLIENT_CERTIFICATE_PATH": valid.pemPath},
 			attribute: "client_certificate_path", envVar: "ARM_CLIENT_CERTIFICATE_PATH", want: "Set only one"},
 		{name: "expired certificate file", changes: map[string]string{"ARM_CLIENT_CERTIFICATE_PATH": expired.pemPath},
 			attribute: "client_certificate_path", envVar: "ARM_CLIENT_CERTIFICATE_PATH", want: "expired on"},
-		{name: "expired certificate", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": expired.pfxBase64, "ARM_CLIENT_CERTIFICATE_PASSWORD": expired.pfxPassword},
+		{name: "expired certificate", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": expired.Base64, "ARM_CLIENT_CERTIFICATE_PASSWORD": expired.Password},
 			attribute: "client_certificate", envVar: "ARM_CLIENT_CERTIFICATE", want: "expired on"},
-		{name: "wrong certificate password", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": valid.pfxBase64},
+		{name: "wrong certificate password", changes: map[string]string{"ARM_CLIENT_CERTIFICATE": valid.Base64},
 			attribute: "client_certificate_password", envVar: "ARM_CLIENT_CERTIFICATE_PASSWORD", want: "does not open"},
 		{name: "secret file that disagrees", changes: map[string]string{"ARM_CLIENT_SECRET_FILE_PATH": secretFile},
 			attribute: "client_secret_file_path", envVar: "ARM_CLIENT_SECRET_FILE_PATH", want: "different values"},
@@ -301,7 +268,7 @@ func TestConfigure_problemsNameArgumentAndVariableButNoSecret(t *testing.T) {
 				t.Errorf("the detail does not name %s: %s", tt.envVar, detail)
 			}
 			assertNoSecretIn(t, diags, secretValue, secretPassword, secretOIDCToken, secretRequest, secretFromFile, secretBadBase64,
-				valid.pfxPassword, expired.pfxPassword)
+				valid.Password, expired.Password)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // providerBlock points the provider at server, unless lines set graph_endpoint or authority_host themselves,
@@ -175,7 +175,7 @@ func keys(values url.Values) []string {
 }
 
 func TestAccProvider_clientCertificatePKCS12(t *testing.T) {
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	// The emulator refuses client secrets, and one is in the environment: the certificate must win.
 	server := startEmulator(t, fakegraph.Options{ClientCertificates: []*x509.Certificate{pfx.Cert}, DisableClientSecret: true})
 	t.Setenv("ARM_CLIENT_CERTIFICATE", pfx.Base64)
@@ -190,12 +190,10 @@ func TestAccProvider_clientCertificatePKCS12(t *testing.T) {
 }
 
 func TestAccProvider_clientCertificatePEMFile(t *testing.T) {
-	pfx := acctest.NewPFX(t, acctest.PFXOptions{})
+	pfx := testcert.New(t, testcert.Options{})
 	server := startEmulator(t, fakegraph.Options{ClientCertificates: []*x509.Certificate{pfx.Cert}, DisableClientSecret: true})
 	pemPath := filepath.Join(t.TempDir(), "client.pem")
-	pemText := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pfx.Cert.Raw}),
-		pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(pfx.Key)})...)
-	if err := os.WriteFile(pemPath, pemText, 0o600); err != nil {
+	if err := os.WriteFile(pemPath, pfx.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
@@ -647,7 +645,7 @@ func words(phrase string) *regexp.Regexp {
 // TestAccProvider_wrongConfigurations runs each mistake through the CLI and expects an error that says what
 // to do, quoting none of the secrets the configuration holds.
 func TestAccProvider_wrongConfigurations(t *testing.T) {
-	expired := acctest.NewPFX(t, acctest.PFXOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
+	expired := testcert.New(t, testcert.Options{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
 	tests := []struct {
 		name string
 		opts fakegraph.Options

@@ -18,6 +18,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // guideExample is the configuration of the guide "Calling your API during sign-up".
@@ -42,10 +43,10 @@ terraform {
 }
 ` + acctest.ProviderBlock(server) + string(example)
 	dir := t.TempDir()
-	current := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "signup-validation-2025"})
-	next := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "signup-validation-2026"})
+	current := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
+	next := testcert.New(t, testcert.Options{CommonName: "signup-validation-2026"})
 	files := map[string]string{}
-	for name, pfx := range map[string]acctest.PFX{"current.pfx": current, "next.pfx": next} {
+	for name, pfx := range map[string]testcert.PFX{"current.pfx": current, "next.pfx": next} {
 		der, err := base64.StdEncoding.DecodeString(pfx.Base64)
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +56,7 @@ terraform {
 			t.Fatal(err)
 		}
 	}
-	variables := func(file string, pfx acctest.PFX, version int) config.Variables {
+	variables := func(file string, pfx testcert.PFX, version int) config.Variables {
 		return config.Variables{
 			"certificate_file":     config.StringVariable(file),
 			"certificate_password": config.StringVariable(pfx.Password),

@@ -1,5 +1,6 @@
-// Command testcert writes throwaway self-signed client certificates as PKCS#12 files, for tests that run
-// OpenTofu against the Graph emulator (make module-test). No key is ever committed: each run makes its own.
+// Command testcert writes throwaway self-signed client certificates (made by internal/testing/testcert) as
+// PKCS#12 files, for OpenTofu runs against the Graph emulator (make module-test, make demo). No key is ever
+// committed: each run makes its own.
 //
 // Each argument is NAME:NOT_BEFORE:LIFETIME, with durations in Go's syntax plus a "d" suffix for days,
 // relative to now: "old:-358d:365d" is a certificate that expires in a week. For each one it writes
@@ -9,25 +10,17 @@
 package main
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // Graph names certificates by their SHA-1 thumbprint.
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"software.sslmate.com/src/go-pkcs12"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // certificateFile is what a test reads: the upload (file and password) and what Graph will report.
@@ -105,45 +98,15 @@ func parseDuration(s string) (time.Duration, error) {
 // newCertificate makes a self-signed client certificate and its key, packed as PKCS#12 with a random
 // password.
 func newCertificate(name string, notBefore, notAfter time.Time) (certificateFile, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	pfx, err := testcert.Make(testcert.Options{CommonName: "api-connector-" + name, NotBefore: notBefore, NotAfter: notAfter})
 	if err != nil {
 		return certificateFile{}, err
 	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		return certificateFile{}, err
-	}
-	template := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "api-connector-" + name},
-		NotBefore:    notBefore,
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
-	if err != nil {
-		return certificateFile{}, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return certificateFile{}, err
-	}
-	secret := make([]byte, 12)
-	if _, err := rand.Read(secret); err != nil {
-		return certificateFile{}, err
-	}
-	password := "pfx-" + hex.EncodeToString(secret)
-	pfx, err := pkcs12.Modern.Encode(key, cert, nil, password)
-	if err != nil {
-		return certificateFile{}, err
-	}
-	sum := sha1.Sum(der) //nolint:gosec // Graph names certificates by their SHA-1 thumbprint.
 	return certificateFile{
-		PFXBase64:  base64.StdEncoding.EncodeToString(pfx),
-		Password:   password,
-		Thumbprint: strings.ToUpper(hex.EncodeToString(sum[:])),
-		NotBefore:  cert.NotBefore.Format(time.RFC3339),
-		NotAfter:   cert.NotAfter.Format(time.RFC3339),
+		PFXBase64:  pfx.Base64,
+		Password:   pfx.Password,
+		Thumbprint: pfx.Thumbprint,
+		NotBefore:  pfx.NotBefore.Format(time.RFC3339),
+		NotAfter:   pfx.NotAfter.Format(time.RFC3339),
 	}, nil
 }

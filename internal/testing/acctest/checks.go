@@ -2,11 +2,14 @@ package acctest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"strings"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -113,4 +116,15 @@ func CheckNoSecretOnDisk(secrets ...string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// RandomSecret returns a recognisable secret that exists only in this test run, so that finding it
+// anywhere is proof of a leak.
+func RandomSecret(t testing.TB, label string) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return label + "-" + hex.EncodeToString(b)
 }

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 func TestCreate_basicAuthenticationWithEitherTypeSpelling(t *testing.T) {
@@ -185,9 +187,9 @@ func TestCreate_pkcs12InEveryEncoding(t *testing.T) {
 				t.Fatalf("certificateList: %v", list)
 			}
 			c, _ := list[0].(map[string]any)
-			if c["thumbprint"] != thumbprintOf(cert) || c["notBefore"] != float64(notBefore.Unix()) ||
+			if c["thumbprint"] != testcert.Thumbprint(cert) || c["notBefore"] != float64(notBefore.Unix()) ||
 				c["notAfter"] != float64(notAfter.Unix()) || c["isActive"] != true {
-				t.Errorf("certificate: %v (want thumbprint %s)", c, thumbprintOf(cert))
+				t.Errorf("certificate: %v (want thumbprint %s)", c, testcert.Thumbprint(cert))
 			}
 			if strings.Contains(string(r.body), value[:40]) {
 				t.Error("the PKCS#12 value came back")
@@ -216,7 +218,7 @@ func TestCreate_rejectsBadPKCS12(t *testing.T) {
 	g := newGraph(t, s)
 	good, _ := validPFX(t)
 	expired, _ := newPFX(t, gopkcs12.Modern, "p", testEpoch.Add(-48*time.Hour), testEpoch.Add(-time.Hour))
-	_, cert := newCertificate(t, 0, testEpoch.Add(-time.Hour), testEpoch.Add(time.Hour))
+	_, cert := newPFX(t, gopkcs12.Modern, "", testEpoch.Add(-time.Hour), testEpoch.Add(time.Hour))
 	trustStore, err := gopkcs12.Modern.EncodeTrustStore([]*x509.Certificate{cert}, "p")
 	if err != nil {
 		t.Fatal(err)
@@ -446,7 +448,7 @@ func TestUpdate_pkcs12ReplacesEveryCertificate(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	c, _ := s.Connector(id)
-	if len(c.Auth.Certificates) != 1 || c.Auth.Certificates[0].Thumbprint != thumbprintOf(thirdCert) {
+	if len(c.Auth.Certificates) != 1 || c.Auth.Certificates[0].Thumbprint != testcert.Thumbprint(thirdCert) {
 		t.Errorf("certificates after PATCH: %+v", c.Auth.Certificates)
 	}
 
@@ -509,7 +511,7 @@ func TestUploadClientCertificate_appends(t *testing.T) {
 	}
 	c, _ = s.Connector(id)
 	got := []string{c.Auth.Certificates[0].Thumbprint, c.Auth.Certificates[1].Thumbprint}
-	if !slices.Equal(got, []string{thumbprintOf(firstCert), thumbprintOf(secondCert)}) {
+	if !slices.Equal(got, []string{testcert.Thumbprint(firstCert), testcert.Thumbprint(secondCert)}) {
 		t.Errorf("thumbprints %v", got)
 	}
 
@@ -689,7 +691,7 @@ func TestOutOfBand_editsBypassTheLogAndFaults(t *testing.T) {
 		t.Error("an unknown id was accepted")
 	}
 	got, _ := s.Connector(c.ID)
-	if got.Auth.Kind != AuthCertificate || len(got.Auth.Certificates) != 2 || got.Auth.Certificates[0].Thumbprint != thumbprintOf(cert) {
+	if got.Auth.Kind != AuthCertificate || len(got.Auth.Certificates) != 2 || got.Auth.Certificates[0].Thumbprint != testcert.Thumbprint(cert) {
 		t.Errorf("after uploads: %+v", got.Auth)
 	}
 

@@ -8,12 +8,9 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +19,8 @@ import (
 	"time"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // testClient trusts the emulators' certificate authority.
@@ -57,70 +56,12 @@ func newTestServer(t *testing.T, opts Options) (*Server, *fakeClock) {
 	return s, clock
 }
 
-// Test keys are made once per test binary: RSA key generation is the slowest thing these tests do.
-var (
-	keysOnce  sync.Once
-	testKeys  [2]*rsa.PrivateKey
-	serialMu  sync.Mutex
-	serialNum int64
-)
-
-func testKey(t *testing.T, i int) *rsa.PrivateKey {
-	t.Helper()
-	keysOnce.Do(func() {
-		for k := range testKeys {
-			key, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				panic(err)
-			}
-			testKeys[k] = key
-		}
-	})
-	return testKeys[i]
-}
-
-// newCertificate makes a self-signed certificate for key i, valid in [notBefore, notAfter).
-func newCertificate(t *testing.T, key int, notBefore, notAfter time.Time) (*rsa.PrivateKey, *x509.Certificate) {
-	t.Helper()
-	k := testKey(t, key)
-	serialMu.Lock()
-	serialNum++
-	serial := big.NewInt(serialNum)
-	serialMu.Unlock()
-	template := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "fakegraph test " + serial.String()},
-		NotBefore:    notBefore,
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k, cert
-}
-
-// thumbprintOf is the thumbprint Graph reports: uppercase hex SHA-1 of the DER.
-func thumbprintOf(cert *x509.Certificate) string {
-	sum := sha1.Sum(cert.Raw)
-	return strings.ToUpper(hex.EncodeToString(sum[:]))
-}
-
-// newPFX makes a base64 PKCS#12 value valid around the test epoch, with the given encoder.
+// newPFX makes a base64 PKCS#12 value valid in [notBefore, notAfter), with the given encoder, signed by the
+// process's shared key 0.
 func newPFX(t *testing.T, enc *gopkcs12.Encoder, password string, notBefore, notAfter time.Time) (string, *x509.Certificate) {
 	t.Helper()
-	key, cert := newCertificate(t, 0, notBefore, notAfter)
-	der, err := enc.Encode(key, cert, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return base64.StdEncoding.EncodeToString(der), cert
+	pfx := testcert.New(t, testcert.Options{Key: testcert.SharedKey(0), Encoder: enc, Password: &password, NotBefore: notBefore, NotAfter: notAfter})
+	return pfx.Base64, pfx.Cert
 }
 
 func validPFX(t *testing.T) (string, *x509.Certificate) {

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 func TestNewServer_defaultsAndPublicConstructor(t *testing.T) {
@@ -165,7 +169,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // certificateSetup registers a certificate for key 0 on a fresh emulator.
 func certificateSetup(t *testing.T) (*Server, *fakeClock, *x509.Certificate) {
 	t.Helper()
-	_, cert := newCertificate(t, 0, testEpoch.Add(-time.Hour), testEpoch.Add(24*time.Hour))
+	_, cert := newPFX(t, gopkcs12.Modern, "", testEpoch.Add(-time.Hour), testEpoch.Add(24*time.Hour))
 	s, clock := newTestServer(t, Options{ClientCertificates: []*x509.Certificate{cert}})
 	return s, clock, cert
 }
@@ -185,7 +189,7 @@ func goodClaims(s *Server) map[string]any {
 
 func TestToken_certificateAssertion(t *testing.T) {
 	s, _, cert := certificateSetup(t)
-	key := testKey(t, 0)
+	key := testcert.SharedKey(0)
 
 	t.Run("RS256 with x5t", func(t *testing.T) {
 		a := makeAssertion(t, key, "RS256", map[string]any{"x5t": x5t(cert)}, goodClaims(s))
@@ -222,8 +226,8 @@ func TestToken_certificateAssertion(t *testing.T) {
 
 func TestToken_certificateAssertionRejected(t *testing.T) {
 	s, _, cert := certificateSetup(t)
-	_, otherCert := newCertificate(t, 1, testEpoch.Add(-time.Hour), testEpoch.Add(time.Hour))
-	key, otherKey := testKey(t, 0), testKey(t, 1)
+	otherCert := testcert.New(t, testcert.Options{Key: testcert.SharedKey(1), NotBefore: testEpoch.Add(-time.Hour), NotAfter: testEpoch.Add(time.Hour)}).Cert
+	key, otherKey := testcert.SharedKey(0), testcert.SharedKey(1)
 	thumb := map[string]any{"x5t": x5t(cert)}
 
 	with := func(edit func(map[string]any)) map[string]any {

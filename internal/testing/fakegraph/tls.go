@@ -1,20 +1,15 @@
 package fakegraph
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 // The emulator serves TLS as Entra and Graph do: Microsoft's sign-in library only talks to an https
@@ -33,48 +28,14 @@ const tlsLifetime = 30 * 24 * time.Hour
 
 func loadAuthority() {
 	authority.once.Do(func() {
-		now := time.Now()
-		caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		chain, err := testcert.NewLoopback(tlsLifetime)
 		if err != nil {
-			panic("fakegraph: generating the CA key: " + err.Error())
+			panic("fakegraph: making the TLS certificates: " + err.Error())
 		}
-		ca := &x509.Certificate{
-			SerialNumber:          big.NewInt(1),
-			Subject:               pkix.Name{CommonName: "fakegraph test CA", Organization: []string{"terraform-provider-entra tests"}},
-			NotBefore:             now.Add(-time.Hour),
-			NotAfter:              now.Add(tlsLifetime),
-			IsCA:                  true,
-			BasicConstraintsValid: true,
-			MaxPathLenZero:        true,
-			KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		}
-		caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-		if err != nil {
-			panic("fakegraph: signing the CA certificate: " + err.Error())
-		}
-		caCert, _ := x509.ParseCertificate(caDER)
-		serverKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			panic("fakegraph: generating the server key: " + err.Error())
-		}
-		leaf := &x509.Certificate{
-			SerialNumber: big.NewInt(2),
-			Subject:      pkix.Name{CommonName: "localhost"},
-			DNSNames:     []string{"localhost"},
-			IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-			NotBefore:    now.Add(-time.Hour),
-			NotAfter:     now.Add(tlsLifetime),
-			KeyUsage:     x509.KeyUsageDigitalSignature,
-			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		}
-		leafDER, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &serverKey.PublicKey, caKey)
-		if err != nil {
-			panic("fakegraph: signing the server certificate: " + err.Error())
-		}
-		authority.caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+		authority.caPEM = chain.CAPEM
 		authority.pool = x509.NewCertPool()
-		authority.pool.AddCert(caCert)
-		authority.server = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: serverKey}
+		authority.pool.AddCert(chain.CA)
+		authority.server = chain.Server
 	})
 }
 
