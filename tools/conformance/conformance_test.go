@@ -24,6 +24,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 func TestMain(m *testing.M) {
@@ -147,7 +148,7 @@ func TestConnectorLifecycle(t *testing.T) {
 		t.Fatalf("read after rename: %v %v", got, err)
 	}
 
-	first := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "sdk-first"})
+	first := testcert.New(t, testcert.Options{CommonName: "sdk-first"})
 	pkcs12 := models.NewPkcs12Certificate()
 	pkcs12.SetPkcs12Value(ptr(first.Base64))
 	pkcs12.SetPassword(ptr(first.Password))
@@ -157,7 +158,7 @@ func TestConnectorLifecycle(t *testing.T) {
 		t.Fatalf("switch to a client certificate: %v", err)
 	}
 
-	second := acctest.NewPFX(t, acctest.PFXOptions{CommonName: "sdk-second"})
+	second := testcert.New(t, testcert.Options{CommonName: "sdk-second"})
 	upload := identity.NewApiConnectorsItemUploadClientCertificatePostRequestBody()
 	upload.SetPkcs12Value(ptr(second.Base64))
 	upload.SetPassword(ptr(second.Password))
