@@ -149,49 +149,12 @@ func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector,
 	return &connector, nil
 }
 
-// notFoundReads is how many 404s in a row GetAPIConnectorConfirmed needs at the least.
-const notFoundReads = 3
-
-// absenceConfirmation is how long GetAPIConnectorConfirmed keeps reading a connector that answers 404:
-// long enough for Graph's replicas to catch up in the cases seen, short enough that a plan notices a
-// connector that really is gone without a long wait.
-func (c *Client) absenceConfirmation() time.Duration {
-	return min(c.consistencyWait, 3*time.Second)
-}
-
 // GetAPIConnectorConfirmed reads one connector where a 404 decides that it is gone, as a refresh or a
-// lookup by id does. Graph answers from replicas, and one that lags behind can answer 404 for a connector
-// that exists; so a 404 is believed only when Graph repeats it, for at least three reads in a row spread
-// over three seconds (or the consistency wait, when that is shorter). Any other answer ends the check.
-// A context that ends first is an error, never a 404.
+// lookup by id does: a 404 is believed only once Graph repeats it (see confirmedRead).
 func (c *Client) GetAPIConnectorConfirmed(ctx context.Context, id string) (*APIConnector, error) {
-	deadline := time.Now().Add(c.absenceConfirmation())
-	pause := 250 * time.Millisecond
-	for reads := 1; ; reads++ {
-		got, err := c.GetAPIConnector(ctx, id)
-		if !IsNotFound(err) {
-			if reads > 1 && err == nil {
-				tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph answered 404 for a connector it serves: a replica lagged behind",
-					map[string]any{"id": id, "reads": reads})
-			}
-			return got, err
-		}
-		if reads >= notFoundReads && !time.Now().Before(deadline) {
-			return nil, err
-		}
-		wait := pause
-		if left := time.Until(deadline); left > 0 && left < wait {
-			wait = left
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, fmt.Errorf("confirming that API connector %s is gone (Graph answered 404 %d times): %w", id, reads, context.Cause(ctx))
-		case <-timer.C:
-			pause = min(pause*2, time.Second)
-		}
-	}
+	return confirmedRead(ctx, c, "API connector "+id, func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, id)
+	})
 }
 
 // ListAPIConnectors reads every connector, following @odata.nextLink across pages.

@@ -163,6 +163,14 @@ func (c *Client) GetUserFlow(ctx context.Context, id string) (*UserFlow, error) 
 	return &flow, nil
 }
 
+// GetUserFlowConfirmed reads one flow where a 404 decides that it is gone, as a lookup by id does: a 404
+// is believed only once Graph repeats it (see confirmedRead).
+func (c *Client) GetUserFlowConfirmed(ctx context.Context, id string) (*UserFlow, error) {
+	return confirmedRead(ctx, c, "user flow "+id, func(ctx context.Context) (*UserFlow, error) {
+		return c.GetUserFlow(ctx, id)
+	})
+}
+
 // GetAPIConnectorConfiguration reads which connector each step of a flow calls, in one request:
 // GET …/{id}/apiConnectorConfiguration?$expand={every step of the kind}. Without $expand Graph returns
 // none of the steps, only the type.
@@ -199,6 +207,14 @@ func (c *Client) GetAPIConnectorConfiguration(ctx context.Context, flowID string
 		configuration[step] = connector.ID
 	}
 	return configuration, nil
+}
+
+// GetAPIConnectorConfigurationConfirmed is GetAPIConnectorConfiguration where a 404 decides that the flow
+// is gone, as a refresh does: a 404 is believed only once Graph repeats it (see confirmedRead).
+func (c *Client) GetAPIConnectorConfigurationConfirmed(ctx context.Context, flowID string) (APIConnectorConfiguration, error) {
+	return confirmedRead(ctx, c, "user flow "+flowID, func(ctx context.Context) (APIConnectorConfiguration, error) {
+		return c.GetAPIConnectorConfiguration(ctx, flowID)
+	})
 }
 
 // SetUserFlowStep makes a step of a flow call an API connector, or no connector when connectorID is "":

@@ -82,7 +82,7 @@ func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	defer cancel()
 
 	id := config.ID.ValueString()
-	flow, err := d.client.GetUserFlow(ctx, id)
+	flow, err := d.client.GetUserFlowConfirmed(ctx, id)
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "User flow not found",
 			fmt.Sprintf("No user flow has the id %s. List the tenant's flows with the entra_user_flows data source.\n\nGraph answered: %v", id, err))
@@ -92,7 +92,7 @@ func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Cannot read user flow "+id, err.Error())
 		return
 	}
-	connectors, err := d.client.GetAPIConnectorConfiguration(ctx, flow.ID)
+	connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, err.Error())
 		return

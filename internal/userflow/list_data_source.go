@@ -92,7 +92,7 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 			return
 		}
 		for _, flow := range flows {
-			connectors, err := d.client.GetAPIConnectorConfiguration(ctx, flow.ID)
+			connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 			if err != nil {
 				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID, err.Error())
 				return

@@ -179,7 +179,7 @@ func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if set == 0 {
 		// Nothing to send: make sure the flow exists, so that a mistyped id is an error now rather than a
 		// resource that disappears at the next refresh.
-		if _, err := r.client.GetAPIConnectorConfiguration(ctx, flowID); err != nil {
+		if _, err := r.client.GetAPIConnectorConfigurationConfirmed(ctx, flowID); err != nil {
 			r.reportFlowFailure(&resp.Diagnostics, flowID, err)
 			return
 		}
@@ -206,7 +206,9 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	flowID := state.UserFlowID.ValueString()
 	// Set before anything can return: the framework wants an identity even when the flow is gone.
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
-	remote, err := r.client.GetAPIConnectorConfiguration(ctx, flowID)
+	// One replica that lags behind can answer 404 for a flow that exists: the client reads again before
+	// the flow is taken for deleted and the resource forgotten.
+	remote, err := r.client.GetAPIConnectorConfigurationConfirmed(ctx, flowID)
 	if graph.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return

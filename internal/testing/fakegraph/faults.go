@@ -41,9 +41,9 @@ type Faults struct {
 	// setting it back to zero makes everything consistent at once.
 	ReplicationLag time.Duration
 
-	// NotFoundFlaps is how many of the next GETs of an existing connector answer 404, as a replica that has
-	// fallen behind can: each such GET uses one up, and SetFaults starts the count again. Lists are not
-	// affected.
+	// NotFoundFlaps is how many of the next GETs of an existing connector or user flow (the flow itself or
+	// its apiConnectorConfiguration) answer 404, as a replica that has fallen behind can: each such GET uses
+	// one up, and SetFaults starts the count again. Lists are not affected.
 	NotFoundFlaps int
 
 	// StaleReads models a replica that has not seen a PATCH yet: for this long after a PATCH, a GET of the
@@ -215,8 +215,8 @@ func (r randomSource) chance(ratio float64) bool { return r.r.Float64() < ratio 
 
 func (r randomSource) intN(n int) int { return r.r.IntN(n) }
 
-// flapNotFound decides whether a GET of an existing connector answers 404 for Faults.NotFoundFlaps, and
-// uses one up when it does. The caller holds s.mu.
+// flapNotFound decides whether a GET of an existing connector or user flow answers 404 for
+// Faults.NotFoundFlaps, and uses one up when it does. The caller holds s.mu.
 func (s *Server) flapNotFound() bool {
 	if s.notFoundFlapsLeft <= 0 {
 		return false

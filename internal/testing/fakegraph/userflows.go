@@ -387,6 +387,9 @@ func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
 	id := c.pathValue("flow")
 	s.mu.Lock()
 	f, ok := s.findUserFlow(c.exchange, kind, id)
+	if ok && s.flapNotFound() {
+		ok = false
+	}
 	s.mu.Unlock()
 	if !ok {
 		return userFlowNotFound(id)
@@ -418,6 +421,9 @@ func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odata
 	id := c.pathValue("flow")
 	s.mu.Lock()
 	f, ok := s.findUserFlow(c.exchange, kind, id)
+	if ok && s.flapNotFound() {
+		ok = false
+	}
 	connectors := map[string]Connector{}
 	for step, connectorID := range f.APIConnectors {
 		connectors[step] = s.records[storeKey(connectorID)].connector.clone()

@@ -182,7 +182,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&f.ErrorRatio, "error-ratio", 0, "`fraction` of Graph requests answered with a random 500, 502, 503 or 504 before acting")
 	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
 	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
-	fs.IntVar(&f.NotFoundFlaps, "not-found-flaps", 0, "how many of the first GETs of existing API connectors answer 404, as a lagging replica does")
+	fs.IntVar(&f.NotFoundFlaps, "not-found-flaps", 0, "how many of the first GETs of existing API connectors and user flows answer 404, as a lagging replica does")
 	fs.DurationVar(&f.StaleReads, "stale-reads", 0, "how long after a PATCH reads still answer with the API connector as it was before")
 	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
 	fs.BoolVar(&f.FractionalRetryAfter, "fractional-retry-after", false, "write Retry-After in fractional seconds (\"0.512\") instead of whole seconds rounded up")
