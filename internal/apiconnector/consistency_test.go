@@ -2,6 +2,7 @@ package apiconnector_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestAccIdentityAPIConnector_notFoundFlapKeepsTheConnector(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: exactlyOneConnector(server),
+				Check: resource.ComposeAggregateTestCheckFunc(exactlyOneConnector(server), acctest.CheckFaultServed(server, connectorsPath+"/", http.StatusNotFound)),
 			},
 		},
 	})
@@ -95,10 +96,13 @@ func TestAccIdentityAPIConnector_renameUnderStaleReads(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("display_name"), knownvalue.StringExact("Renamed")),
 				},
-				Check: func(*terraform.State) error {
-					t.Logf("requests for the rename under stale reads: %s", requestSummary(server))
-					return nil
-				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						t.Logf("requests for the rename under stale reads: %s", requestSummary(server))
+						return nil
+					},
+					acctest.CheckStaleReadServed(server, connectorsPath+"/"),
+				),
 			},
 		},
 	})
@@ -119,7 +123,7 @@ func TestAccIdentityAPIConnector_updateReadsBack(t *testing.T) {
 	t.Logf("requests for one rename: %s", requestSummary(server))
 	var methods []string
 	for _, r := range server.Requests() {
-		if strings.Contains(r.Path, "/identity/apiConnectors") {
+		if strings.Contains(r.Path, connectorsPath) {
 			methods = append(methods, r.Method)
 		}
 	}
@@ -148,6 +152,7 @@ data "entra_identity_api_connector" "test" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.entra_identity_api_connector.test", tfjsonpath.New("display_name"), knownvalue.StringExact("Looked up")),
 			},
+			Check: acctest.CheckFaultServed(server, connectorsPath+"/"+existing.ID, http.StatusNotFound),
 		}},
 	})
 }
@@ -156,7 +161,7 @@ data "entra_identity_api_connector" "test" {
 func requestSummary(server *fakegraph.Server) string {
 	counts := map[string]int{}
 	for _, r := range server.Requests() {
-		if strings.Contains(r.Path, "/identity/apiConnectors") {
+		if strings.Contains(r.Path, connectorsPath) {
 			counts[fmt.Sprintf("%s %d", r.Method, r.Status)]++
 		}
 	}

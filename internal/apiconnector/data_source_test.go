@@ -174,7 +174,7 @@ func TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout(t *testin
 			})
 			graphRequests := 0
 			for _, r := range server.Requests()[before:] {
-				if strings.Contains(r.Path, "/identity/apiConnectors") {
+				if strings.Contains(r.Path, connectorsPath) {
 					graphRequests++
 				}
 			}

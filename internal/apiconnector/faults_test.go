@@ -61,7 +61,7 @@ func faultReport(server *fakegraph.Server) string {
 	statuses := map[int]int{}
 	var posts int
 	for _, r := range server.Requests() {
-		if !strings.Contains(r.Path, "/identity/apiConnectors") {
+		if !strings.Contains(r.Path, connectorsPath) {
 			continue
 		}
 		statuses[r.Status]++
@@ -94,7 +94,7 @@ func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config: fleetConfig(server, n),
-			Check:  checkFleet(server, n),
+			Check:  resource.ComposeAggregateTestCheckFunc(checkFleet(server, n), acctest.CheckFaultServed(server, connectorsPath, acctest.InjectedFaults...)),
 		}},
 	})
 }
@@ -118,17 +118,7 @@ func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config: fleetConfig(server, n),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				checkFleet(server, n),
-				func(*terraform.State) error {
-					for _, r := range server.Requests() {
-						if r.Status == http.StatusTooManyRequests {
-							return nil
-						}
-					}
-					return fmt.Errorf("the rate limit never answered 429: the test proves nothing")
-				},
-			),
+			Check:  resource.ComposeAggregateTestCheckFunc(checkFleet(server, n), acctest.CheckFaultServed(server, connectorsPath, http.StatusTooManyRequests)),
 		}},
 	})
 }
@@ -157,7 +147,8 @@ func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
 					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkFleet(server, n),
+				// The reads right after each create met the lag.
+				Check: resource.ComposeAggregateTestCheckFunc(checkFleet(server, n), acctest.CheckFaultServed(server, connectorsPath+"/", http.StatusNotFound)),
 			},
 			{
 				// A rename right after a create must find the connector, not a 404.
@@ -186,7 +177,7 @@ func TestAccIdentityAPIConnector_throttledPastItsCreateTimeout(t *testing.T) {
 	})
 	graphRequests := 0
 	for _, r := range server.Requests() {
-		if strings.Contains(r.Path, "/identity/apiConnectors") {
+		if strings.Contains(r.Path, connectorsPath) {
 			graphRequests++
 		}
 	}

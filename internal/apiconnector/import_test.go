@@ -36,7 +36,7 @@ import {
 func graphRequests(server *fakegraph.Server) int {
 	n := 0
 	for _, r := range server.Requests() {
-		if strings.Contains(r.Path, "/identity/apiConnectors") {
+		if strings.Contains(r.Path, connectorsPath) {
 			n++
 		}
 	}

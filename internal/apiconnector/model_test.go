@@ -89,8 +89,10 @@ func TestAuthenticationToAPI_takesSecretsFromTheConfiguration(t *testing.T) {
 func TestSecretMustBeSent(t *testing.T) {
 	v := types.Int64Value
 	basic := func(user string, version types.Int64) *connectorModel {
-		return &connectorModel{BasicAuth: newBasicModel(user, version)}
+		return &connectorModel{DisplayName: types.StringValue("Sign-up"), BasicAuth: newBasicModel(user, version)}
 	}
+	renamed := basic("u", v(1))
+	renamed.DisplayName = types.StringValue("Sign-up, renamed")
 	certificate := func(version types.Int64) *connectorModel {
 		return &connectorModel{PKCS12: newPKCS12Model(version, rotationReplace)}
 	}
@@ -111,7 +113,7 @@ func TestSecretMustBeSent(t *testing.T) {
 		"certificate version bumped":          {certificate(v(2)), certificate(v(1)), authPrivate{}, true},
 		"certificate unchanged":               {certificate(v(2)), certificate(v(2)), authPrivate{}, false},
 		"certificate drifted outside":         {certificate(v(2)), certificate(v(2)), authPrivate{SecretPending: true, Thumbprint: "T"}, true},
-		"display name only (no auth changed)": {basic("u", v(1)), basic("u", v(1)), authPrivate{Thumbprint: ""}, false},
+		"display name only (no auth changed)": {renamed, basic("u", v(1)), authPrivate{}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if got := secretMustBeSent(tc.plan, tc.state, tc.private); got != tc.want {
@@ -141,14 +143,9 @@ func TestCertificatesDrifted(t *testing.T) {
 		"append: another one uploaded":       {withCerts(rotationAppend, "SENT", "OTHER"), sent, false},
 		"append: the sent one is gone":       {withCerts(rotationAppend, "OTHER"), sent, true},
 		"nothing sent yet (after an import)": {withCerts(rotationReplace, "OTHER"), authPrivate{}, false},
-		"basic authentication":               {connectorModel{BasicAuth: newBasicModel("u", types.Int64Null())}, sent, false},
 	} {
 		t.Run(name, func(t *testing.T) {
-			rotation := ""
-			if tc.refreshed.PKCS12 != nil {
-				rotation = tc.refreshed.PKCS12.Rotation.ValueString()
-			}
-			if got := tc.refreshed.PKCS12 != nil && certificatesDrifted(tc.refreshed.Certificates, rotation, tc.private); got != tc.want {
+			if got := certificatesDrifted(tc.refreshed.Certificates, tc.refreshed.PKCS12.Rotation.ValueString(), tc.private); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -23,6 +23,9 @@ import (
 
 const connectorAddress = "entra_identity_api_connector.test"
 
+// connectorsPath is Graph's API connector collection, in the emulator's request log.
+const connectorsPath = "/identity/apiConnectors"
+
 // basicConfig is a connector with basic authentication.
 func basicConfig(server *fakegraph.Server, name, url, username, password string, version int) string {
 	return acctest.ProviderBlock(server) + fmt.Sprintf(`
@@ -64,7 +67,7 @@ resource "entra_identity_api_connector" "test" {
 func graphWrites(server *fakegraph.Server, method string) []fakegraph.Request {
 	var out []fakegraph.Request
 	for _, r := range server.Requests() {
-		if r.Method == method && strings.Contains(r.Path, "/identity/apiConnectors") {
+		if r.Method == method && strings.Contains(r.Path, connectorsPath) {
 			out = append(out, r)
 		}
 	}

@@ -3,7 +3,6 @@ package userflow_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -63,17 +62,10 @@ resource "entra_user_flow_api_connectors" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: func(*terraform.State) error {
-				if err := everyFlow(want); err != nil {
-					return err
-				}
-				for _, r := range server.Requests() {
-					if r.Status != http.StatusNoContent && r.Status != http.StatusOK && strings.Contains(r.Path, "UserFlows") {
-						return nil
-					}
-				}
-				return fmt.Errorf("no user-flow request met a fault: the test proves nothing")
-			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return everyFlow(want) },
+				acctest.CheckFaultServed(server, "UserFlows", acctest.InjectedFaults...),
+			),
 		}},
 	})
 }
@@ -93,7 +85,11 @@ func TestAccUserFlowAPIConnectors_replicationLag(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": a}), ConfigPlanChecks: empty},
+			{
+				Config: linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": a}), ConfigPlanChecks: empty,
+				// The read-back right after the write met the lag.
+				Check: acctest.CheckStaleReadServed(server, partnerFlow),
+			},
 			{Config: linkConfig(server, partnerFlow, map[string]string{"post_federation_signup": a, "post_attribute_collection": b}), ConfigPlanChecks: empty},
 			{Config: linkConfig(server, partnerFlow, map[string]string{"post_federation_signup": a}), ConfigPlanChecks: empty},
 		},

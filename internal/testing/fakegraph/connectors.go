@@ -72,10 +72,11 @@ func (s *Server) getConnector(c *call) *odataError {
 // recently that the lag still shows it. The caller holds s.mu.
 func (s *Server) readableConnector(id string, ex *exchange) (Connector, bool) {
 	if rec := s.visibleRecord(id, ex); rec != nil {
-		return rec.seenAt(ex.arrived, ex.faults.StaleReads), true
+		return rec.seenBy(ex), true
 	}
 	if t, ok := s.tombstones[storeKey(id)]; ok {
 		if ex.arrived.Before(t.deletedAt.Add(ex.faults.ReplicationLag)) {
+			ex.stale = true
 			return t.connector.clone(), true
 		}
 		delete(s.tombstones, storeKey(id))
@@ -114,7 +115,7 @@ func (s *Server) listConnectors(c *call) *odataError {
 			more = true
 			break
 		}
-		page = append(page, rec.seenAt(c.arrived, c.faults.StaleReads))
+		page = append(page, rec.seenBy(c.exchange))
 		lastSeq = rec.seq
 	}
 	s.mu.Unlock()

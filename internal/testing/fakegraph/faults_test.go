@@ -301,6 +301,20 @@ func TestFaults_staleReadsAfterAPatch(t *testing.T) {
 	if r := g.do(http.MethodGet, connectorsPath, nil); !strings.Contains(string(r.body), `"after"`) {
 		t.Errorf("list after the window: %s", r.body)
 	}
+	if got := staleMarks(s); !slices.Equal(got, []bool{true, true, false, false}) {
+		t.Errorf("the request log marks the GETs stale: %v, want the two within the window", got)
+	}
+}
+
+// staleMarks is Request.Stale of each GET in the request log.
+func staleMarks(s *Server) []bool {
+	var marks []bool
+	for _, r := range s.Requests() {
+		if r.Method == http.MethodGet {
+			marks = append(marks, r.Stale)
+		}
+	}
+	return marks
 }
 
 func TestFaults_throttleAllWithALongRetryAfter(t *testing.T) {

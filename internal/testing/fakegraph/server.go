@@ -121,6 +121,9 @@ type Request struct {
 	Body     []byte
 	Status   int
 	Time     time.Time
+	// Stale reports an answer that showed Graph as it was before a write, as a replica that has not caught
+	// up does (Faults.ReplicationLag after a delete or a user flow's step change, Faults.StaleReads).
+	Stale bool
 }
 
 // Server is one emulator instance. All methods are safe for concurrent use.
@@ -283,6 +286,7 @@ type exchange struct {
 	faults          Faults
 	base            string
 	lost            bool
+	stale           bool // the answer shows Graph as it was before a write
 }
 
 // pathValue is a wildcard of the matched route, such as "id" in /identity/apiConnectors/{id}.
@@ -351,6 +355,7 @@ func (s *Server) logRequest(ex *exchange, status int) {
 		Body:     bytes.Clone(ex.body),
 		Status:   status,
 		Time:     ex.arrived,
+		Stale:    ex.stale,
 	}
 	s.mu.Lock()
 	s.requests = append(s.requests, entry)

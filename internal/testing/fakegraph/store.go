@@ -81,10 +81,11 @@ func (rec *record) visible(now time.Time, lag time.Duration) bool {
 	return rec.createdAt.IsZero() || !now.Before(rec.createdAt.Add(lag))
 }
 
-// seenAt is the connector as a read at now sees it: as it was before the last PATCH while StaleReads
-// lasts.
-func (rec *record) seenAt(now time.Time, staleReads time.Duration) Connector {
-	if rec.beforePatch != nil && now.Before(rec.patchedAt.Add(staleReads)) {
+// seenBy is the connector as the read ex sees it: as it was before the last PATCH while StaleReads lasts
+// (and then the request log marks the answer stale).
+func (rec *record) seenBy(ex *exchange) Connector {
+	if rec.beforePatch != nil && ex.arrived.Before(rec.patchedAt.Add(ex.faults.StaleReads)) {
+		ex.stale = true
 		return rec.beforePatch.clone()
 	}
 	return rec.connector.clone()

@@ -277,6 +277,7 @@ func (s *Server) findUserFlow(ex *exchange, kind UserFlowKind, id string) (UserF
 			delete(rec.changes, step)
 			continue
 		}
+		ex.stale = true
 		if change.before == "" {
 			delete(seen.APIConnectors, step)
 		} else {

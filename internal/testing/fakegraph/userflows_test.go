@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"maps"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -221,5 +222,8 @@ func TestUserFlows_replicationLagShowsAStepAsItWas(t *testing.T) {
 	clock.Advance(2 * time.Second)
 	if v, _ := read().(map[string]any); v["id"] != id {
 		t.Errorf("after the lag the step reads %v, want the connector", v)
+	}
+	if got := staleMarks(s); !slices.Equal(got, []bool{true, false}) {
+		t.Errorf("the request log marks the reads stale: %v, want the first", got)
 	}
 }
