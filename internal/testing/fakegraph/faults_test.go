@@ -1,13 +1,16 @@
 package fakegraph
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -343,51 +346,84 @@ func TestFaults_throttleAll(t *testing.T) {
 }
 
 func TestFaults_latencyDelaysEveryEndpoint(t *testing.T) {
-	s := NewServer(Options{})
-	defer s.Close()
-	g := newGraph(t, s)
-	const latency = 40 * time.Millisecond
-	s.SetFaults(Faults{Latency: latency})
-
-	start := time.Now()
-	g.do(http.MethodGet, connectorsPath, nil)
-	if d := time.Since(start); d < latency {
-		t.Errorf("Graph answered in %v", d)
-	}
-	start = time.Now()
-	signIn(t, s)
-	if d := time.Since(start); d < latency {
-		t.Errorf("the token endpoint answered in %v", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemoryServer()
+		const latency = 40 * time.Millisecond
+		s.SetFaults(Faults{Latency: latency})
+		for _, req := range []*http.Request{
+			httptest.NewRequest(http.MethodGet, connectorsPath, nil),
+			tokenRequest(s),
+		} {
+			start := time.Now()
+			serveInMemory(s, req)
+			if d := time.Since(start); d != latency {
+				t.Errorf("%s %s answered after %v, want %v", req.Method, req.URL.Path, d, latency)
+			}
+		}
+	})
 }
 
 func TestFaults_latencyAbandonedWhenTheClientLeaves(t *testing.T) {
-	s := NewServer(Options{})
-	defer s.Close()
-	g := newGraph(t, s)
-	s.ResetRequests()
-	s.SetFaults(Faults{Latency: 5 * time.Second})
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemoryServer()
+		// Signed in, so that only the abandoned latency can keep the POST from creating the connector.
+		tokenRec, _ := serveInMemory(s, tokenRequest(s))
+		var token struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := json.Unmarshal(tokenRec.Body.Bytes(), &token); err != nil || token.AccessToken == "" {
+			t.Fatalf("sign-in: %d %s", tokenRec.Code, tokenRec.Body)
+		}
+		s.ResetRequests()
+		s.SetFaults(Faults{Latency: 5 * time.Second})
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		defer cancel()
+		body, _ := json.Marshal(basicBody("never"))
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, connectorsPath, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		start := time.Now()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	resp, err := testClient.Do(g.request(http.MethodPost, connectorsPath, basicBody("never")).WithContext(ctx))
-	if err == nil {
-		resp.Body.Close()
-	}
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for len(s.Requests()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	reqs := s.Requests()
-	if len(reqs) != 1 || reqs[0].Status != 0 {
-		t.Fatalf("log: %+v", reqs)
-	}
-	if n := len(s.Connectors()); n != 0 {
-		t.Errorf("an abandoned request created %d connectors", n)
-	}
+		if _, dropped := serveInMemory(s, req); !dropped || time.Since(start) != 20*time.Millisecond {
+			t.Errorf("dropped %t after %v, want the connection dropped when the client left after 20ms", dropped, time.Since(start))
+		}
+		if reqs := s.Requests(); len(reqs) != 1 || reqs[0].Status != 0 {
+			t.Fatalf("log: %+v", reqs)
+		}
+		if n := len(s.Connectors()); n != 0 {
+			t.Errorf("an abandoned request created %d connectors", n)
+		}
+	})
+}
+
+// newMemoryServer is an emulator for serveInMemory, at the address httptest.NewRequest uses.
+func newMemoryServer() *Server {
+	s := NewHandler(Options{})
+	s.SetURL("http://example.com")
+	return s
+}
+
+// tokenRequest is a client credentials sign-in with the default secret.
+func tokenRequest(s *Server) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/"+DefaultTenantID+"/oauth2/v2.0/token", strings.NewReader(secretForm(s).Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// serveInMemory runs one request through the emulator without a network, for tests inside a synctest
+// bubble. dropped reports a connection the emulator closed without an answer.
+func serveInMemory(s *Server, req *http.Request) (rec *httptest.ResponseRecorder, dropped bool) {
+	rec = httptest.NewRecorder()
+	defer func() {
+		if r := recover(); r != nil {
+			if r != http.ErrAbortHandler { //nolint:errorlint // the panic value itself, as net/http compares it
+				panic(r)
+			}
+			dropped = true
+		}
+	}()
+	s.Handler().ServeHTTP(rec, req)
+	return rec, false
 }
 
 func TestFormatRetryAfter(t *testing.T) {
