@@ -37,7 +37,14 @@ func certificatesPath() tfjsonpath.Path { return tfjsonpath.New("certificates") 
 // variables, as they should in real use: the CLI then never prints them, even in a diagnostic's source
 // excerpt.
 func certificateFromVariables(server *fakegraph.Server, name string) string {
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
+	return acctest.ProviderBlock(server) + pfxVariablesHCL + acctest.Connector{DisplayName: name, TargetURL: "https://api.contoso.com/certificate",
+		PKCS12: pkcs12FromVariables}.HCL()
+}
+
+// pkcs12FromVariables is the pkcs12 block that reads the variables of pfxVariablesHCL.
+var pkcs12FromVariables = &acctest.PKCS12{Value: acctest.Expr("var.pfx_value"), Password: acctest.Expr("var.pfx_password"), Version: 1}
+
+const pfxVariablesHCL = `
 variable "pfx_value" {
   type      = string
   sensitive = true
@@ -49,19 +56,7 @@ variable "pfx_password" {
   sensitive = true
   ephemeral = true
 }
-
-resource "entra_identity_api_connector" "test" {
-  display_name = %q
-  target_url   = "https://api.contoso.com/certificate"
-
-  pkcs12 {
-    value_wo         = var.pfx_value
-    password_wo      = var.pfx_password
-    value_wo_version = 1
-  }
-}
-`, name)
-}
+`
 
 // pfxVariables passes a file to certificateFromVariables.
 func pfxVariables(pfx testcert.PFX) []string {

@@ -17,19 +17,13 @@ import (
 
 // fleetConfig is n connectors with basic authentication.
 func fleetConfig(server *fakegraph.Server, n int) string {
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  count        = %d
-  display_name = "Fleet ${count.index}"
-  target_url   = "https://api.contoso.com/fleet/${count.index}"
-
-  basic_auth {
-    username            = "fleet-${count.index}"
-    password_wo         = "fleet-password-${count.index}"
-    password_wo_version = 1
-  }
+	return acctest.ProviderBlock(server) + fleet(n, "Fleet").HCL()
 }
-`, n)
+
+// fleet is n connectors named name 0 … name n-1.
+func fleet(n int, name string) acctest.Connector {
+	return acctest.Connector{Count: n, DisplayName: name + " ${count.index}", TargetURL: "https://api.contoso.com/fleet/${count.index}",
+		Basic: &acctest.Basic{Username: "fleet-${count.index}", Password: "fleet-password-${count.index}", Version: 1}}
 }
 
 // checkFleet requires exactly n connectors named Fleet 0 … Fleet n-1, each once, with its password.
@@ -152,7 +146,7 @@ func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
 			},
 			{
 				// A rename right after a create must find the connector, not a 404.
-				Config: strings.ReplaceAll(fleetConfig(server, n), `"Fleet ${count.index}"`, `"Renamed ${count.index}"`),
+				Config: acctest.ProviderBlock(server) + fleet(n, "Renamed").HCL(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -166,7 +160,9 @@ func TestAccIdentityAPIConnector_replicationLag(t *testing.T) {
 func TestAccIdentityAPIConnector_throttledPastItsCreateTimeout(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
-	config := strings.Replace(fleetConfig(server, 1), "  basic_auth {", "  timeouts {\n    create = \"3s\"\n  }\n\n  basic_auth {", 1)
+	withTimeout := fleet(1, "Fleet")
+	withTimeout.CreateTimeout = "3s"
+	config := acctest.ProviderBlock(server) + withTimeout.HCL()
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

@@ -102,33 +102,24 @@ variable "password" {
 variable "password_version" {
   type = number
 }
-
-variable "function_key" {
-  type = string
-}
-
-resource "entra_identity_api_connector" "test" {
-  display_name = "Leak"
-  target_url   = "https://api.contoso.com/leak?code=${var.function_key}"
-
-  basic_auth {
-    username            = "leak-user"
-    password_wo         = var.password
-    password_wo_version = var.password_version
-  }
-}
-`
+` + functionKeyVariable + acctest.Connector{DisplayName: "Leak", TargetURL: leakURL,
+		Basic: &acctest.Basic{Username: "leak-user", Password: acctest.Expr("var.password"), Version: acctest.Expr("var.password_version")}}.HCL()
 }
 
 // leakCertificateConfig is leakBasicConfig with a certificate.
 func leakCertificateConfig(server *fakegraph.Server) string {
-	return strings.Replace(certificateFromVariables(server, "Leak"), `"https://api.contoso.com/certificate"`,
-		`"https://api.contoso.com/leak?code=${var.function_key}"`, 1) + `
+	return acctest.ProviderBlock(server) + pfxVariablesHCL + functionKeyVariable +
+		acctest.Connector{DisplayName: "Leak", TargetURL: leakURL, PKCS12: pkcs12FromVariables}.HCL()
+}
+
+// leakURL carries an Azure Functions key in its query, as a secret of its own.
+const leakURL = "https://api.contoso.com/leak?code=${var.function_key}"
+
+const functionKeyVariable = `
 variable "function_key" {
   type = string
 }
 `
-}
 
 // setVariables gives the CLI the variables through TF_VAR_ environment variables, which every command
 // the testing framework runs (imports included) inherits.

@@ -24,33 +24,13 @@ func TestAccRealTenant_identityAPIConnector(t *testing.T) {
 	password1 := acctest.RandomSecret(t, "password")
 	password2 := acctest.RandomSecret(t, "password")
 	pfx := testcert.New(t, testcert.Options{CommonName: name})
-	provider := "provider \"entra\" {}\n"
+	const provider, url = "provider \"entra\" {}\n", "https://api.contoso.com/terraform-acceptance-test"
 	basic := func(displayName, password string, version int) string {
-		return provider + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  display_name = %q
-  target_url   = "https://api.contoso.com/terraform-acceptance-test"
-
-  basic_auth {
-    username            = "tf-acc"
-    password_wo         = %q
-    password_wo_version = %d
-  }
-}
-`, displayName, password, version)
+		return provider + acctest.Connector{DisplayName: displayName, TargetURL: url,
+			Basic: &acctest.Basic{Username: "tf-acc", Password: password, Version: version}}.HCL()
 	}
-	certificate := provider + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  display_name = %q
-  target_url   = "https://api.contoso.com/terraform-acceptance-test"
-
-  pkcs12 {
-    value_wo         = %q
-    password_wo      = %q
-    value_wo_version = 1
-  }
-}
-
+	certificate := provider + acctest.Connector{DisplayName: name + "-renamed", TargetURL: url,
+		PKCS12: &acctest.PKCS12{Value: pfx.Base64, Password: pfx.Password, Version: 1}}.HCL() + fmt.Sprintf(`
 data "entra_identity_api_connector" "by_name" {
   display_name = entra_identity_api_connector.test.display_name
 }
@@ -59,7 +39,7 @@ data "entra_identity_api_connectors" "ours" {
   display_name_prefix = %q
   depends_on          = [entra_identity_api_connector.test]
 }
-`, name+"-renamed", pfx.Base64, pfx.Password, name)
+`, name)
 	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 
 	resource.Test(t, resource.TestCase{

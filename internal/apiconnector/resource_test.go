@@ -28,39 +28,17 @@ const connectorsPath = "/identity/apiConnectors"
 
 // basicConfig is a connector with basic authentication.
 func basicConfig(server *fakegraph.Server, name, url, username, password string, version int) string {
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  display_name = %q
-  target_url   = %q
-
-  basic_auth {
-    username            = %q
-    password_wo         = %q
-    password_wo_version = %d
-  }
-}
-`, name, url, username, password, version)
+	return acctest.ProviderBlock(server) + acctest.Connector{DisplayName: name, TargetURL: url,
+		Basic: &acctest.Basic{Username: username, Password: password, Version: version}}.HCL()
 }
 
-// certificateConfig is a connector with a client certificate.
+// certificateConfig is a connector with a client certificate; rotation "" leaves the argument out.
 func certificateConfig(server *fakegraph.Server, name, url string, pfx testcert.PFX, version int, rotation string) string {
-	rotationLine := ""
+	certificate := &acctest.PKCS12{Value: pfx.Base64, Password: pfx.Password, Version: version}
 	if rotation != "" {
-		rotationLine = fmt.Sprintf("rotation = %q", rotation)
+		certificate.Rotation = rotation
 	}
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  display_name = %q
-  target_url   = %q
-
-  pkcs12 {
-    value_wo         = %q
-    password_wo      = %q
-    value_wo_version = %d
-    %s
-  }
-}
-`, name, url, pfx.Base64, pfx.Password, version, rotationLine)
+	return acctest.ProviderBlock(server) + acctest.Connector{DisplayName: name, TargetURL: url, PKCS12: certificate}.HCL()
 }
 
 // graphWrites returns the writes the emulator received for API connectors, in order.

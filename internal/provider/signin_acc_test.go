@@ -65,18 +65,12 @@ func applicationIDs(server *fakegraph.Server) []string {
 	return []string{fmt.Sprintf("tenant_id = %q", opts.TenantID), fmt.Sprintf("client_id = %q", opts.ClientID)}
 }
 
+// signInConnector is a connector the sign-in tests create: a write that needs a token.
+var signInConnector = acctest.Connector{DisplayName: "Sign-in test", TargetURL: "https://api.contoso.com/validate",
+	Basic: &acctest.Basic{Username: "b2c", Password: "connector-password"}}
+
 // connectorAndList creates one connector and lists them all: a write and a read, each of which needs a token.
-const connectorAndList = `
-resource "entra_identity_api_connector" "test" {
-  display_name = "Sign-in test"
-  target_url   = "https://api.contoso.com/validate"
-
-  basic_auth {
-    username    = "b2c"
-    password_wo = "connector-password"
-  }
-}
-
+var connectorAndList = signInConnector.HCL() + `
 data "entra_identity_api_connectors" "all" {
   depends_on = [entra_identity_api_connector.test]
 }
@@ -562,24 +556,12 @@ func TestAccProvider_azureCLISignedInAsManagedIdentity(t *testing.T) {
 func TestAccProvider_signInEndsAtTheOperationsTimeout(t *testing.T) {
 	server := startEmulator(t, fakegraph.Options{})
 	server.SetFaults(fakegraph.Faults{TokenLatency: time.Hour})
+	withCreateTimeout := signInConnector
+	withCreateTimeout.CreateTimeout = "3s"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false")...) + `
-resource "entra_identity_api_connector" "test" {
-  display_name = "Sign-in test"
-  target_url   = "https://api.contoso.com/validate"
-
-  basic_auth {
-    username    = "b2c"
-    password_wo = "connector-password"
-  }
-
-  timeouts {
-    create = "3s"
-  }
-}
-`,
+			Config:      providerBlock(server, append(applicationIDs(server), "use_cli = false")...) + withCreateTimeout.HCL(),
 			ExpectError: words("signing in did not finish before the operation's deadline"),
 		}},
 	})
@@ -595,18 +577,8 @@ func TestAccProvider_oneTokenForTwentyConnectors(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(server) + `
-resource "entra_identity_api_connector" "many" {
-  count        = 20
-  display_name = "Connector ${count.index}"
-  target_url   = "https://api.contoso.com/validate/${count.index}"
-
-  basic_auth {
-    username    = "b2c"
-    password_wo = "connector-password"
-  }
-}
-`,
+			Config: acctest.ProviderBlock(server) + acctest.Connector{Name: "many", Count: 20, DisplayName: "Connector ${count.index}",
+				TargetURL: "https://api.contoso.com/validate/${count.index}", Basic: signInConnector.Basic}.HCL(),
 			Check: func(*terraform.State) error {
 				if n := len(server.Connectors()); n != 20 {
 					return fmt.Errorf("the emulator holds %d connectors, want 20", n)

@@ -51,14 +51,8 @@ func TestAccUserFlowAPIConnectors_tenFlowsUnderFaults(t *testing.T) {
 			return everyFlow(map[string]string{})
 		},
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_user_flow_api_connectors" "test" {
-  count                     = %d
-  user_flow_id              = "B2X_1_Flow${count.index}"
-  post_attribute_collection = %q
-  post_federation_signup    = %q
-}
-`, n, validation, federation),
+			Config: acctest.ProviderBlock(server) + acctest.UserFlowLink{Count: n, UserFlowID: "B2X_1_Flow${count.index}",
+				Steps: map[string]any{"post_attribute_collection": validation, "post_federation_signup": federation}}.HCL(),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},

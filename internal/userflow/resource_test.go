@@ -348,22 +348,9 @@ func TestAccUserFlowAPIConnectors_unknownIDs(t *testing.T) {
 
 // connectorAndLinkConfig is a connector made by Terraform and wired into the flow's postAttributeCollection.
 func connectorAndLinkConfig(server *fakegraph.Server, flowID string) string {
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_identity_api_connector" "test" {
-  display_name = "Sign-up validation"
-  target_url   = "https://api.contoso.com/validate"
-
-  basic_auth {
-    username    = "b2c"
-    password_wo = "a-password-for-the-test"
-  }
-}
-
-resource "entra_user_flow_api_connectors" "test" {
-  user_flow_id              = %q
-  post_attribute_collection = entra_identity_api_connector.test.id
-}
-`, flowID)
+	return linkConfig(server, flowID, map[string]string{"post_attribute_collection": "entra_identity_api_connector.test.id"}) +
+		acctest.Connector{DisplayName: "Sign-up validation", TargetURL: "https://api.contoso.com/validate",
+			Basic: &acctest.Basic{Username: "b2c", Password: "a-password-for-the-test"}}.HCL()
 }
 
 // TestAccUserFlowAPIConnectors_connectorDeletedWhileLinked deletes a connector that a flow calls, outside

@@ -44,20 +44,14 @@ func seedFlow(t *testing.T, server *fakegraph.Server, id string, connectors map[
 // linkConfig is the resource for flowID with the given arguments (attribute → connector id, or an
 // expression when it starts with "entra_").
 func linkConfig(server *fakegraph.Server, flowID string, arguments map[string]string) string {
-	var lines []string
-	for _, name := range slices.Sorted(maps.Keys(arguments)) {
-		value := fmt.Sprintf("%q", arguments[name])
-		if strings.HasPrefix(arguments[name], "entra_") {
-			value = arguments[name]
+	steps := map[string]any{}
+	for name, value := range arguments {
+		steps[name] = value
+		if strings.HasPrefix(value, "entra_") {
+			steps[name] = acctest.Expr(value)
 		}
-		lines = append(lines, fmt.Sprintf("  %s = %s", name, value))
 	}
-	return acctest.ProviderBlock(server) + fmt.Sprintf(`
-resource "entra_user_flow_api_connectors" "test" {
-  user_flow_id = %q
-%s
-}
-`, flowID, strings.Join(lines, "\n"))
+	return acctest.ProviderBlock(server) + acctest.UserFlowLink{UserFlowID: flowID, Steps: steps}.HCL()
 }
 
 // put is a PUT …/{step}/$ref the emulator should have received: the path under the emulator's URL and the

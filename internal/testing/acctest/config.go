@@ -1,0 +1,124 @@
+package acctest
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// The builders below write the provider's resources for test configurations, each one way. A value is
+// written by hcl: a string as a quoted string (a template such as "${count.index}" stays a template), an
+// int as a number, an Expr as it is, and nil not at all.
+
+// Expr is an HCL expression written as it is, such as var.password or entra_identity_api_connector.test.id.
+type Expr string
+
+// Connector is an entra_identity_api_connector resource.
+type Connector struct {
+	Name        string // the resource's name: "test" when empty
+	Count       int    // count = Count, when above 0
+	DisplayName any
+	TargetURL   any
+	Basic       *Basic
+	PKCS12      *PKCS12
+	// CreateTimeout, when set, is the timeouts block's create.
+	CreateTimeout string
+}
+
+// Basic is the connector's basic_auth block. Version nil leaves password_wo_version out.
+type Basic struct {
+	Username, Password, Version any
+}
+
+// PKCS12 is the connector's pkcs12 block. Password and Rotation nil leave them out.
+type PKCS12 struct {
+	Value, Password, Version, Rotation any
+}
+
+// HCL is the resource block.
+func (c Connector) HCL() string {
+	var b block
+	b.open("resource", "entra_identity_api_connector", cmp.Or(c.Name, "test"))
+	b.attr("count", positive(c.Count))
+	b.attr("display_name", c.DisplayName)
+	b.attr("target_url", c.TargetURL)
+	if c.Basic != nil {
+		b.nested("basic_auth", "username", c.Basic.Username, "password_wo", c.Basic.Password,
+			"password_wo_version", c.Basic.Version)
+	}
+	if c.PKCS12 != nil {
+		b.nested("pkcs12", "value_wo", c.PKCS12.Value, "password_wo", c.PKCS12.Password,
+			"value_wo_version", c.PKCS12.Version, "rotation", c.PKCS12.Rotation)
+	}
+	if c.CreateTimeout != "" {
+		b.nested("timeouts", "create", c.CreateTimeout)
+	}
+	return b.close()
+}
+
+// UserFlowLink is an entra_user_flow_api_connectors resource: Steps maps each step argument (such as
+// post_attribute_collection) to a connector id or an Expr.
+type UserFlowLink struct {
+	Name       string // "test" when empty
+	Count      int
+	UserFlowID any
+	Steps      map[string]any
+}
+
+// HCL is the resource block.
+func (l UserFlowLink) HCL() string {
+	var b block
+	b.open("resource", "entra_user_flow_api_connectors", cmp.Or(l.Name, "test"))
+	b.attr("count", positive(l.Count))
+	b.attr("user_flow_id", l.UserFlowID)
+	for _, step := range slices.Sorted(maps.Keys(l.Steps)) {
+		b.attr(step, l.Steps[step])
+	}
+	return b.close()
+}
+
+// block writes one block of HCL.
+type block struct{ strings.Builder }
+
+func (b *block) open(kind, typ, name string) { fmt.Fprintf(b, "\n%s %q %q {\n", kind, typ, name) }
+
+func (b *block) attr(name string, value any) {
+	if value != nil {
+		fmt.Fprintf(b, "  %s = %s\n", name, hcl(value))
+	}
+}
+
+// nested writes a nested block of name/value pairs.
+func (b *block) nested(kind string, pairs ...any) {
+	fmt.Fprintf(b, "\n  %s {\n", kind)
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i+1] != nil {
+			fmt.Fprintf(b, "    %s = %s\n", pairs[i], hcl(pairs[i+1]))
+		}
+	}
+	b.WriteString("  }\n")
+}
+
+func (b *block) close() string { return b.String() + "}\n" }
+
+// hcl writes a value as an HCL expression.
+func hcl(value any) string {
+	switch v := value.(type) {
+	case Expr:
+		return string(v)
+	case string:
+		return fmt.Sprintf("%q", v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// positive is n, or nil (left out) when it is not above 0.
+func positive(n int) any {
+	if n > 0 {
+		return n
+	}
+	return nil
+}
