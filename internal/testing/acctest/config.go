@@ -45,15 +45,15 @@ func (c Connector) HCL() string {
 	b.attr("display_name", c.DisplayName)
 	b.attr("target_url", c.TargetURL)
 	if c.Basic != nil {
-		b.nested("basic_auth", "username", c.Basic.Username, "password_wo", c.Basic.Password,
-			"password_wo_version", c.Basic.Version)
+		b.nested("basic_auth", attr{"username", c.Basic.Username}, attr{"password_wo", c.Basic.Password},
+			attr{"password_wo_version", c.Basic.Version})
 	}
 	if c.PKCS12 != nil {
-		b.nested("pkcs12", "value_wo", c.PKCS12.Value, "password_wo", c.PKCS12.Password,
-			"value_wo_version", c.PKCS12.Version, "rotation", c.PKCS12.Rotation)
+		b.nested("pkcs12", attr{"value_wo", c.PKCS12.Value}, attr{"password_wo", c.PKCS12.Password},
+			attr{"value_wo_version", c.PKCS12.Version}, attr{"rotation", c.PKCS12.Rotation})
 	}
 	if c.CreateTimeout != "" {
-		b.nested("timeouts", "create", c.CreateTimeout)
+		b.nested("timeouts", attr{"create", c.CreateTimeout})
 	}
 	return b.close()
 }
@@ -90,12 +90,18 @@ func (b *block) attr(name string, value any) {
 	}
 }
 
-// nested writes a nested block of name/value pairs.
-func (b *block) nested(kind string, pairs ...any) {
+// attr is an argument of a nested block.
+type attr struct {
+	name  string
+	value any
+}
+
+// nested writes a nested block.
+func (b *block) nested(kind string, attrs ...attr) {
 	fmt.Fprintf(b, "\n  %s {\n", kind)
-	for i := 0; i < len(pairs); i += 2 {
-		if pairs[i+1] != nil {
-			fmt.Fprintf(b, "    %s = %s\n", pairs[i], hcl(pairs[i+1]))
+	for _, a := range attrs {
+		if a.value != nil {
+			fmt.Fprintf(b, "    %s = %s\n", a.name, hcl(a.value))
 		}
 	}
 	b.WriteString("  }\n")
