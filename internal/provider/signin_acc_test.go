@@ -126,19 +126,26 @@ func TestAccProvider_clientSecret(t *testing.T) {
 	if err := os.WriteFile(secretFile, []byte(server.Options().ClientSecret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false",
+		fmt.Sprintf("client_secret_file_path = %q", secretFile)), func(*terraform.State) error {
+		for _, r := range signInRequests(server)["token"] {
+			if form(r).Get("client_secret") != server.Options().ClientSecret {
+				return fmt.Errorf("a token request did not carry the client secret")
+			}
+		}
+		return nil
+	})
+}
+
+// applySignedIn applies connectorAndList with the provider arguments given, and checks that it worked
+// through Graph (signedIn) and the further checks.
+func applySignedIn(t *testing.T, server *fakegraph.Server, arguments []string, checks ...resource.TestCheckFunc) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false",
-				fmt.Sprintf("client_secret_file_path = %q", secretFile))...) + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
-				for _, r := range signInRequests(server)["token"] {
-					if form(r).Get("client_secret") != server.Options().ClientSecret {
-						return fmt.Errorf("a token request did not carry the client secret")
-					}
-				}
-				return nil
-			}),
+			Config: providerBlock(server, arguments...) + connectorAndList,
+			Check:  resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{signedIn}, checks...)...),
 		}},
 	})
 }
@@ -174,13 +181,7 @@ func TestAccProvider_clientCertificatePKCS12(t *testing.T) {
 	server := startEmulator(t, fakegraph.Options{ClientCertificates: []*x509.Certificate{pfx.Cert}, DisableClientSecret: true})
 	t.Setenv("ARM_CLIENT_CERTIFICATE", pfx.Base64)
 	t.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", pfx.Password)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false")...) + connectorAndList,
-			Check:  resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server)),
-		}},
-	})
+	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false"), assertionSignIn(server))
 }
 
 func TestAccProvider_clientCertificatePEMFile(t *testing.T) {
@@ -190,14 +191,8 @@ func TestAccProvider_clientCertificatePEMFile(t *testing.T) {
 	if err := os.WriteFile(pemPath, pfx.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false",
-				fmt.Sprintf("client_certificate_path = %q", pemPath))...) + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server)),
-		}},
-	})
+	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false",
+		fmt.Sprintf("client_certificate_path = %q", pemPath)), assertionSignIn(server))
 }
 
 func TestAccProvider_oidcInlineToken(t *testing.T) {
@@ -205,19 +200,13 @@ func TestAccProvider_oidcInlineToken(t *testing.T) {
 	withoutClientSecret(t)
 	token := server.IssueFederatedToken("system:serviceaccount:ci:deployer", fakegraph.FederatedTokenAudience, time.Hour)
 	t.Setenv("ARM_OIDC_TOKEN", token)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, append(applicationIDs(server), "use_cli = false", "use_oidc = true")...) + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
-				for _, r := range signInRequests(server)["token"] {
-					if form(r).Get("client_assertion") != token {
-						return fmt.Errorf("a token request did not carry the federated token")
-					}
-				}
-				return nil
-			}),
-		}},
+	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false", "use_oidc = true"), assertionSignIn(server), func(*terraform.State) error {
+		for _, r := range signInRequests(server)["token"] {
+			if form(r).Get("client_assertion") != token {
+				return fmt.Errorf("a token request did not carry the federated token")
+			}
+		}
+		return nil
 	})
 }
 
@@ -277,33 +266,7 @@ func TestAccProvider_oidcTokenFileIsReread(t *testing.T) {
 }
 
 func TestAccProvider_oidcGitHubActions(t *testing.T) {
-	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
-	withoutClientSecret(t)
-	// GitHub sets these in a job with `permissions: id-token: write`.
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", server.OIDCRequestURL())
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", server.OIDCRequestToken())
-	t.Setenv("ARM_USE_OIDC", "true")
-	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
-	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "use_cli = false") + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
-				asked := signInRequests(server)["github"]
-				if len(asked) == 0 {
-					return fmt.Errorf("GitHub's ID token endpoint was never asked")
-				}
-				for _, r := range asked {
-					query, _ := url.ParseQuery(r.RawQuery)
-					if query.Get("audience") != fakegraph.FederatedTokenAudience || query.Get("api-version") != "2.0" {
-						return fmt.Errorf("GitHub was asked with the query %q, want its own api-version and audience %s", r.RawQuery, fakegraph.FederatedTokenAudience)
-					}
-				}
-				return nil
-			}),
-		}},
-	})
+	applyFromGitHubActions(t, fakegraph.FederatedTokenAudience)
 }
 
 // TestAccProvider_managedIdentityIMDS signs in through the instance metadata service, which msi_endpoint
@@ -380,69 +343,75 @@ func TestAccProvider_azureCLI(t *testing.T) {
 	})
 }
 
-// githubActions sets what GitHub sets in a job with `permissions: id-token: write`, and the ids.
-func githubActions(t *testing.T, server *fakegraph.Server) {
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", server.OIDCRequestURL())
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", server.OIDCRequestToken())
+// federatedIDs turns on federated sign-in (ARM_USE_OIDC) for the emulator's tenant and application.
+func federatedIDs(t *testing.T, server *fakegraph.Server) {
 	t.Setenv("ARM_USE_OIDC", "true")
 	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
 	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
 }
 
-// gitHubAskedFor checks that every ID token asked of GitHub was for audience.
-func gitHubAskedFor(server *fakegraph.Server, audience string) resource.TestCheckFunc {
+// githubActions sets what GitHub sets in a job with `permissions: id-token: write`, and the ids.
+func githubActions(t *testing.T, server *fakegraph.Server) {
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", server.OIDCRequestURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", server.OIDCRequestToken())
+	federatedIDs(t, server)
+}
+
+// askedEach fails unless the sign-in endpoint of kind (a key of signInRequests) was asked, and each
+// request to it passes check.
+func askedEach(server *fakegraph.Server, kind, endpoint string, check func(fakegraph.Request) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		asked := signInRequests(server)["github"]
+		asked := signInRequests(server)[kind]
 		if len(asked) == 0 {
-			return fmt.Errorf("GitHub's ID token endpoint was never asked")
+			return fmt.Errorf("%s was never asked", endpoint)
 		}
 		for _, r := range asked {
-			if query, _ := url.ParseQuery(r.RawQuery); query.Get("audience") != audience {
-				return fmt.Errorf("GitHub was asked for the audience %q, want %s", query.Get("audience"), audience)
+			if err := check(r); err != nil {
+				return err
 			}
 		}
 		return nil
 	}
 }
 
+// gitHubAskedFor checks that every ID token asked of GitHub was for audience, with GitHub's api-version.
+func gitHubAskedFor(server *fakegraph.Server, audience string) resource.TestCheckFunc {
+	return askedEach(server, "github", "GitHub's ID token endpoint", func(r fakegraph.Request) error {
+		if query, _ := url.ParseQuery(r.RawQuery); query.Get("audience") != audience || query.Get("api-version") != "2.0" {
+			return fmt.Errorf("GitHub was asked with the query %q, want its own api-version and audience %s", r.RawQuery, audience)
+		}
+		return nil
+	})
+}
+
 // TestAccProvider_oidcGitHubActionsUSGovernment signs in from GitHub Actions to a tenant in the US Government
 // cloud, whose federated credentials expect that cloud's audience.
 func TestAccProvider_oidcGitHubActionsUSGovernment(t *testing.T) {
 	const usGovernment = "api://AzureADTokenExchangeUSGov"
-	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true, FederatedAudience: usGovernment})
-	withoutClientSecret(t)
-	githubActions(t, server)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "use_cli = false", `environment = "usgovernment"`) + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), gitHubAskedFor(server, usGovernment),
-				func(*terraform.State) error {
-					for _, r := range server.Requests() {
-						if strings.Contains(r.Path, "/identity/") && !strings.HasPrefix(r.Path, "/beta/") {
-							return fmt.Errorf("Graph was called at %s; the US Government cloud serves API connectors in beta", r.Path)
-						}
-					}
-					return nil
-				}),
-		}},
-	})
+	server := applyFromGitHubActions(t, usGovernment, `environment = "usgovernment"`)
+	for _, r := range server.Requests() {
+		if strings.Contains(r.Path, "/identity/") && !strings.HasPrefix(r.Path, "/beta/") {
+			t.Errorf("Graph was called at %s; the US Government cloud serves API connectors in beta", r.Path)
+		}
+	}
 }
 
 // TestAccProvider_oidcAudience asks GitHub for the audience oidc_audience names, as a federated credential
 // with an audience of its own needs.
 func TestAccProvider_oidcAudience(t *testing.T) {
 	const audience = "api://entra-provider-tests"
+	applyFromGitHubActions(t, audience, fmt.Sprintf("oidc_audience = %q", audience))
+}
+
+// applyFromGitHubActions applies connectorAndList with the provider arguments given, from a GitHub Actions job,
+// to an emulator that takes no client secret and whose federated credential expects audience. It checks that
+// the provider signed in with an assertion and asked GitHub for that audience, and returns the emulator.
+func applyFromGitHubActions(t *testing.T, audience string, arguments ...string) *fakegraph.Server {
 	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true, FederatedAudience: audience})
 	withoutClientSecret(t)
 	githubActions(t, server)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "use_cli = false", fmt.Sprintf("oidc_audience = %q", audience)) + connectorAndList,
-			Check:  resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), gitHubAskedFor(server, audience)),
-		}},
-	})
+	applySignedIn(t, server, append([]string{"use_cli = false"}, arguments...), assertionSignIn(server), gitHubAskedFor(server, audience))
+	return server
 }
 
 // TestAccProvider_azureDevOps signs in through an Azure DevOps service connection, with the variables an
@@ -453,29 +422,16 @@ func TestAccProvider_azureDevOps(t *testing.T) {
 	t.Setenv("SYSTEM_OIDCREQUESTURI", server.AzureDevOpsOIDCRequestURI())
 	t.Setenv("SYSTEM_ACCESSTOKEN", server.SystemAccessToken())
 	t.Setenv("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", fakegraph.ServiceConnectionID)
-	t.Setenv("ARM_USE_OIDC", "true")
-	t.Setenv("ARM_TENANT_ID", server.Options().TenantID)
-	t.Setenv("ARM_CLIENT_ID", server.Options().ClientID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "use_cli = false") + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, assertionSignIn(server), func(*terraform.State) error {
-				asked := signInRequests(server)["azuredevops"]
-				if len(asked) == 0 {
-					return fmt.Errorf("Azure DevOps' OIDC request endpoint was never asked")
-				}
-				for _, r := range asked {
-					query, _ := url.ParseQuery(r.RawQuery)
-					if r.Method != http.MethodPost || query.Get("serviceConnectionId") != fakegraph.ServiceConnectionID ||
-						r.Header.Get("Authorization") != "Bearer "+server.SystemAccessToken() || r.Status != http.StatusOK {
-						return fmt.Errorf("Azure DevOps was asked %s ?%s and answered %d", r.Method, r.RawQuery, r.Status)
-					}
-				}
-				return nil
-			}),
-		}},
-	})
+	federatedIDs(t, server)
+	applySignedIn(t, server, []string{"use_cli = false"}, assertionSignIn(server),
+		askedEach(server, "azuredevops", "Azure DevOps' OIDC request endpoint", func(r fakegraph.Request) error {
+			query, _ := url.ParseQuery(r.RawQuery)
+			if r.Method != http.MethodPost || query.Get("serviceConnectionId") != fakegraph.ServiceConnectionID ||
+				r.Header.Get("Authorization") != "Bearer "+server.SystemAccessToken() || r.Status != http.StatusOK {
+				return fmt.Errorf("Azure DevOps was asked %s ?%s and answered %d", r.Method, r.RawQuery, r.Status)
+			}
+			return nil
+		}))
 }
 
 // TestAccProvider_managedIdentityAppService signs in with the managed identity of an App Service, Functions or
@@ -536,18 +492,12 @@ func TestAccProvider_azureCLISignedInAsManagedIdentity(t *testing.T) {
 	server := startEmulator(t, fakegraph.Options{DisableClientSecret: true})
 	withoutClientSecret(t)
 	az := acctest.InstallManagedIdentityAzureCLI(t, acctest.MintAccessToken(t, server))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, fmt.Sprintf("tenant_id = %q", server.Options().TenantID)) + connectorAndList,
-			Check: resource.ComposeAggregateTestCheckFunc(signedIn, func(*terraform.State) error {
-				args, err := az.Args()
-				if err == nil && strings.Contains(args, "--tenant") {
-					err = fmt.Errorf("the last az run was %q, still with --tenant", args)
-				}
-				return err
-			}),
-		}},
+	applySignedIn(t, server, []string{fmt.Sprintf("tenant_id = %q", server.Options().TenantID)}, func(*terraform.State) error {
+		args, err := az.Args()
+		if err == nil && strings.Contains(args, "--tenant") {
+			err = fmt.Errorf("the last az run was %q, still with --tenant", args)
+		}
+		return err
 	})
 }
 
