@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -62,6 +61,16 @@ func bodyOf(t *testing.T, r fakegraph.Request) map[string]any {
 	return body
 }
 
+// sentAuthentication is the authenticationConfiguration of the one write of method the emulator received.
+func sentAuthentication(t *testing.T, server *fakegraph.Server, method string) (map[string]any, error) {
+	writes := graphWrites(server, method)
+	if len(writes) != 1 {
+		return nil, fmt.Errorf("got %d %s requests, want 1", len(writes), method)
+	}
+	auth, _ := bodyOf(t, writes[0])["authenticationConfiguration"].(map[string]any)
+	return auth, nil
+}
+
 // onlyConnector returns the emulator's single connector.
 func onlyConnector(server *fakegraph.Server) (fakegraph.Connector, error) {
 	all := server.Connectors()
@@ -113,11 +122,10 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 						return nil
 					}),
 					func(*terraform.State) error {
-						posts := graphWrites(server, http.MethodPost)
-						if len(posts) != 1 {
-							return fmt.Errorf("got %d POSTs, want 1", len(posts))
+						auth, err := sentAuthentication(t, server, http.MethodPost)
+						if err != nil {
+							return err
 						}
-						auth, _ := bodyOf(t, posts[0])["authenticationConfiguration"].(map[string]any)
 						if auth["@odata.type"] != "#microsoft.graph.basicAuthentication" || auth["username"] != "b2c" || auth["password"] != password1 {
 							return fmt.Errorf("POST sent authenticationConfiguration %v", auth)
 						}
@@ -146,12 +154,7 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 						return fmt.Errorf("got %d PATCHes, want 1", len(patches))
 					}
 					body := bodyOf(t, patches[0])
-					keys := make([]string, 0, len(body))
-					for key := range body {
-						keys = append(keys, key)
-					}
-					slices.Sort(keys)
-					if !slices.Equal(keys, []string{"displayName", "targetUrl"}) {
+					if keys := bodyKeys(t, patches[0]); !slices.Equal(keys, []string{"displayName", "targetUrl"}) {
 						return fmt.Errorf("PATCH sent %v, want exactly displayName and targetUrl", keys)
 					}
 					if body["displayName"] != "Sign-up validation v2" || body["targetUrl"] != "https://api.contoso.com/v2/validate" {
@@ -194,15 +197,11 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{acctest.NoSecretInState(secrets...)},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						patches := graphWrites(server, http.MethodPatch)
-						if len(patches) != 1 {
-							return fmt.Errorf("got %d PATCHes, want 1", len(patches))
+						auth, err := sentAuthentication(t, server, http.MethodPatch)
+						if err == nil && (auth["@odata.type"] != "#microsoft.graph.basicAuthentication" || auth["password"] != password2) {
+							err = fmt.Errorf("PATCH did not send the new password with its type")
 						}
-						auth, _ := bodyOf(t, patches[0])["authenticationConfiguration"].(map[string]any)
-						if auth["@odata.type"] != "#microsoft.graph.basicAuthentication" || auth["password"] != password2 {
-							return fmt.Errorf("PATCH did not send the new password with its type")
-						}
-						return nil
+						return err
 					},
 					acctest.CheckNoSecretOnDisk(secrets...),
 				),
@@ -223,27 +222,16 @@ func TestAccIdentityAPIConnector_basicLifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.NoSecretInState(secrets...),
-					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("certificates"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"thumbprint": knownvalue.StringExact(pfx.Thumbprint),
-							"not_before": knownvalue.StringExact(pfx.NotBefore.UTC().Format(time.RFC3339)),
-							"not_after":  knownvalue.StringExact(pfx.NotAfter.UTC().Format(time.RFC3339)),
-							"is_active":  knownvalue.Bool(true),
-						}),
-					})),
+					statecheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListExact([]knownvalue.Check{certificateEntry(pfx, true)})),
 					statecheck.ExpectKnownValue(connectorAddress, tfjsonpath.New("basic_auth"), knownvalue.ListSizeExact(0)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						patches := graphWrites(server, http.MethodPatch)
-						if len(patches) != 1 {
-							return fmt.Errorf("got %d PATCHes, want 1", len(patches))
+						auth, err := sentAuthentication(t, server, http.MethodPatch)
+						if err == nil && (auth["@odata.type"] != "#microsoft.graph.pkcs12Certificate" || auth["pkcs12Value"] != pfx.Base64 || auth["password"] != pfx.Password) {
+							err = fmt.Errorf("PATCH did not send the certificate with its type")
 						}
-						auth, _ := bodyOf(t, patches[0])["authenticationConfiguration"].(map[string]any)
-						if auth["@odata.type"] != "#microsoft.graph.pkcs12Certificate" || auth["pkcs12Value"] != pfx.Base64 || auth["password"] != pfx.Password {
-							return fmt.Errorf("PATCH did not send the certificate with its type")
-						}
-						return nil
+						return err
 					},
 					acctest.CheckNoSecretOnDisk(secrets...),
 				),
