@@ -52,9 +52,6 @@ func (s *Server) getConnector(c *call) *odataError {
 	if err != nil {
 		return err
 	}
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	conn, found := s.readableConnector(id, c.exchange)
 	if found && s.flapNotFound() {
@@ -138,9 +135,6 @@ func (s *Server) updateConnector(c *call) *odataError {
 	if err != nil {
 		return err
 	}
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
-		return err
-	}
 	members, err := readJSONObject(c.exchange)
 	if err != nil {
 		return err
@@ -149,9 +143,7 @@ func (s *Server) updateConnector(c *call) *odataError {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	rec := s.visibleRecord(id, c.exchange)
-	if rec != nil {
+	return s.writeVisible(c, id, func(rec *record) {
 		before := rec.connector.clone()
 		rec.beforePatch, rec.patchedAt = &before, c.arrived
 		if change.displayName != nil {
@@ -164,6 +156,16 @@ func (s *Server) updateConnector(c *call) *odataError {
 			// Both kinds replace the whole configuration: a PKCS#12 value replaces every earlier certificate.
 			rec.connector.Auth = *change.auth
 		}
+	})
+}
+
+// writeVisible applies write to the connector id names and answers 204 No Content, or 404 when there is
+// none or replication lag still hides it from the call.
+func (s *Server) writeVisible(c *call, id string, write func(*record)) *odataError {
+	s.mu.Lock()
+	rec := s.visibleRecord(id, c.exchange)
+	if rec != nil {
+		write(rec)
 	}
 	s.mu.Unlock()
 	if rec == nil {
@@ -178,30 +180,16 @@ func (s *Server) deleteConnector(c *call) *odataError {
 	if err != nil {
 		return err
 	}
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	rec := s.visibleRecord(id, c.exchange)
-	if rec != nil {
+	return s.writeVisible(c, id, func(rec *record) {
 		key := storeKey(id)
 		delete(s.records, key)
 		s.tombstones[key] = tombstone{connector: rec.connector.clone(), deletedAt: c.arrived}
-	}
-	s.mu.Unlock()
-	if rec == nil {
-		return notFound(id)
-	}
-	c.out.WriteHeader(http.StatusNoContent)
-	return nil
+	})
 }
 
 func (s *Server) uploadClientCertificate(c *call) *odataError {
 	id, err := c.objectID()
 	if err != nil {
-		return err
-	}
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
 		return err
 	}
 	members, err := readJSONObject(c.exchange)
