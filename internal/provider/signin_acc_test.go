@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"crypto/rand"
 	"crypto/x509"
 	"fmt"
 	"net/http"
@@ -37,16 +36,10 @@ func providerBlock(server *fakegraph.Server, lines ...string) string {
 	return "\nprovider \"entra\" {\n  " + strings.Join(append(all, lines...), "\n  ") + "\n}\n"
 }
 
-// startEmulator starts an emulator whose tenant is new. Token sources are shared process-wide by token URL
-// and credentials, and a port can be reused once an earlier test's emulator has closed: a tenant of its own
-// keeps each test's token URL, and so its token count, apart.
+// startEmulator starts an emulator (with a tenant of its own, as acctest.StartEmulator gives each) and logs
+// the sign-in requests it received.
 func startEmulator(t *testing.T, opts fakegraph.Options) *fakegraph.Server {
 	t.Helper()
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	opts.TenantID = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	server := acctest.StartEmulator(t, opts)
 	// The test's provider runs in this one process: these are the sign-in requests of one process.
 	t.Cleanup(func() {

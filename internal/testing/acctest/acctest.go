@@ -4,6 +4,7 @@
 package acctest
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
@@ -173,15 +174,29 @@ func TrustEmulators() (string, error) {
 	return dir, os.Setenv("SSL_CERT_FILE", file)
 }
 
-// StartEmulator starts a Graph emulator for one test.
+// StartEmulator starts a Graph emulator for one test, in a tenant of its own unless opts names one.
 func StartEmulator(t testing.TB, opts fakegraph.Options) *fakegraph.Server {
 	t.Helper()
 	if RealTenant() {
 		t.Skipf("%s=1: only the tests against the real tenant run", RealTenantEnv)
 	}
+	if opts.TenantID == "" {
+		opts.TenantID = newTenantID(t)
+	}
 	server := fakegraph.NewServer(opts)
 	t.Cleanup(server.Close)
 	return server
+}
+
+// newTenantID is a random tenant id. The provider shares token sources process-wide by sign-in host,
+// tenant, application and credential, and an emulator may listen on the port of an earlier test's, since
+// closed: a tenant of its own keeps each emulator's tokens, and their count, apart.
+func newTenantID(t testing.TB) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // ProviderBlock configures the provider for an emulator that uses the default client secret, which
