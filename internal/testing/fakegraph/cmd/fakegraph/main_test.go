@@ -72,14 +72,35 @@ func TestRequestLine_masksSecrets(t *testing.T) {
 
 // syncBuffer collects the command's output, which request lines write from server goroutines.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote chan struct{} // signalled after each write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer func() {
+		select {
+		case b.wrote <- struct{}{}:
+		default:
+		}
+	}()
 	return b.buf.Write(p)
+}
+
+// waitFor waits until the output holds text, for at most timeout.
+func (b *syncBuffer) waitFor(t *testing.T, text string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !strings.Contains(b.String(), text) {
+		select {
+		case <-b.wrote:
+		case <-deadline.C:
+			t.Fatalf("no %q in the output after %s:\n%s", text, timeout, b.String())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {
@@ -92,20 +113,15 @@ func TestRun_servesWritesStateAndStops(t *testing.T) {
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out syncBuffer
+	out := syncBuffer{wrote: make(chan struct{}, 1)}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-state-file", stateFile, "-log-requests"}, &out) }()
 
+	// The state file is written before the command says it listens.
+	out.waitFor(t, "fakegraph listening on", 5*time.Second)
 	var st state
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if b, err := os.ReadFile(stateFile); err == nil && json.Unmarshal(b, &st) == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no state file; output:\n%s", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	if b, err := os.ReadFile(stateFile); err != nil || json.Unmarshal(b, &st) != nil {
+		t.Fatalf("no state file: %v; output:\n%s", err, out.String())
 	}
 	if info, err := os.Stat(stateFile); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("state file mode: %v %v", info.Mode(), err)
