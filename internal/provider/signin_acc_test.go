@@ -120,14 +120,12 @@ func TestAccProvider_clientSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false",
-		fmt.Sprintf("client_secret_file_path = %q", secretFile)), func(*terraform.State) error {
-		for _, r := range signInRequests(server)["token"] {
-			if form(r).Get("client_secret") != server.Options().ClientSecret {
-				return fmt.Errorf("a token request did not carry the client secret")
-			}
+		fmt.Sprintf("client_secret_file_path = %q", secretFile)), askedEach(server, "token", "the token endpoint", func(r fakegraph.Request) error {
+		if form(r).Get("client_secret") != server.Options().ClientSecret {
+			return fmt.Errorf("a token request did not carry the client secret")
 		}
 		return nil
-	})
+	}))
 }
 
 // applySignedIn applies connectorAndList with the provider arguments given, and checks that it worked
@@ -193,14 +191,12 @@ func TestAccProvider_oidcInlineToken(t *testing.T) {
 	withoutClientSecret(t)
 	token := server.IssueFederatedToken("system:serviceaccount:ci:deployer", fakegraph.FederatedTokenAudience, time.Hour)
 	t.Setenv("ARM_OIDC_TOKEN", token)
-	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false", "use_oidc = true"), assertionSignIn(server), func(*terraform.State) error {
-		for _, r := range signInRequests(server)["token"] {
-			if form(r).Get("client_assertion") != token {
-				return fmt.Errorf("a token request did not carry the federated token")
-			}
+	applySignedIn(t, server, append(applicationIDs(server), "use_cli = false", "use_oidc = true"), assertionSignIn(server), askedEach(server, "token", "the token endpoint", func(r fakegraph.Request) error {
+		if form(r).Get("client_assertion") != token {
+			return fmt.Errorf("a token request did not carry the federated token")
 		}
 		return nil
-	})
+	}))
 }
 
 // TestAccProvider_oidcTokenFileIsReread rotates the token file between two applies, as Kubernetes rotates a
