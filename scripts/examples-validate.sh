@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make examples-validate: check that every example is formatted and that `tofu validate` accepts each
 # example directory against the provider built from this checkout (`tofu init` from a local mirror: offline).
-# The snippets under examples/resources and examples/data-sources leave out the terraform block, as the
-# registry docs show them; a copy of each gets one, naming entra-iac/entra, before it is validated.
+# The snippets under examples/resources, examples/data-sources and examples/functions leave out the terraform
+# block, as the registry docs show them; a copy of each gets one, naming entra-iac/entra, before it is
+# validated. Every other example (guides, modules, the demo, the provider) must init as it is written.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,8 @@ while IFS= read -r dir; do
   copy="$work/examples/$rel"
   mkdir -p "$copy"
   cp -R "$dir"/. "$copy"/
-  if ! grep -qs 'required_providers' "$copy"/*.tf; then
+  # Only the registry snippets may leave the terraform block out; a guide, module or demo must init as shown.
+  if [[ $rel =~ ^examples/(resources|data-sources|functions)/ ]] && ! grep -qs 'required_providers' "$copy"/*.tf; then
     cat >"$copy/zz_required_providers.tf" <<'CONFIG'
 terraform {
   required_providers {

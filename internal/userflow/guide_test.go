@@ -34,14 +34,13 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Provider functions need the provider in required_providers, under the address the tests serve it at.
-	configuration := `
-terraform {
-  required_providers {
-    entra = { source = "hashicorp/entra" }
-  }
-}
-` + acctest.ProviderBlock(server) + string(example)
+	// The guide is a whole configuration, required_providers included; the tests serve the provider under
+	// another namespace.
+	const source, testSource = `source = "entra-iac/entra"`, `source = "hashicorp/entra"`
+	if !strings.Contains(string(example), source) {
+		t.Fatalf("%s does not name the provider's source (%s): it would not init as the guide shows it", guideExample, source)
+	}
+	configuration := acctest.ProviderBlock(server) + strings.Replace(string(example), source, testSource, 1)
 	dir := t.TempDir()
 	current := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
 	next := testcert.New(t, testcert.Options{CommonName: "signup-validation-2026"})

@@ -2,6 +2,12 @@
 # self-service sign-up flow after the user submits the sign-up form. The provider block is left out: the
 # tenant and the credentials come from the ARM_* environment variables.
 
+terraform {
+  required_providers {
+    entra = { source = "entra-iac/entra" }
+  }
+}
+
 variable "user_flow_id" {
   description = "The sign-up flow that calls the API, as the entra_user_flows data source lists it."
   type        = string
