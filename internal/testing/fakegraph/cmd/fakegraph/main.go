@@ -240,7 +240,7 @@ func checkLoopback(address string) error {
 	return fmt.Errorf("-listen %q is not a loopback address; use 127.0.0.1, [::1] or localhost", address)
 }
 
-// writeCAFile writes the certificate clients must trust to where cfg says, and returns the path.
+// writeCAFile writes the certificate clients must trust to where cfg says, and returns its absolute path.
 func writeCAFile(cfg config) (string, error) {
 	path := cfg.caFile
 	switch {
@@ -253,6 +253,11 @@ func writeCAFile(cfg config) (string, error) {
 			return "", err
 		}
 		path = filepath.Join(dir, "fakegraph-ca.pem")
+	}
+	// The path is printed for SSL_CERT_FILE, which a client may read from any directory.
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
 	}
 	return path, fakegraph.WriteCACertificate(path)
 }

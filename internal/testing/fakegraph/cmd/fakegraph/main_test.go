@@ -205,3 +205,26 @@ func TestRun_refusesAUserFlowWithoutAKind(t *testing.T) {
 		t.Errorf("error %v, want one naming the flow", err)
 	}
 }
+
+func TestRun_namesTheCAFileByAnAbsolutePath(t *testing.T) {
+	// A relative -state-file is how a person starts it by hand; SSL_CERT_FILE is then read from elsewhere.
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := syncBuffer{wrote: make(chan struct{}, 1)}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-state-file", "state.json"}, &out) }()
+	out.waitFor(t, "fakegraph listening on", 5*time.Second)
+
+	var st state
+	if b, err := os.ReadFile("state.json"); err != nil || json.Unmarshal(b, &st) != nil {
+		t.Fatalf("no state file: %v; output:\n%s", err, out.String())
+	}
+	if !filepath.IsAbs(st.CAFile) || !strings.Contains(out.String(), "SSL_CERT_FILE="+st.CAFile) {
+		t.Errorf("CA file %q, output:\n%s\nwant an absolute path, printed for SSL_CERT_FILE", st.CAFile, out.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
