@@ -3,6 +3,7 @@ package apiconnector
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -71,21 +72,20 @@ func (f *pkcs12Function) Run(ctx context.Context, req function.RunRequest, resp 
 		return
 	}
 	if value.IsNull() {
-		resp.Error = function.NewArgumentFuncError(argumentValue, "value is null: pass the base64 of a PKCS#12 file, such as filebase64(\"client.pfx\").")
+		resp.Error = argumentError(argumentValue, "it is null: pass the base64 of a PKCS#12 file, such as filebase64(\"client.pfx\")")
 		return
 	}
 	contents, err := clientcert.Open(value.ValueString(), password.ValueString())
 	var problem *clientcert.Problem
 	switch {
 	case errors.As(err, &problem) && problem.PasswordAtFault:
-		resp.Error = function.NewArgumentFuncError(argumentPassword,
-			"password does not open this PKCS#12 file; pass the file's password, or \"\" for a file without one.")
+		resp.Error = argumentError(argumentPassword, "it does not open this PKCS#12 file; pass the file's password, or \"\" for a file without one")
 		return
 	case errors.As(err, &problem):
-		resp.Error = function.NewArgumentFuncError(argumentValue, "value: "+problem.Summary+". "+problem.Detail)
+		resp.Error = argumentError(argumentValue, problem.Summary+". "+problem.Detail)
 		return
 	case err != nil:
-		resp.Error = function.NewArgumentFuncError(argumentValue, "value cannot be opened as a PKCS#12 file.")
+		resp.Error = argumentError(argumentValue, "it cannot be opened as a PKCS#12 file")
 		return
 	}
 	result, diags := types.ObjectValue(pkcs12ResultTypes, map[string]attr.Value{
@@ -100,4 +100,10 @@ func (f *pkcs12Function) Run(ctx context.Context, req function.RunRequest, resp 
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, result)
+}
+
+// argumentError is an error about one argument. OpenTofu and Terraform print it as `Invalid value for
+// "value" parameter: TEXT.`, so the text neither names the argument nor ends with a full stop.
+func argumentError(argument int64, text string) *function.FuncError {
+	return function.NewArgumentFuncError(argument, strings.TrimRight(text, ". "))
 }

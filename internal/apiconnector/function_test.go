@@ -94,10 +94,10 @@ func TestPKCS12CertificateFunction_errorsNameTheArgumentAndRepeatNothing(t *test
 		argument        int64
 		want            string
 	}{
-		"wrong password": {types.StringValue(pfx.Base64), types.StringValue(wrongPassword), 1, "password does not open this PKCS#12 file"},
+		"wrong password": {types.StringValue(pfx.Base64), types.StringValue(wrongPassword), 1, "it does not open this PKCS#12 file"},
 		"not base64":     {types.StringValue("not base64 " + pfx.Password), types.StringValue(pfx.Password), 0, "PKCS#12 value is not base64"},
 		"a PEM file":     {types.StringValue("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"), types.StringValue(""), 0, "Not a PKCS#12 file"},
-		"null value":     {types.StringNull(), types.StringValue(""), 0, "value is null"},
+		"null value":     {types.StringNull(), types.StringValue(""), 0, "it is null"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, funcErr := runPKCS12Function(t, tc.value, tc.password)
@@ -110,6 +110,10 @@ func TestPKCS12CertificateFunction_errorsNameTheArgumentAndRepeatNothing(t *test
 			}
 			if !strings.Contains(funcErr.Text, tc.want) {
 				t.Errorf("%q does not say %q", funcErr.Text, tc.want)
+			}
+			// The CLI prints `Invalid value for "value" parameter: TEXT.`: the name and the full stop are its own.
+			if strings.HasSuffix(funcErr.Text, ".") || strings.HasPrefix(funcErr.Text, "value") || strings.HasPrefix(funcErr.Text, "password") {
+				t.Errorf("%q repeats what the CLI adds (the argument's name, a final full stop)", funcErr.Text)
 			}
 			for _, secret := range []string{pfx.Password, wrongPassword, pfx.Base64[:40]} {
 				if strings.Contains(funcErr.Text, secret) {
@@ -167,7 +171,7 @@ output "certificate" {
 			},
 			{
 				Config:      config(wrong),
-				ExpectError: acctest.Wrapped(`Invalid value for "password" parameter: password does not open this PKCS#12 file`),
+				ExpectError: acctest.Wrapped(`Invalid value for "password" parameter: it does not open this PKCS#12 file`),
 			},
 		},
 	})
