@@ -6,11 +6,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // The builders below write the provider's resources for test configurations, each one way. A value is
-// written by hcl: a string as a quoted string (a template such as "${count.index}" stays a template), an
-// int as a number, an Expr as it is, and nil not at all.
+// written by hcl: a string as an HCL quoted string (a template such as "${count.index}" stays a template),
+// an int as a number, an Expr as it is, and nil not at all.
 
 // Expr is an HCL expression written as it is, such as var.password or entra_identity_api_connector.test.id.
 type Expr string
@@ -115,10 +116,34 @@ func hcl(value any) string {
 	case Expr:
 		return string(v)
 	case string:
-		return fmt.Sprintf("%q", v)
+		return quote(v)
 	default:
 		return fmt.Sprint(v)
 	}
+}
+
+// quote writes s as an HCL quoted string: control and invisible characters as \uNNNN escapes, which HCL
+// reads back as they were; ${ and %{ stay template sequences.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // positive is n, or nil (left out) when it is not above 0.
