@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 )
 
 var (
@@ -74,7 +75,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned.",
 		Attributes:          attributes,
-		Blocks:              map[string]schema.Block{"timeouts": readTimeoutBlock(ctx)},
+		Blocks:              map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
 }
 
@@ -94,28 +95,26 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	var connector *graph.APIConnector
 	var err error
+	call := operation.Call{Object: Object, ID: config.ID.ValueString(), Timeout: operation.DataSourceRead}
 	if !config.ID.IsNull() {
 		connector, err = d.client.GetAPIConnectorConfirmed(ctx, config.ID.ValueString())
 		if graph.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
-				fmt.Sprintf("No API connector has the id %s. List them with the entra_identity_api_connectors data source.", config.ID.ValueString()))
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found", operation.Detail(err, call))
 			return
 		}
 	} else {
 		connector, err = d.findByName(ctx, config.DisplayName.ValueString())
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", errorDetail(err, dataSourceReadTimeout))
+		resp.Diagnostics.AddError("Cannot read the API connector", operation.Detail(err, call))
 		return
 	}
 	config.connectorDataModel, err = dataFromAPI(connector)
@@ -180,14 +179,6 @@ func connectorDataAttributes() map[string]schema.Attribute {
 			NestedObject:        schema.NestedAttributeObject{Attributes: dataCertificateAttributes()},
 		},
 	}
-}
-
-// readTimeoutBlock is the data sources' timeouts block: how long a read may take, retries and waits for
-// Graph's throttling included.
-func readTimeoutBlock(ctx context.Context) schema.Block {
-	return timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
-		"How long reading may take, retries and Graph's `Retry-After` waits included, as a Go duration such as `\"10m\"`. Default `\"%s\"`.",
-		durationText(defaultReadTimeout))})
 }
 
 // dataFromAPI maps a connector for the data sources.

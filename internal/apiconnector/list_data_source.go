@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 )
 
 var _ datasource.DataSourceWithConfigure = (*connectorListDataSource)(nil)
@@ -47,7 +48,7 @@ func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.Schem
 				NestedObject:        schema.NestedAttributeObject{Attributes: connectorDataAttributes()},
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": readTimeoutBlock(ctx)},
+		Blocks: map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
 }
 
@@ -61,17 +62,15 @@ func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the API connectors", errorDetail(err, dataSourceReadTimeout))
+		resp.Diagnostics.AddError("Cannot list the API connectors", operation.Detail(err, operation.Call{Object: Object, Timeout: operation.DataSourceRead}))
 		return
 	}
 	prefix := config.DisplayNamePrefix.ValueString()

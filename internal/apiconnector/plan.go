@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 )
 
 func (r *connectorResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
@@ -167,6 +168,51 @@ func secretMustBeSent(plan, state *connectorModel, private authPrivate) bool {
 		return versionChanged(plan.PKCS12.ValueWOVersion, state.PKCS12.ValueWOVersion)
 	}
 	return false
+}
+
+// connectorWrite is what an update sends, decided before any call: the PATCH, a certificate to add beside
+// those the connector holds, whether the certificates must be read back, and the certificate the
+// connector holds from this configuration afterwards.
+type connectorWrite struct {
+	// patch holds the properties that changed, and the authentication when it is replaced; an empty one
+	// sends nothing.
+	patch graph.APIConnectorUpdate
+	// upload is a certificate added through uploadClientCertificate (rotation "append"), or nil.
+	upload *graph.PKCS12Certificate
+	// readBack asks for a read of the connector when no write returns it: the plan does not know the
+	// certificates the apply leaves.
+	readBack bool
+	// thumbprint is the certificate this configuration has sent, for the private state; "" for none.
+	thumbprint string
+}
+
+// decideUpdate is what an update of state to plan sends. Only changed properties are patched; the
+// secret goes when secretMustBeSent says so, as a replacement in the PATCH, or as an upload when the
+// configuration appends a certificate to a connector that already holds certificates.
+func decideUpdate(plan, config, state connectorModel, private authPrivate) connectorWrite {
+	var w connectorWrite
+	if !plan.DisplayName.Equal(state.DisplayName) {
+		w.patch.DisplayName = plan.DisplayName.ValueStringPointer()
+	}
+	if !plan.TargetURL.Equal(state.TargetURL) {
+		w.patch.TargetURL = plan.TargetURL.ValueStringPointer()
+	}
+	w.thumbprint = private.Thumbprint
+	if secretMustBeSent(&plan, &state, private) {
+		w.thumbprint = sentThumbprint(config)
+		auth := authenticationToAPI(config, w.thumbprint)
+		// Appending only makes sense when the connector already holds certificates to keep.
+		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
+			w.upload = certificate
+		} else {
+			w.patch.AuthenticationConfiguration = auth
+		}
+	}
+	if plan.PKCS12 == nil {
+		w.thumbprint = ""
+	}
+	w.readBack = w.upload == nil && plan.Certificates.IsUnknown()
+	return w
 }
 
 func versionChanged(planned, prior types.Int64) bool {

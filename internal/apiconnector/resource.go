@@ -12,6 +12,7 @@ import (
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/identity"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 )
 
 var (
@@ -23,13 +24,17 @@ var (
 	_ resource.ResourceWithIdentity         = (*connectorResource)(nil)
 )
 
-// Default operation timeouts; the timeouts block overrides them.
-const (
-	defaultCreateTimeout = 10 * time.Minute
-	defaultReadTimeout   = 5 * time.Minute
-	defaultUpdateTimeout = 10 * time.Minute
-	defaultDeleteTimeout = 10 * time.Minute
-)
+// connectorTimeouts are how long each operation may take when the timeouts block does not say.
+var connectorTimeouts = operation.Defaults{Create: 10 * time.Minute, Read: 5 * time.Minute, Update: 10 * time.Minute, Delete: 10 * time.Minute}
+
+// Object is what the next steps after a failed Graph call say of API connectors.
+var Object = operation.Object{
+	Name:       "API connector",
+	Permission: "APIConnectors.ReadWrite.All",
+	Find: "List the tenant's connectors with the entra_identity_api_connectors data source; a connector made outside " +
+		"Terraform can be imported by its id.",
+	BadRequest: "When Graph's message is about targetUrl: target_url must be " + targetURLRule + ".",
+}
 
 // NewResource returns the entra_identity_api_connector resource.
 func NewResource() resource.Resource {
@@ -64,13 +69,11 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Create, connectorTimeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	thumbprint := sentThumbprint(config)
 	created, err := r.client.CreateAPIConnector(ctx, graph.APIConnector{
@@ -79,7 +82,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		AuthenticationConfiguration: authenticationToAPI(config, thumbprint),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the API connector", errorDetail(err, resourceCreateTimeout))
+		resp.Diagnostics.AddError("Cannot create the API connector", operation.Detail(err, operation.Call{Object: Object, Timeout: operation.ResourceCreate}))
 		return
 	}
 
@@ -101,13 +104,11 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	// Set before anything can return: the framework wants an identity even when the connector is gone,
 	// and a state written before identities existed has none to carry over.
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, state.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// One replica that lags behind can answer 404 for a connector that exists: the client reads again
 	// before the connector is taken for deleted and forgotten.
@@ -117,7 +118,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", errorDetail(err, resourceReadTimeout))
+		resp.Diagnostics.AddError("Cannot read the API connector", operation.Detail(err, connectorCall(state, operation.ResourceRead)))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
@@ -145,51 +146,16 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Update, connectorTimeouts.Update, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
-	id := state.ID.ValueString()
-	var update graph.APIConnectorUpdate
-	if !plan.DisplayName.Equal(state.DisplayName) {
-		update.DisplayName = plan.DisplayName.ValueStringPointer()
-	}
-	if !plan.TargetURL.Equal(state.TargetURL) {
-		update.TargetURL = plan.TargetURL.ValueStringPointer()
-	}
-	send := secretMustBeSent(&plan, &state, private)
-	thumbprint := private.Thumbprint
-	var appended *graph.PKCS12Certificate
-	if send {
-		thumbprint = sentThumbprint(config)
-		auth := authenticationToAPI(config, thumbprint)
-		// Appending only makes sense when the connector already holds certificates to keep.
-		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
-			appended = certificate
-		} else {
-			update.AuthenticationConfiguration = auth
-		}
-	}
-
-	// The client reads the connector back until Graph's replicas show the change, so that the refresh
-	// after the apply does not see a lagging replica's old values as drift.
-	remote, err := r.client.UpdateAPIConnector(ctx, id, update)
+	write := decideUpdate(plan, config, state, private)
+	remote, err := r.applyUpdate(ctx, state.ID.ValueString(), write)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector", errorDetail(err, resourceUpdateTimeout))
-		return
-	}
-	switch {
-	case appended != nil:
-		remote, err = r.client.UploadClientCertificate(ctx, id, *appended)
-	case remote == nil && plan.Certificates.IsUnknown():
-		remote, err = r.client.GetAPIConnector(ctx, id)
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector's authentication", errorDetail(err, resourceUpdateTimeout))
+		resp.Diagnostics.AddError("Cannot update the API connector", operation.Detail(err, connectorCall(state, operation.ResourceUpdate)))
 		return
 	}
 
@@ -197,12 +163,26 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
 	}
-	if plan.PKCS12 == nil {
-		thumbprint = ""
-	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, newState)...)
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, id)...)
-	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
+	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: write.thumbprint})...)
+}
+
+// applyUpdate makes the calls decideUpdate chose and returns the connector as Graph last described it,
+// or nil when no call returned it. UpdateAPIConnector reads the connector back until Graph's replicas
+// show the change, so that the refresh after the apply does not take a lagging replica's old values
+// for drift.
+func (r *connectorResource) applyUpdate(ctx context.Context, id string, write connectorWrite) (*graph.APIConnector, error) {
+	remote, err := r.client.UpdateAPIConnector(ctx, id, write.patch)
+	switch {
+	case err != nil:
+		return nil, err
+	case write.upload != nil:
+		return r.client.UploadClientCertificate(ctx, id, *write.upload)
+	case remote == nil && write.readBack:
+		return r.client.GetAPIConnector(ctx, id)
+	}
+	return remote, nil
 }
 
 func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -211,16 +191,14 @@ func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, state.Timeouts.Delete, connectorTimeouts.Delete, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	if err := r.client.DeleteAPIConnector(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the API connector", errorDetail(err, resourceDeleteTimeout))
+		resp.Diagnostics.AddError("Cannot delete the API connector", operation.Detail(err, connectorCall(state, operation.ResourceDelete)))
 	}
 }
 
@@ -239,6 +217,11 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 	// Graph never returns secrets, so nothing proves that the connector holds the configured one: the
 	// first apply after an import sends it.
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)
+}
+
+// connectorCall is a call on the connector in state, for the next steps after it fails.
+func connectorCall(state connectorModel, timeout operation.Timeout) operation.Call {
+	return operation.Call{Object: Object, ID: state.ID.ValueString(), Timeout: timeout}
 }
 
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one

@@ -3,7 +3,6 @@ package apiconnector
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -15,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 )
 
 // Limits on what the resource accepts, so that a mistake (a file pasted into a name, say) is stopped at
@@ -36,7 +37,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An API connector (Graph `identityApiConnector`): a REST API that Azure AD B2C and Microsoft Entra External ID " +
 			"user flows call during sign-up, with the credentials they present to it. Requires the Graph permission " +
-			"`APIConnectors.ReadWrite.All`.\n\n" +
+			"`" + Object.Permission + "`.\n\n" +
 			"The password and the certificate are **write-only**: they are sent to Graph and never stored in the plan or the state. " +
 			"They are sent when the connector is created, when the kind of auth block or the username changes, when the block's " +
 			"`*_wo_version` changes, and on the first apply after an import. Changing only the secret in the configuration sends " +
@@ -58,8 +59,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"target_url": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The URL of the API endpoint to call: an absolute `https://` URL with a host name or IP address, " +
-					"a port from 1 to 65535 if any, and no credentials or fragment. " +
+				MarkdownDescription: "The URL of the API endpoint to call: " + targetURLRule + ". " +
 					"It is stored in the state and shown in plans, so a key in its query (such as an Azure Functions `?code=`) draws a " +
 					"warning: give the API's credentials in `basic_auth` or `pkcs12` instead. The provider masks query values in its logs.",
 				Validators: []validator.String{
@@ -77,88 +77,98 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"basic_auth": schema.ListNestedBlock{
-				MarkdownDescription: "HTTP basic authentication. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
-					"A module can choose between them with `dynamic` blocks, even on a value known only at apply.",
-				Validators: []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
-					objectvalidator.AlsoRequires(
-						path.MatchRelative().AtName("username"),
-						path.MatchRelative().AtName("password_wo"),
-					),
-				}, Attributes: map[string]schema.Attribute{
-					"username": schema.StringAttribute{
-						Optional: true,
-						MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
-							"HTTP basic authentication (RFC 7617) cannot carry a colon in it; no white space at either end.",
-						Validators: []validator.String{
-							stringvalidator.LengthBetween(1, maxUsernameLength),
-							stringCheck{description: "a username basic authentication can carry", checks: usernameText},
-						},
-					},
-					"password_wo": schema.StringAttribute{
-						Optional:  true,
-						WriteOnly: true,
-						Sensitive: true,
-						MarkdownDescription: "The password sent to the API. Required in the block. **Write-only**: never stored in plan or state. " +
-							"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
-						Validators: []validator.String{
-							stringvalidator.LengthBetween(1, maxPasswordLength),
-							stringCheck{description: "no control characters", checks: credentialText},
-						},
-					},
-					"password_wo_version": schema.Int64Attribute{
-						Optional: true,
-						Computed: true,
-						MarkdownDescription: "Any number; change it to send `password_wo` again. Terraform cannot see a change in a write-only " +
-							"value, so this is how a new password reaches Graph.",
-						Validators: []validator.Int64{int64validator.AtLeast(0)},
-					},
-				}},
-			},
-			"pkcs12": schema.ListNestedBlock{
-				MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
-					"The file is checked at plan time when its value is known: base64, opened by `password_wo`, a private key with its " +
-					"certificate. An expired certificate stops only an apply that would send it; otherwise the plan warns, so that a rename, " +
-					"a refresh or a destroy still works once it has expired.",
-				Validators: []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
-					objectvalidator.AlsoRequires(path.MatchRelative().AtName("value_wo")),
-				}, Attributes: map[string]schema.Attribute{
-					"value_wo": schema.StringAttribute{
-						Optional:  true,
-						WriteOnly: true,
-						Sensitive: true,
-						MarkdownDescription: "The base64-encoded PKCS#12 file holding the certificate and its private key, such as " +
-							"`filebase64(\"client.pfx\")`. Required in the block. **Write-only**: never stored in plan or state. It is sent on " +
-							"create and when `value_wo_version` changes; to rotate the certificate, change both.",
-					},
-					"password_wo": schema.StringAttribute{
-						Optional:            true,
-						WriteOnly:           true,
-						Sensitive:           true,
-						MarkdownDescription: "The password of the PKCS#12 file; leave unset for a file without one. **Write-only**.",
-						Validators:          []validator.String{stringvalidator.LengthAtMost(maxPasswordLength)},
-					},
-					"value_wo_version": schema.Int64Attribute{
-						Optional:            true,
-						Computed:            true,
-						MarkdownDescription: "Any number; change it to send `value_wo` again.",
-						Validators:          []validator.Int64{int64validator.AtLeast(0)},
-					},
-					"rotation": schema.StringAttribute{
-						Optional: true,
-						Computed: true,
-						Default:  stringdefault.StaticString(rotationReplace),
-						MarkdownDescription: "How a new certificate is sent. `replace` (the default) makes it the connector's only certificate. " +
-							"`append` adds it to the list (Graph's `uploadClientCertificate`): the old certificate keeps working until the new one's " +
-							"`not_before` passes, so a certificate can be staged before the old one expires.",
-						Validators: []validator.String{stringvalidator.OneOf(rotationReplace, rotationAppend)},
-					},
-				}},
-			},
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"basic_auth": basicAuthBlock(),
+			"pkcs12":     pkcs12Block(),
+			"timeouts":   operation.ResourceTimeouts(ctx, connectorTimeouts),
 		},
+	}
+}
+
+// basicAuthBlock is the basic_auth block: HTTP basic authentication with a write-only password.
+func basicAuthBlock() schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: "HTTP basic authentication. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
+			"A module can choose between them with `dynamic` blocks, even on a value known only at apply.",
+		Validators: []validator.List{listvalidator.SizeAtMost(1)},
+		NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
+			objectvalidator.AlsoRequires(
+				path.MatchRelative().AtName("username"),
+				path.MatchRelative().AtName("password_wo"),
+			),
+		}, Attributes: map[string]schema.Attribute{
+			"username": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
+					"HTTP basic authentication (RFC 7617) cannot carry a colon in it; no white space at either end.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, maxUsernameLength),
+					stringCheck{description: "a username basic authentication can carry", checks: usernameText},
+				},
+			},
+			"password_wo": schema.StringAttribute{
+				Optional:  true,
+				WriteOnly: true,
+				Sensitive: true,
+				MarkdownDescription: "The password sent to the API. Required in the block. **Write-only**: never stored in plan or state. " +
+					"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, maxPasswordLength),
+					stringCheck{description: "no control characters", checks: credentialText},
+				},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Any number; change it to send `password_wo` again. Terraform cannot see a change in a write-only " +
+					"value, so this is how a new password reaches Graph.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+		}},
+	}
+}
+
+// pkcs12Block is the pkcs12 block: a client certificate as a write-only PKCS#12 file.
+func pkcs12Block() schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: "Client certificate authentication with a PKCS#12 (PFX) file. Exactly one of `basic_auth` and `pkcs12` must be set, once. " +
+			"The file is checked at plan time when its value is known: base64, opened by `password_wo`, a private key with its " +
+			"certificate. An expired certificate stops only an apply that would send it; otherwise the plan warns, so that a rename, " +
+			"a refresh or a destroy still works once it has expired.",
+		Validators: []validator.List{listvalidator.SizeAtMost(1)},
+		NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
+			objectvalidator.AlsoRequires(path.MatchRelative().AtName("value_wo")),
+		}, Attributes: map[string]schema.Attribute{
+			"value_wo": schema.StringAttribute{
+				Optional:  true,
+				WriteOnly: true,
+				Sensitive: true,
+				MarkdownDescription: "The base64-encoded PKCS#12 file holding the certificate and its private key, such as " +
+					"`filebase64(\"client.pfx\")`. Required in the block. **Write-only**: never stored in plan or state. It is sent on " +
+					"create and when `value_wo_version` changes; to rotate the certificate, change both.",
+			},
+			"password_wo": schema.StringAttribute{
+				Optional:            true,
+				WriteOnly:           true,
+				Sensitive:           true,
+				MarkdownDescription: "The password of the PKCS#12 file; leave unset for a file without one. **Write-only**.",
+				Validators:          []validator.String{stringvalidator.LengthAtMost(maxPasswordLength)},
+			},
+			"value_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Any number; change it to send `value_wo` again.",
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"rotation": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(rotationReplace),
+				MarkdownDescription: "How a new certificate is sent. `replace` (the default) makes it the connector's only certificate. " +
+					"`append` adds it to the list (Graph's `uploadClientCertificate`): the old certificate keeps working until the new one's " +
+					"`not_before` passes, so a certificate can be staged before the old one expires.",
+				Validators: []validator.String{stringvalidator.OneOf(rotationReplace, rotationAppend)},
+			},
+		}},
 	}
 }
 

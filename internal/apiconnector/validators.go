@@ -108,6 +108,10 @@ var (
 	credentialText = []func(string) string{noControl}
 )
 
+// targetURLRule is what checkTargetURL accepts, for the description of target_url and the next step after
+// Graph refuses one.
+const targetURLRule = "an absolute `https://` URL with a host name or IP address, a port from 1 to 65535 if any, and no credentials or fragment"
+
 // targetURLExample is the form every target_url message suggests.
 const targetURLExample = "https://api.contoso.com/validate"
 

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+	"github.com/entra-iac/terraform-provider-entra/internal/userflow"
 )
 
 // The provider's description and the error given when nothing is configured both list the sign-in methods in
@@ -70,7 +72,8 @@ func signInDocumentation() string {
 		"environment variables that is set; the names are those of the azuread and azurerm providers. A method counts as " +
 		"configured as soon as its arguments are present, so a client secret in the environment wins even though `use_cli` " +
 		"defaults to `true`. When nothing is configured and `use_cli` is `false`, the error lists every option. The identity " +
-		"needs the Graph application permission `APIConnectors.ReadWrite.All`.")
+		"needs the Graph application permission `" + apiconnector.Object.Permission + "`, and `" + userflow.Object.Permission +
+		"` for user flows.")
 	return b.String()
 }
 

@@ -2,7 +2,6 @@ package userflow
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
 )
 
@@ -57,9 +57,9 @@ func (d *flowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one user flow and the API connector each of its steps calls: two requests, the flow and its " +
-			"`apiConnectorConfiguration`. Requires the Graph permission `IdentityUserFlow.Read.All` or `IdentityUserFlow.ReadWrite.All`.",
+			"`apiConnectorConfiguration`. Requires the Graph permission `IdentityUserFlow.Read.All` or `" + Object.Permission + "`.",
 		Attributes: attributes,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks:     map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}
 }
 
@@ -73,28 +73,26 @@ func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	id := config.ID.ValueString()
 	flow, err := d.client.GetUserFlowConfirmed(ctx, id)
+	call := operation.Call{Object: Object, ID: id, Timeout: operation.DataSourceRead}
 	if graph.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "User flow not found",
-			fmt.Sprintf("No user flow has the id %s. List the tenant's flows with the entra_user_flows data source.\n\nGraph answered: %v", id, err))
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "User flow not found", operation.Detail(err, call))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read user flow "+id, err.Error())
+		resp.Diagnostics.AddError("Cannot read user flow "+id, operation.Detail(err, call))
 		return
 	}
 	connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, err.Error())
+		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, operation.Detail(err, call))
 		return
 	}
 	config.flowModel = flowFromAPI(*flow, connectors)

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
 )
 
@@ -44,7 +45,7 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type and the API connector " +
 			"each of its steps calls: one request per page of each kind, and one per flow for its `apiConnectorConfiguration`. " +
 			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
-			"`IdentityUserFlow.Read.All` or `IdentityUserFlow.ReadWrite.All`.",
+			"`IdentityUserFlow.Read.All` or `" + Object.Permission + "`.",
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Optional: true,
@@ -59,7 +60,7 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 				NestedObject:        schema.NestedAttributeObject{Attributes: flowAttributes()},
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks: map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}
 }
 
@@ -73,13 +74,11 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	config.UserFlows = []flowModel{}
 	for _, kind := range graph.UserFlowKinds() {
@@ -88,13 +87,15 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		flows, err := d.client.ListUserFlows(ctx, kind)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the "+string(kind)+" user flows", err.Error())
+			resp.Diagnostics.AddError("Cannot list the "+string(kind)+" user flows",
+				operation.Detail(err, operation.Call{Object: Object, Timeout: operation.DataSourceRead}))
 			return
 		}
 		for _, flow := range flows {
 			connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID, err.Error())
+				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID,
+					operation.Detail(err, operation.Call{Object: Object, ID: flow.ID, Timeout: operation.DataSourceRead}))
 				return
 			}
 			config.UserFlows = append(config.UserFlows, flowFromAPI(flow, connectors))

@@ -20,6 +20,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/identity"
+	"github.com/entra-iac/terraform-provider-entra/internal/operation"
 	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
 )
 
@@ -30,13 +31,16 @@ var (
 	_ resource.ResourceWithIdentity       = (*linkResource)(nil)
 )
 
-// Default operation timeouts; the timeouts block overrides them.
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 5 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
-)
+// linkTimeouts are how long each operation may take when the timeouts block does not say.
+var linkTimeouts = operation.Defaults{Create: 5 * time.Minute, Read: 5 * time.Minute, Update: 5 * time.Minute, Delete: 5 * time.Minute}
+
+// Object is what the next steps after a failed Graph call say of user flows.
+var Object = operation.Object{
+	Name:       "user flow",
+	Permission: "IdentityUserFlow.ReadWrite.All",
+	Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
+		"with the entra_user_flows data source.",
+}
 
 // adoptKey is the private-state key that marks a resource just imported: its first read takes every
 // step the flow has, not only those the state names.
@@ -93,7 +97,7 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Wires API connectors into the steps of one user flow: Graph's `apiConnectorConfiguration` of a " +
 			"`b2xIdentityUserFlow` (External ID self-service sign-up) or `b2cIdentityUserFlow` (Azure AD B2C). Requires the Graph " +
-			"permission `IdentityUserFlow.ReadWrite.All`.\n\n" +
+			"permission `" + Object.Permission + "`.\n\n" +
 			"The resource manages the steps its configuration names and leaves the others as they are. Each step that changes is " +
 			"one `PUT …/apiConnectorConfiguration/{step}/$ref`; a step removed from the configuration is cleared, and destroying " +
 			"the resource clears the steps it manages. A step changed or cleared outside Terraform shows in the next plan as the " +
@@ -101,7 +105,7 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"the user-flow APIs, and find their ids with the `entra_user_flows` data source.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": operation.ResourceTimeouts(ctx, linkTimeouts),
 		},
 	}
 }
@@ -143,49 +147,35 @@ func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Create, linkTimeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	flowID := plan.UserFlowID.ValueString()
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
 	// applied is what Graph holds so far: the steps set, each as soon as Graph has answered.
 	applied := plan
 	applied.ID = plan.UserFlowID
+	var managed []step
 	for _, s := range steps {
+		if !s.link(&plan).IsNull() {
+			managed = append(managed, s)
+		}
 		*s.link(&applied) = types.StringNull()
 	}
-	set := 0
-	for _, s := range steps {
-		want := *s.link(&plan)
-		if want.IsNull() {
-			continue
-		}
-		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
-			r.reportStepFailure(ctx, &resp.Diagnostics, flowID, s, want.ValueString(), err)
-			if set > 0 {
-				// The steps already set stay in the state, so that the next apply (or a destroy) knows them.
-				resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
-			}
-			return
-		}
-		*s.link(&applied) = want
-		set++
-	}
-	if set == 0 {
+	if len(managed) == 0 {
 		// Nothing to send: make sure the flow exists, so that a mistyped id is an error now rather than a
 		// resource that disappears at the next refresh.
 		if _, err := r.client.GetAPIConnectorConfigurationConfirmed(ctx, flowID); err != nil {
-			r.reportFlowFailure(&resp.Diagnostics, flowID, err)
+			reportFlowFailure(&resp.Diagnostics, flowID, err, operation.ResourceCreate)
 			return
 		}
-	} else {
-		r.waitForSteps(ctx, &resp.Diagnostics, flowID, written(steps, &applied))
+	} else if set := r.setSteps(ctx, &resp.Diagnostics, flowID, managed, plan, &applied, operation.ResourceCreate); set == 0 {
+		return
 	}
+	// After a failure the steps already set stay in the state, so that the next apply (or a destroy) knows them.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
 
@@ -195,13 +185,11 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, state.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	flowID := state.UserFlowID.ValueString()
 	// Set before anything can return: the framework wants an identity even when the flow is gone.
@@ -214,7 +202,7 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, err.Error())
+		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, operation.Detail(err, flowCall(flowID, operation.ResourceRead)))
 		return
 	}
 	adopt, diags := req.Private.GetKey(ctx, adoptKey)
@@ -254,13 +242,11 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Update, linkTimeouts.Update, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	flowID := plan.UserFlowID.ValueString()
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
@@ -269,22 +255,11 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	applied.Timeouts = plan.Timeouts
 	var changed []step
 	for _, s := range steps {
-		want, have := *s.link(&plan), *s.link(&state)
-		if want.Equal(have) {
-			continue
+		if !s.link(&plan).Equal(*s.link(&state)) {
+			changed = append(changed, s)
 		}
-		changed = append(changed, s)
-		// A step removed from the configuration is cleared: {} in place of a reference.
-		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
-			r.reportStepFailure(ctx, &resp.Diagnostics, flowID, s, want.ValueString(), err)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
-			return
-		}
-		*s.link(&applied) = want
 	}
-	if len(changed) > 0 {
-		r.waitForSteps(ctx, &resp.Diagnostics, flowID, written(changed, &applied))
-	}
+	r.setSteps(ctx, &resp.Diagnostics, flowID, changed, plan, &applied, operation.ResourceUpdate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
 
@@ -294,13 +269,11 @@ func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operation.Bound(ctx, state.Timeouts.Delete, linkTimeouts.Delete, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	flowID := state.UserFlowID.ValueString()
 	// Only the steps this resource manages are cleared; the flow's other steps are someone else's.
@@ -314,7 +287,8 @@ func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Cannot clear the "+string(s.graph)+" step of user flow "+flowID, err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Cannot clear the "+string(s.graph)+" step of user flow "+flowID,
+				operation.Detail(err, flowCall(flowID, operation.ResourceDelete)))
 			return
 		}
 	}
@@ -345,30 +319,46 @@ func written(of []step, m *linkModel) graph.APIConnectorConfiguration {
 	return out
 }
 
-// waitForSteps waits until Graph shows the steps just written, so that the refresh after the apply does
-// not mistake replication lag for drift. The writes succeeded: a read that fails is a warning.
-func (r *linkResource) waitForSteps(ctx context.Context, diags *diag.Diagnostics, flowID string, steps graph.APIConnectorConfiguration) {
-	if _, err := r.client.WaitForUserFlowSteps(ctx, flowID, steps); err != nil {
+// setSteps sets the steps of plan listed in which, one PUT each (a null step is cleared: {} in place of a
+// reference), copying each onto applied as soon as Graph has it. The first failure is reported and ends
+// the writes; otherwise it waits until Graph shows the steps, so that the refresh after the apply does
+// not mistake replication lag for drift. It returns how many steps were set.
+func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, flowID string, which []step, plan linkModel,
+	applied *linkModel, timeout operation.Timeout) int {
+	for i, s := range which {
+		want := *s.link(&plan)
+		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
+			r.reportStepFailure(ctx, diags, flowID, s, want.ValueString(), err, timeout)
+			return i
+		}
+		*s.link(applied) = want
+	}
+	if len(which) == 0 {
+		return 0
+	}
+	// The writes succeeded: a read that fails is a warning.
+	if _, err := r.client.WaitForUserFlowSteps(ctx, flowID, written(which, applied)); err != nil {
 		diags.AddWarning("Cannot read back the API connectors of user flow "+flowID,
 			"The steps were written, but reading them back failed; the next refresh reads them again.\n\n"+err.Error())
 	}
+	return len(which)
 }
 
 // reportStepFailure explains a PUT that Graph refused. Graph's answer alone does not say whether the flow
 // or the connector is missing, so on a client error the client asks: is the connector there, is the flow
 // there? The diagnostic then names the argument at fault.
-func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagnostics, flowID string, s step, connectorID string, err error) {
+func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagnostics, flowID string, s step, connectorID string,
+	err error, timeout operation.Timeout) {
 	if graph.IsClientError(err) {
 		if connectorID != "" {
 			if _, getErr := r.client.GetAPIConnector(ctx, connectorID); graph.IsNotFound(getErr) {
 				diags.AddAttributeError(path.Root(s.attribute), "API connector not found",
-					fmt.Sprintf("%s names the API connector %s, which does not exist in this tenant (it may have been deleted). "+
-						"Name an existing connector, such as an entra_identity_api_connector's id.\n\nGraph answered: %v", s.attribute, connectorID, err))
+					operation.Detail(getErr, operation.Call{Object: apiconnector.Object, ID: connectorID, Timeout: timeout}))
 				return
 			}
 		}
 		if _, getErr := r.client.GetUserFlow(ctx, flowID); graph.IsNotFound(getErr) {
-			r.reportFlowFailure(diags, flowID, getErr)
+			reportFlowFailure(diags, flowID, getErr, timeout)
 			return
 		}
 	}
@@ -376,18 +366,22 @@ func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagno
 	if connectorID == "" {
 		verb = "clear"
 	}
-	diags.AddAttributeError(path.Root(s.attribute), fmt.Sprintf("Cannot %s the %s step of user flow %s", verb, s.graph, flowID), err.Error())
+	diags.AddAttributeError(path.Root(s.attribute), fmt.Sprintf("Cannot %s the %s step of user flow %s", verb, s.graph, flowID),
+		operation.Detail(err, flowCall(flowID, timeout)))
 }
 
 // reportFlowFailure explains a failed read of the flow, naming user_flow_id when the flow does not exist.
-func (r *linkResource) reportFlowFailure(diags *diag.Diagnostics, flowID string, err error) {
+func reportFlowFailure(diags *diag.Diagnostics, flowID string, err error, timeout operation.Timeout) {
+	summary := "Cannot read user flow " + flowID
 	if graph.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("user_flow_id"), "User flow not found",
-			fmt.Sprintf("No user flow has the id %s. User flows are created in the portal or with the user-flow APIs, not by this "+
-				"provider; list the tenant's flows with the entra_user_flows data source.\n\nGraph answered: %v", flowID, err))
-		return
+		summary = "User flow not found"
 	}
-	diags.AddAttributeError(path.Root("user_flow_id"), "Cannot read user flow "+flowID, err.Error())
+	diags.AddAttributeError(path.Root("user_flow_id"), summary, operation.Detail(err, flowCall(flowID, timeout)))
+}
+
+// flowCall is a call on one user flow, for the next steps after it fails.
+func flowCall(flowID string, timeout operation.Timeout) operation.Call {
+	return operation.Call{Object: Object, ID: flowID, Timeout: timeout}
 }
 
 func hasStep(kind graph.UserFlowKind, s step) bool {

@@ -337,7 +337,7 @@ func TestAccUserFlowAPIConnectors_unknownIDs(t *testing.T) {
 			{
 				// Graph refuses a connector that does not exist; the error names the step's argument.
 				Config:      linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": missingConnector}),
-				ExpectError: acctest.Wrapped("API connector not found…post_attribute_collection names the API connector " + missingConnector + ", which does not exist"),
+				ExpectError: acctest.Wrapped("API connector not found…post_attribute_collection…No API connector has the id " + missingConnector + ". List the tenant's connectors"),
 			},
 		},
 	})
@@ -428,7 +428,7 @@ func TestAccUserFlowAPIConnectors_staleConnectorID(t *testing.T) {
 						plancheck.ExpectKnownValue(linkAddress, tfjsonpath.New("post_attribute_collection"), knownvalue.StringExact(gone)),
 					},
 				},
-				ExpectError: acctest.Wrapped("API connector not found…post_attribute_collection names the API connector " + gone),
+				ExpectError: acctest.Wrapped("API connector not found…post_attribute_collection…No API connector has the id " + gone),
 			},
 		},
 	})

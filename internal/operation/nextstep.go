@@ -1,0 +1,107 @@
+package operation
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+// Object is what the next steps need to know of one kind of Graph object. Each resource package defines
+// its kinds, so that every fact stays beside the code it describes.
+type Object struct {
+	// Name is the kind as errors say it: "API connector".
+	Name string
+	// Permission is the Graph application permission that lets the provider manage objects of the kind.
+	Permission string
+	// Find says where ids of the kind come from, for an id that Graph does not know.
+	Find string
+	// BadRequest, when set, is what to check when Graph refuses a write as malformed (400).
+	BadRequest string
+}
+
+// Call is one Graph call of an operation, as the next steps need it.
+type Call struct {
+	Object Object
+	// ID is the id of the object the call names; "" for a list.
+	ID string
+	// Timeout is the setting that bounds the operation.
+	Timeout Timeout
+}
+
+// nextStep is one row of nextSteps: what to do after an answer with this status (and code, when set).
+type nextStep struct {
+	status int
+	code   string
+	advice func(call Call, err error) string
+}
+
+// nextSteps is the table of Graph answers the user can do something about, first match wins. Graph's
+// documented error codes are in "Microsoft Graph error responses and resource types"; branch on status
+// and code, never on the message.
+var nextSteps = []nextStep{
+	{status: http.StatusUnauthorized, advice: signIn},
+	{status: http.StatusForbidden, code: "Authorization_RequestDenied", advice: permission},
+	{status: http.StatusNotFound, advice: notFound},
+	{status: http.StatusBadRequest, advice: func(call Call, _ error) string { return call.Object.BadRequest }},
+	{status: http.StatusTooManyRequests, advice: throttled},
+}
+
+// Detail is a failed Graph call's error as a diagnostic's detail: Graph's answer, then the next step
+// from nextSteps when one fits.
+func Detail(err error, call Call) string {
+	if advice := NextStep(err, call); advice != "" {
+		return err.Error() + "\n\n" + advice
+	}
+	return err.Error()
+}
+
+// NextStep is what to do after err, or "" when nextSteps has nothing for it.
+func NextStep(err error, call Call) string {
+	var answer *graph.Error
+	if !errors.As(err, &answer) {
+		return ""
+	}
+	for _, row := range nextSteps {
+		if row.status == answer.StatusCode && (row.code == "" || row.code == answer.Code) {
+			return row.advice(call, err)
+		}
+	}
+	return ""
+}
+
+func signIn(Call, error) string {
+	return "Graph did not accept the provider's access token. Check the sign-in: tenant_id names the tenant that holds " +
+		"the objects, the credential belongs to client_id and has not expired, and environment (or graph_endpoint and " +
+		"authority_host) names the cloud the tenant is in."
+}
+
+func permission(call Call, _ error) string {
+	return fmt.Sprintf("The identity the provider signs in as may not manage %ss: give its app registration the Microsoft "+
+		"Graph application permission %s (API permissions, then Grant admin consent), or, for a managed identity, the same "+
+		"app role. A new permission can take a few minutes to apply.", call.Object.Name, call.Object.Permission)
+}
+
+func notFound(call Call, _ error) string {
+	if call.ID == "" {
+		return ""
+	}
+	return fmt.Sprintf("No %s has the id %s. %s", call.Object.Name, call.ID, call.Object.Find)
+}
+
+// throttled names the wait Graph asked for and a timeout that covers it, when Graph asked (Retry-After)
+// for a wait longer than the operation's timeout leaves.
+func throttled(call Call, err error) string {
+	var asked *graph.RetryAfterError
+	if !errors.As(err, &asked) {
+		return fmt.Sprintf("Graph is throttling this application in this tenant. Run again later, with a lower -parallelism, "+
+			"or set a longer timeouts { %s } on this %s.", call.Timeout.Attribute, call.Timeout.On)
+	}
+	// The wait in whole minutes, and a minute more for the requests after it.
+	enough := (asked.Wait + time.Minute - 1).Truncate(time.Minute) + time.Minute
+	return fmt.Sprintf("Graph is throttling this application in this tenant and asked for a wait of %s before the next request. "+
+		"Set timeouts { %s = %q } or more on this %s so that the wait fits, or run again later.",
+		DurationText(asked.Wait.Round(time.Second)), call.Timeout.Attribute, DurationText(enough), call.Timeout.On)
+}

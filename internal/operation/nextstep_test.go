@@ -1,0 +1,93 @@
+package operation
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+)
+
+var (
+	connectors = Object{Name: "API connector", Permission: "APIConnectors.ReadWrite.All", Find: "List them.", BadRequest: "Check target_url."}
+	userFlows  = Object{Name: "user flow", Permission: "IdentityUserFlow.ReadWrite.All", Find: "Flows come from the portal."}
+)
+
+func answer(status int, code string) *graph.Error {
+	return &graph.Error{Method: "GET", Path: "/v1.0/identity/apiConnectors", StatusCode: status, Code: code, Message: "m"}
+}
+
+func TestNextStep_oneRowPerAnswer(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err  error
+		call Call
+		want string // "" for no advice
+	}{
+		"401: the sign-in": {answer(401, "InvalidAuthenticationToken"), Call{Object: connectors}, "Check the sign-in: tenant_id"},
+		"403 denied: the connector permission": {answer(403, "Authorization_RequestDenied"), Call{Object: connectors},
+			"may not manage API connectors: give its app registration the Microsoft Graph application permission APIConnectors.ReadWrite.All (API permissions, then Grant admin consent)"},
+		"403 denied: the user-flow permission": {answer(403, "Authorization_RequestDenied"), Call{Object: userFlows},
+			"permission IdentityUserFlow.ReadWrite.All"},
+		"403 of another code: nothing to add": {answer(403, "Forbidden"), Call{Object: connectors}, ""},
+		"404 on an id: where ids come from":   {answer(404, "Request_ResourceNotFound"), Call{Object: userFlows, ID: "B2X_1_x"}, "No user flow has the id B2X_1_x. Flows come from the portal."},
+		"404 without an id: nothing to add":   {answer(404, "Request_ResourceNotFound"), Call{Object: connectors}, ""},
+		"400 on a connector: the URL rule":    {answer(400, "invalidRequest"), Call{Object: connectors}, "Check target_url."},
+		"400 on a user flow: nothing to add":  {answer(400, "BadRequest"), Call{Object: userFlows}, ""},
+		"429 out of retries: a longer timeout": {answer(429, "TooManyRequests"), Call{Object: connectors, Timeout: ResourceCreate},
+			"set a longer timeouts { create } on this resource"},
+		"500: nothing to add":         {answer(500, "InternalServerError"), Call{Object: connectors}, ""},
+		"not a Graph answer":          {errors.New("dial tcp: refused"), Call{Object: connectors}, ""},
+		"a wrapped answer still maps": {fmt.Errorf("reading: %w", answer(401, "")), Call{Object: connectors}, "Check the sign-in"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := NextStep(tc.err, tc.call)
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Errorf("NextStep = %q, want %q", got, tc.want)
+			}
+			detail := Detail(tc.err, tc.call)
+			if !strings.HasPrefix(detail, tc.err.Error()) || (got != "" && !strings.HasSuffix(detail, "\n\n"+got)) {
+				t.Errorf("Detail = %q, want the error, then the next step", detail)
+			}
+		})
+	}
+}
+
+func TestNextStep_namesGraphsWaitAndATimeoutThatCoversIt(t *testing.T) {
+	throttled := func(wait, left time.Duration) error {
+		return fmt.Errorf("%w: %w", answer(429, "TooManyRequests"), &graph.RetryAfterError{Wait: wait, Left: left})
+	}
+	tests := []struct {
+		name    string
+		err     error
+		timeout Timeout
+		want    string
+	}{
+		{"a data source read", throttled(300*time.Second, 3*time.Second), DataSourceRead,
+			`asked for a wait of 5m before the next request. Set timeouts { read = "6m" } or more on this data source`},
+		{"a create", throttled(90500*time.Millisecond, 10*time.Minute-time.Second), ResourceCreate,
+			`asked for a wait of 1m31s before the next request. Set timeouts { create = "3m" } or more on this resource`},
+		{"an hour", throttled(time.Hour, time.Minute), ResourceDelete,
+			`asked for a wait of 1h before the next request. Set timeouts { delete = "1h1m" } or more on this resource`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Detail(tt.err, Call{Object: connectors, Timeout: tt.timeout})
+			if !strings.HasPrefix(got, tt.err.Error()+"\n\n") || !strings.Contains(got, tt.want) {
+				t.Errorf("Detail =\n%s\nwant the error, then %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		3 * time.Second: "3s", 10 * time.Second: "10s", 5 * time.Minute: "5m", 90 * time.Second: "1m30s",
+		time.Hour: "1h", time.Hour + time.Minute: "1h1m", time.Hour + time.Second: "1h0m1s",
+	} {
+		if got := DurationText(d); got != want {
+			t.Errorf("DurationText(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
