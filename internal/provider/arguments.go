@@ -186,7 +186,8 @@ func providerSchema() schema.Schema {
 		}
 		attributes[a.name] = schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: description}
 	}
-	return schema.Schema{MarkdownDescription: signInDocumentation(), Attributes: attributes}
+	// The documentation's template places each section: it splits the description at the Clouds heading.
+	return schema.Schema{MarkdownDescription: signInDocumentation() + "\n\n" + cloudsHeading + "\n\n" + cloudsDocumentation(), Attributes: attributes}
 }
 
 // envSentence names an argument's environment variables and its default, for its description.

@@ -204,7 +204,7 @@ func valueOf(s settings, entry argument) any {
 // chooses: a row per method in the order credentials.Choose tries them, each naming the arguments and
 // environment variables of its method.
 func TestSignInDocumentation_followsThePrecedence(t *testing.T) {
-	description := providerSchema().MarkdownDescription
+	description := signInDocumentation()
 	var rows []string
 	for _, line := range strings.Split(description, "\n") {
 		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| #") {

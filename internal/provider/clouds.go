@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -100,6 +101,60 @@ func resolveEndpoints(s settings) (endpoints, *settingError) {
 		e.authority = strings.TrimSuffix(s.AuthorityHost, "/")
 	}
 	return e, nil
+}
+
+// cloudsHeading starts the Clouds section in the provider's description, where the documentation's
+// template splits it from the sign-in section.
+const cloudsHeading = "## Clouds"
+
+// cloudsDocumentation is the Clouds section of the documentation: a row a cloud, the default first, with
+// its aliases, hosts and default version, then what the overrides do.
+func cloudsDocumentation() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", orList(argumentNamed("environment").env))
+	b.WriteString("| `environment` | Graph endpoint | sign-in host | default `api_version` |\n|---|---|---|---|\n")
+	fallback := argumentNamed("environment").fallback
+	names := cloudNames()
+	slices.SortStableFunc(names, func(a, b string) int { return boolOrder(a == fallback, b == fallback) })
+	for _, name := range names {
+		var notes, aliases []string
+		if name == fallback {
+			notes = append(notes, "default")
+		}
+		for _, alias := range slices.Sorted(maps.Keys(cloudAliases)) {
+			if cloudAliases[alias] == name {
+				aliases = append(aliases, "`"+alias+"`")
+			}
+		}
+		if len(aliases) > 0 {
+			notes = append(notes, "also "+strings.Join(aliases, ", "))
+		}
+		label := "`" + name + "`"
+		if len(notes) > 0 {
+			label += " (" + strings.Join(notes, "; ") + ")"
+		}
+		c := clouds[name]
+		fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", label, c.graphEndpoint, c.authorityHost, c.apiVersions[0])
+	}
+	var overrides []string
+	for _, name := range []string{"api_version", "graph_endpoint", "authority_host"} {
+		overrides = append(overrides, fmt.Sprintf("`%s` (%s)", name, orList(argumentNamed(name).env)))
+	}
+	fmt.Fprintf(&b, "\nAliases are matched without regard to case. Graph serves API connectors only in `beta` in %s, so there `beta` "+
+		"is the default and `v1.0` is an error. %s override the cloud's choices, for example for a proxy; endpoints must be "+
+		"https unless their host is loopback.", quotedNames(betaOnlyClouds(), "and"), strings.Join(overrides[:len(overrides)-1], ", ")+" and "+overrides[len(overrides)-1])
+	return b.String()
+}
+
+// boolOrder sorts true before false.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
 }
 
 // betaOnlyClouds names the clouds whose only Graph version for API connectors is beta, for the documentation.

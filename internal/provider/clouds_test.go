@@ -101,3 +101,40 @@ func TestClouds_tableIsConsistent(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudsDocumentation_rowPerCloud checks the generated clouds table against the clouds table: a row per
+// cloud, the default first, with its hosts, default version and aliases; and the provider's description
+// holds it after the heading the documentation's template splits at.
+func TestCloudsDocumentation_rowPerCloud(t *testing.T) {
+	var rows []string
+	for _, line := range strings.Split(cloudsDocumentation(), "\n") {
+		if strings.HasPrefix(line, "| `") && !strings.HasPrefix(line, "| `environment`") {
+			rows = append(rows, line)
+		}
+	}
+	if len(rows) != len(clouds) || !strings.HasPrefix(rows[0], "| `global` (default") {
+		t.Fatalf("rows %q: want one per cloud, global first", rows)
+	}
+	for _, name := range cloudNames() {
+		i := slices.IndexFunc(rows, func(row string) bool { return strings.HasPrefix(row, "| `"+name+"`") })
+		if i < 0 {
+			t.Errorf("no row for %s", name)
+			continue
+		}
+		c := clouds[name]
+		for _, want := range []string{c.graphEndpoint, c.authorityHost, "`" + c.apiVersions[0] + "` |"} {
+			if !strings.Contains(rows[i], want) {
+				t.Errorf("the %s row %q does not hold %s", name, rows[i], want)
+			}
+		}
+		for alias, target := range cloudAliases {
+			if target == name && !strings.Contains(rows[i], "`"+alias+"`") {
+				t.Errorf("the %s row does not name its alias %s", name, alias)
+			}
+		}
+	}
+	sections := strings.Split(providerSchema().MarkdownDescription, cloudsHeading)
+	if len(sections) != 2 || !strings.Contains(sections[1], rows[0]) {
+		t.Errorf("the description does not split into the sign-in section and the clouds section at %q", cloudsHeading)
+	}
+}
