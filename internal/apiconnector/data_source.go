@@ -207,13 +207,11 @@ func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
 
 // dataCertificateAttributes are the computed members of one certificates element, as the resource has them.
 func dataCertificateAttributes() map[string]schema.Attribute {
-	attributes := make(map[string]schema.Attribute, len(certificateAttrTypes))
-	for name, typ := range certificateAttrTypes {
-		if typ.Equal(types.BoolType) {
-			attributes[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
-		} else {
-			attributes[name] = schema.StringAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
-		}
-	}
-	return attributes
+	return certificateMembers(
+		func(description string) schema.Attribute {
+			return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
+		},
+		func(description string) schema.Attribute {
+			return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+		})
 }

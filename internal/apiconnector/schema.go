@@ -174,13 +174,25 @@ func pkcs12Block() schema.ListNestedBlock {
 
 // certificateAttributes are the computed members of one certificates element.
 func certificateAttributes() map[string]schema.Attribute {
-	attributes := make(map[string]schema.Attribute, len(certificateAttrTypes))
+	return certificateMembers(
+		func(description string) schema.Attribute {
+			return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
+		},
+		func(description string) schema.Attribute {
+			return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+		})
+}
+
+// certificateMembers builds the members of one certificates element from certificateAttrTypes and
+// certificateDescriptions, with the attribute types of the resource's or the data sources' schema package.
+func certificateMembers[A any](boolean, text func(description string) A) map[string]A {
+	members := make(map[string]A, len(certificateAttrTypes))
 	for name, typ := range certificateAttrTypes {
 		if typ.Equal(types.BoolType) {
-			attributes[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+			members[name] = boolean(certificateDescriptions[name])
 		} else {
-			attributes[name] = schema.StringAttribute{Computed: true, MarkdownDescription: certificateDescriptions[name]}
+			members[name] = text(certificateDescriptions[name])
 		}
 	}
-	return attributes
+	return members
 }

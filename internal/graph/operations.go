@@ -138,15 +138,7 @@ func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector,
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.do(ctx, request{method: http.MethodGet, path: path, repeatable: true})
-	if err != nil {
-		return nil, err
-	}
-	var connector APIConnector
-	if err := decode(a, "an API connector", &connector); err != nil {
-		return nil, err
-	}
-	return &connector, nil
+	return getOne[APIConnector](ctx, c, path, "an API connector")
 }
 
 // GetAPIConnectorConfirmed reads one connector where a 404 decides that it is gone, as a refresh or a

@@ -6,6 +6,20 @@ import (
 	"net/http"
 )
 
+// getOne reads one entity at path (under the versioned base, or an absolute URL on the same host). what
+// names it in errors, as in "an API connector".
+func getOne[T any](ctx context.Context, c *Client, path, what string) (*T, error) {
+	a, err := c.do(ctx, request{method: http.MethodGet, path: path, repeatable: true})
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := decode(a, what, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // getAllPages reads a collection from first (a path under the versioned base, or an absolute URL on the
 // same host) and every page its @odata.nextLink names after it, and returns the values of all pages in
 // order. what names the items in errors, as in "API connectors".

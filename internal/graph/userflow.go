@@ -151,12 +151,8 @@ func (c *Client) GetUserFlow(ctx context.Context, id string) (*UserFlow, error) 
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.do(ctx, request{method: http.MethodGet, path: target, repeatable: true})
+	w, err := getOne[userFlowJSON](ctx, c, target, "a user flow")
 	if err != nil {
-		return nil, err
-	}
-	var w userFlowJSON
-	if err := decode(a, "a user flow", &w); err != nil {
 		return nil, err
 	}
 	flow := w.userFlow(kind)
@@ -184,17 +180,13 @@ func (c *Client) GetAPIConnectorConfiguration(ctx context.Context, flowID string
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.do(ctx, request{method: http.MethodGet, path: target, repeatable: true})
+	members, err := getOne[map[string]json.RawMessage](ctx, c, target, "a user flow's API connector configuration")
 	if err != nil {
-		return nil, err
-	}
-	var members map[string]json.RawMessage
-	if err := decode(a, "a user flow's API connector configuration", &members); err != nil {
 		return nil, err
 	}
 	configuration := APIConnectorConfiguration{}
 	for _, step := range steps {
-		raw, ok := members[string(step)]
+		raw, ok := (*members)[string(step)]
 		if !ok || string(raw) == "null" {
 			continue
 		}
