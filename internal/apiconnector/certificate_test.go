@@ -251,6 +251,44 @@ func TestAccIdentityAPIConnector_appendRotation(t *testing.T) {
 	})
 }
 
+// TestAccIdentityAPIConnector_appendResendsNothingItHolds bumps value_wo_version under rotation "append"
+// without a new file, as the first apply after an import also does: the connector holds that certificate
+// already, so nothing is uploaded (a second upload of one certificate is refused) and the list stays.
+func TestAccIdentityAPIConnector_appendResendsNothingItHolds(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	current := testcert.New(t, testcert.Options{CommonName: "current"})
+	config := func(version int) string {
+		return certificateConfig(server, "Holding", "https://api.contoso.com/hold", current, version, "append")
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(1)},
+			{
+				PreConfig: server.ResetRequests,
+				Config:    config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(connectorAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListExact([]knownvalue.Check{certificateEntry(current, true)})),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddress, certificatesPath(), knownvalue.ListExact([]knownvalue.Check{certificateEntry(current, true)})),
+				},
+				Check: func(*terraform.State) error {
+					if writes := append(graphWrites(server, http.MethodPost), graphWrites(server, http.MethodPatch)...); len(writes) != 0 {
+						return fmt.Errorf("sent %d writes (first: %s %s), want none: the connector holds the certificate", len(writes), writes[0].Method, writes[0].Path)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
 func TestAccIdentityAPIConnector_replaceRotation(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	current := testcert.New(t, testcert.Options{CommonName: "current"})

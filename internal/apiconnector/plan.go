@@ -201,11 +201,15 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 	if secretMustBeSent(&plan, &state, private) {
 		w.thumbprint = sentThumbprint(config)
 		auth := authenticationToAPI(config, w.thumbprint)
+		certificate, isCertificate := auth.(*graph.PKCS12Certificate)
+		switch {
 		// Appending only makes sense when the connector already holds certificates to keep.
-		if certificate, ok := auth.(*graph.PKCS12Certificate); ok && state.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend {
-			w.upload = certificate
-		} else {
+		case !isCertificate || !appends(plan, &state):
 			w.patch.AuthenticationConfiguration = auth
+		// A certificate the connector holds already (after an import, or a version bumped without a new
+		// file) is there to keep: uploading it again would list it twice, which Graph refuses.
+		case !holdsThumbprint(certificatesFromValue(state.Certificates), certificate.Thumbprint):
+			w.upload = certificate
 		}
 	}
 	if plan.PKCS12 == nil {
@@ -213,6 +217,12 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 	}
 	w.readBack = w.upload == nil && plan.Certificates.IsUnknown()
 	return w
+}
+
+// appends reports whether a certificate the plan sends goes beside the ones the connector holds: under
+// rotation "append", when the connector holds certificates already.
+func appends(plan connectorModel, state *connectorModel) bool {
+	return plan.PKCS12 != nil && plan.PKCS12.Rotation.ValueString() == rotationAppend && state != nil && state.PKCS12 != nil
 }
 
 func versionChanged(planned, prior types.Int64) bool {
@@ -236,8 +246,12 @@ func plannedCertificates(plan connectorModel, state *connectorModel, send bool, 
 	if info == nil || plan.PKCS12.Rotation.IsUnknown() {
 		return types.ListUnknown(certificateType)
 	}
+	if appends(plan, state) && holdsThumbprint(current, info.Thumbprint) {
+		// Nothing is uploaded (decideUpdate): the list stays as it is.
+		return state.Certificates
+	}
 	next := []certificate{{Thumbprint: info.Thumbprint, NotBefore: info.NotBefore, NotAfter: info.NotAfter}}
-	if plan.PKCS12.Rotation.ValueString() == rotationAppend && state != nil && state.PKCS12 != nil {
+	if appends(plan, state) {
 		for _, c := range current {
 			if c.Thumbprint == info.Thumbprint {
 				continue

@@ -17,6 +17,7 @@ func TestDecideUpdate(t *testing.T) {
 	v := types.Int64Value
 	known := certificatesValue(nil)
 	unknown := types.ListUnknown(certificateType)
+	held := certificatesValue([]certificate{{Thumbprint: pfx.Thumbprint, NotBefore: pfx.NotBefore, NotAfter: pfx.NotAfter}})
 	connector := func(name string, certificates types.List) connectorModel {
 		return connectorModel{DisplayName: types.StringValue(name), TargetURL: types.StringValue("https://api.contoso.com/a"), Certificates: certificates}
 	}
@@ -70,6 +71,11 @@ func TestDecideUpdate(t *testing.T) {
 			plan:  certificate(connector("Same", unknown), v(2), rotationAppend),
 			state: certificate(connector("Same", known), v(1), rotationAppend),
 			want:  connectorWrite{upload: upload, thumbprint: pfx.Thumbprint},
+		},
+		"append of a certificate the connector holds already: nothing is uploaded": {
+			plan:  certificate(connector("Same", held), v(2), rotationAppend),
+			state: certificate(connector("Same", held), v(1), rotationAppend),
+			want:  connectorWrite{thumbprint: pfx.Thumbprint},
 		},
 		"append from basic authentication: nothing to keep, so the PATCH replaces": {
 			plan:  certificate(connector("Same", unknown), v(1), rotationAppend),

@@ -30,38 +30,10 @@ const guideExample = "../../examples/guides/calling-your-api-during-sign-up/main
 func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	seedFlow(t, server, partnerFlow, nil)
-	example, err := os.ReadFile(guideExample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The guide is a whole configuration, required_providers included; the tests serve the provider under
-	// another namespace.
-	const source, testSource = `source = "entra-iac/entra"`, `source = "hashicorp/entra"`
-	if !strings.Contains(string(example), source) {
-		t.Fatalf("%s does not name the provider's source (%s): it would not init as the guide shows it", guideExample, source)
-	}
-	configuration := acctest.ProviderBlock(server) + strings.Replace(string(example), source, testSource, 1)
-	dir := t.TempDir()
+	configuration := guideConfiguration(t, server, "")
 	current := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
 	next := testcert.New(t, testcert.Options{CommonName: "signup-validation-2026"})
-	files := map[string]string{}
-	for name, pfx := range map[string]testcert.PFX{"current.pfx": current, "next.pfx": next} {
-		der, err := base64.StdEncoding.DecodeString(pfx.Base64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[name] = filepath.Join(dir, name)
-		if err := os.WriteFile(files[name], der, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	variables := func(file string, pfx testcert.PFX, version int) config.Variables {
-		return config.Variables{
-			"certificate_file":     config.StringVariable(file),
-			"certificate_password": config.StringVariable(pfx.Password),
-			"certificate_version":  config.IntegerVariable(version),
-		}
-	}
+	files := map[string]string{"current.pfx": writePFX(t, current), "next.pfx": writePFX(t, next)}
 	secrets := []string{current.Password, next.Password, current.Base64[:64], next.Base64[:64]}
 	const connector, link = "entra_identity_api_connector.signup_validation", "entra_user_flow_api_connectors.signup"
 	var connectorID string
@@ -78,7 +50,7 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 			{
 				PreConfig:       server.ResetRequests,
 				Config:          configuration,
-				ConfigVariables: variables(files["current.pfx"], current, 1),
+				ConfigVariables: guideVariables(files["current.pfx"], current, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(secrets...)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -103,7 +75,7 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 				// Rotate: the next certificate is added beside the current one, and the flow is not touched.
 				PreConfig:       server.ResetRequests,
 				Config:          configuration,
-				ConfigVariables: variables(files["next.pfx"], next, 2),
+				ConfigVariables: guideVariables(files["next.pfx"], next, 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(connector, plancheck.ResourceActionUpdate),
@@ -139,7 +111,7 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 				// Import the link with an import block naming the flow's id: the plan changes nothing. (The
 				// outputs keep `terraform import` steps from being checked here; the resource's own tests do.)
 				Config:          configuration,
-				ConfigVariables: variables(files["next.pfx"], next, 2),
+				ConfigVariables: guideVariables(files["next.pfx"], next, 2),
 				ResourceName:    link,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
@@ -148,7 +120,7 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 				// Import the connector with an import block: Graph never returns the certificate, so the plan
 				// sends it once.
 				Config:             configuration,
-				ConfigVariables:    variables(files["next.pfx"], next, 2),
+				ConfigVariables:    guideVariables(files["next.pfx"], next, 2),
 				ResourceName:       connector,
 				ImportState:        true,
 				ImportStateKind:    resource.ImportBlockWithID,
@@ -156,4 +128,91 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccGuide_importingWhatThePortalMade follows the guide's section of that name: the connector, holding
+// its certificate, and the link were made in the portal; the guide's configuration with two import blocks
+// adopts both. The connector already holds the configured certificate, so under rotation "append" the first
+// apply uploads nothing (Graph refuses a certificate twice) and the next plan is empty.
+func TestAccGuide_importingWhatThePortalMade(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	pfx := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
+	made := server.PutConnector(fakegraph.Connector{DisplayName: "Sign-up validation", TargetURL: "https://api.contoso.com/signup/validate"})
+	if err := server.UploadCertificate(made.ID, []byte(pfx.Base64), pfx.Password); err != nil {
+		t.Fatal(err)
+	}
+	seedFlow(t, server, partnerFlow, map[string]string{pac: made.ID})
+	imports := fmt.Sprintf(`
+import {
+  to = entra_identity_api_connector.signup_validation
+  id = %q
+}
+
+import {
+  to = entra_user_flow_api_connectors.signup
+  id = %q
+}
+`, made.ID, partnerFlow)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:       server.ResetRequests,
+			Config:          guideConfiguration(t, server, imports),
+			ConfigVariables: guideVariables(writePFX(t, pfx), pfx, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range server.Requests() {
+					if r.Method != http.MethodGet && strings.Contains(r.Path, "/identity/") {
+						return fmt.Errorf("the import wrote %s %s; the portal's objects already match the configuration", r.Method, r.Path)
+					}
+				}
+				if stored, _ := server.Connector(made.ID); len(stored.Auth.Certificates) != 1 {
+					return fmt.Errorf("the connector holds %d certificates, want the one it had", len(stored.Auth.Certificates))
+				}
+				return expectSteps(server, partnerFlow, map[string]string{pac: made.ID})
+			},
+		}},
+	})
+}
+
+// guideConfiguration is the guide's example, signed in to server, with extra configuration after it. The
+// guide is a whole configuration, required_providers included; the tests serve the provider under another
+// namespace.
+func guideConfiguration(t *testing.T, server *fakegraph.Server, extra string) string {
+	t.Helper()
+	example, err := os.ReadFile(guideExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const source, testSource = `source = "entra-iac/entra"`, `source = "hashicorp/entra"`
+	if !strings.Contains(string(example), source) {
+		t.Fatalf("%s does not name the provider's source (%s): it would not init as the guide shows it", guideExample, source)
+	}
+	return acctest.ProviderBlock(server) + strings.Replace(string(example), source, testSource, 1) + extra
+}
+
+// guideVariables are the guide's variables for the PKCS#12 file at file.
+func guideVariables(file string, pfx testcert.PFX, version int) config.Variables {
+	return config.Variables{
+		"certificate_file":     config.StringVariable(file),
+		"certificate_password": config.StringVariable(pfx.Password),
+		"certificate_version":  config.IntegerVariable(version),
+	}
+}
+
+// writePFX writes pfx as a .pfx file, as a reader of the guide has it, and returns its path.
+func writePFX(t *testing.T, pfx testcert.PFX) string {
+	t.Helper()
+	der, err := base64.StdEncoding.DecodeString(pfx.Base64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "client.pfx")
+	if err := os.WriteFile(file, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
