@@ -396,7 +396,8 @@ func hasStep(kind graph.UserFlowKind, s step) bool {
 func joinKindNames(kinds []graph.UserFlowKind) string {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
-		names[i] = kindNames[k]
+		// Both kinds' names start with a vowel.
+		names[i] = "an " + kindNames[k]
 	}
-	return strings.Join(names, " and ")
+	return strings.Join(names, " or ")
 }

@@ -322,7 +322,7 @@ func TestAccUserFlowAPIConnectors_unknownIDs(t *testing.T) {
 			{
 				// Stopped at plan: External ID sign-up flows have no token step.
 				Config:      linkConfig(server, partnerFlow, map[string]string{"pre_token_issuance": existing}),
-				ExpectError: acctest.Wrapped("Step not in this kind of user flow…pre_token_issuance is a step of Azure AD B2C user flow"),
+				ExpectError: acctest.Wrapped("Step not in this kind of user flow…pre_token_issuance is a step of an Azure AD B2C user flow"),
 			},
 			{
 				// Graph refuses a flow that does not exist; the error names user_flow_id.
