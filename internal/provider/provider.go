@@ -88,7 +88,7 @@ func (p *entraProvider) configure(ctx context.Context, b block, cliVersion strin
 	client, err := graph.New(graph.Config{
 		Endpoint:   endpoints.graph,
 		APIVersion: endpoints.apiVersion,
-		Tokens:     tokens,
+		Tokens:     attribute(tokens, method, s.sources),
 		UserAgent:  userAgent(p.version, cliVersion),
 	})
 	if err != nil {

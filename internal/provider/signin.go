@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+
+	"golang.org/x/oauth2"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
@@ -119,4 +122,41 @@ func allMethodsBut(except ...credentials.Method) []credentials.Method {
 		}
 	}
 	return out
+}
+
+// attributedTokens is the chosen method's token source, whose failures also say where the method's arguments
+// came from, as the errors of a wrong configuration do: a wrong secret in an environment variable someone
+// forgot is found by its name.
+type attributedTokens struct {
+	*credentials.TokenSource
+	origins string
+}
+
+// attribute wraps tokens with the origins of the arguments method read, such as "client_secret from the
+// environment variable ARM_CLIENT_SECRET". Arguments left at their default are not named.
+func attribute(tokens *credentials.TokenSource, method credentials.Method, sources map[string]string) oauth2.TokenSource {
+	read := methodArguments(method)
+	if slices.Contains(applicationMethods, method) {
+		read = append(applicationArguments(), read...)
+	}
+	var origins []string
+	for _, a := range read {
+		if source, ok := sources[a.name]; ok && source != "the default" {
+			origins = append(origins, a.name+" from "+source)
+		}
+	}
+	if len(origins) == 0 {
+		return tokens
+	}
+	return attributedTokens{TokenSource: tokens, origins: strings.Join(origins, ", ")}
+}
+
+func (t attributedTokens) Token() (*oauth2.Token, error) { return t.TokenContext(context.Background()) }
+
+func (t attributedTokens) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	token, err := t.TokenSource.TokenContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w (the values in use: %s)", err, t.origins)
+	}
+	return token, nil
 }

@@ -586,7 +586,8 @@ func TestAccProvider_wrongConfigurations(t *testing.T) {
 				t.Setenv("ARM_CLIENT_SECRET", wrong)
 				return append(applicationIDs(server), "use_cli = false"), []string{wrong}
 			},
-			want: []*regexp.Regexp{words("AADSTS7000215: Invalid client secret provided"), words("invalid_client"), regexp.MustCompile(`trace\s+ID`)},
+			want: []*regexp.Regexp{words("AADSTS7000215: Invalid client secret provided"), words("invalid_client"), regexp.MustCompile(`trace\s+ID`),
+				words("client_secret from the environment variable ARM_CLIENT_SECRET")},
 		},
 		{
 			name: "expired certificate",
