@@ -91,13 +91,9 @@ func (d *connectorDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config connectorDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

@@ -58,13 +58,9 @@ func (d *connectorListDataSource) Configure(_ context.Context, req datasource.Co
 
 func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config connectorListModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

@@ -11,6 +11,7 @@ import (
 
 	datasourcetimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	resourcetimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -47,6 +48,19 @@ func Bound(ctx context.Context, setting func(context.Context, time.Duration) (ti
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, timeout)
+}
+
+// ReadConfig starts a data source's read: it reads the configuration into config, whose timeouts block is
+// *block, and returns ctx bounded by the block's read timeout, or fallback when it sets none. ok is false
+// when diags hold an error; cancel is always safe to defer.
+func ReadConfig(ctx context.Context, req datasource.ReadRequest, config any, block *datasourcetimeouts.Value,
+	fallback time.Duration, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	diags.Append(req.Config.Get(ctx, config)...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel = Bound(ctx, block.Read, fallback, diags)
+	return ctx, cancel, !diags.HasError()
 }
 
 // blockDescription is the description of every timeouts block.

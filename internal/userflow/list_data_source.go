@@ -70,13 +70,9 @@ func (d *flowListDataSource) Configure(_ context.Context, req datasource.Configu
 
 func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config flowListModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := operation.Bound(ctx, config.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, linkTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 
