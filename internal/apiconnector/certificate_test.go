@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
@@ -64,13 +63,7 @@ func pfxVariables(pfx testcert.PFX) []string {
 }
 
 func TestAccIdentityAPIConnector_certificateEncryptions(t *testing.T) {
-	empty := ""
-	for name, opts := range map[string]testcert.Options{
-		"modern AES":         {Encoder: pkcs12.Modern},
-		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
-		"legacy 3DES":        {Encoder: pkcs12.LegacyDES},
-		"without a password": {Encoder: pkcs12.Passwordless, Password: &empty},
-	} {
+	for name, opts := range testcert.Encryptions() {
 		t.Run(name, func(t *testing.T) {
 			server := acctest.StartEmulator(t, fakegraph.Options{})
 			pfx := testcert.New(t, opts)

@@ -7,21 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"software.sslmate.com/src/go-pkcs12"
-
 	"github.com/entra-iac/terraform-provider-entra/internal/clientcert"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/testcert"
 )
 
 func TestInspect_readsEveryEncryption(t *testing.T) {
-	empty := ""
-	for name, opts := range map[string]testcert.Options{
-		"modern AES":         {Encoder: pkcs12.Modern},
-		"modern 2026":        {Encoder: pkcs12.Modern2026},
-		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
-		"legacy 3DES":        {Encoder: pkcs12.LegacyDES},
-		"without a password": {Encoder: pkcs12.Passwordless, Password: &empty},
-	} {
+	for name, opts := range testcert.Encryptions() {
 		t.Run(name, func(t *testing.T) {
 			pfx := testcert.New(t, opts)
 			info, err := clientcert.Inspect(pfx.Base64, pfx.Password)

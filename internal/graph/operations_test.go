@@ -26,6 +26,14 @@ var connectorAnswer = map[string]any{
 	},
 }
 
+// referenceConnector is the connector the reference's create example sends.
+func referenceConnector() APIConnector {
+	return APIConnector{
+		DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
+		AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "<PASSWORD>"},
+	}
+}
+
 // graphReference answers every operation of the six as Graph's reference does.
 func graphReference(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -68,10 +76,7 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		{
 			name: "create",
 			call: func(c *Client) error {
-				_, err := c.CreateAPIConnector(t.Context(), APIConnector{
-					DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
-					AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "<PASSWORD>"},
-				})
+				_, err := c.CreateAPIConnector(t.Context(), referenceConnector())
 				return err
 			},
 			wantMethod: "POST", wantPath: "/v1.0/identity/apiConnectors",
@@ -403,10 +408,7 @@ func TestClient_createSendsAgainWhenTheLostCreateStoredNothing(t *testing.T) {
 			}
 		}, func(cfg *Config) { cfg.ConsistencyWait = 400 * time.Millisecond })
 
-		got, err := c.CreateAPIConnector(t.Context(), APIConnector{
-			DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
-			AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "p"},
-		})
+		got, err := c.CreateAPIConnector(t.Context(), referenceConnector())
 
 		if err != nil {
 			t.Fatal(err)
@@ -446,10 +448,7 @@ func TestClient_createKeepsLookingAndSendingWhileGraphFailsAndTheDeadlineAllows(
 			graphReference(w, r)
 		}, func(cfg *Config) { cfg.ConsistencyWait = 400 * time.Millisecond })
 
-		got, err := c.CreateAPIConnector(t.Context(), APIConnector{
-			DisplayName: "Test API", TargetURL: "https://someapi.com/api/endpoint",
-			AuthenticationConfiguration: &BasicAuthentication{Username: "<USERNAME>", Password: "<PASSWORD>"},
-		})
+		got, err := c.CreateAPIConnector(t.Context(), referenceConnector())
 
 		if err != nil {
 			t.Fatalf("gave up after %d creates: %v", posts.Load(), err)
@@ -460,14 +459,21 @@ func TestClient_createKeepsLookingAndSendingWhileGraphFailsAndTheDeadlineAllows(
 	})
 }
 
+// newFakeGraphLosingOneAnswer is an in-memory emulator whose faults, once set, lose one answer and are
+// then cleared: a request Graph acted on, whose answer never came back.
+func newFakeGraphLosingOneAnswer(t *testing.T) (*fakegraph.Server, *Client) {
+	var s *fakegraph.Server
+	s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
+		if r.Status == 0 {
+			s.SetFaults(fakegraph.Faults{})
+		}
+	}})
+	return s, c
+}
+
 func TestClient_createGivesUpWhenSeveralConnectorsMatchTheLostCreate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var s *fakegraph.Server
-		s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
-			if r.Status == 0 {
-				s.SetFaults(fakegraph.Faults{})
-			}
-		}})
+		s, c := newFakeGraphLosingOneAnswer(t)
 		twin := fakegraph.Connector{DisplayName: "Twin", TargetURL: "https://twin.example", Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}}
 		s.PutConnector(twin)
 		s.SetFaults(fakegraph.Faults{LostResponseRatio: 1})
@@ -483,12 +489,7 @@ func TestClient_createGivesUpWhenSeveralConnectorsMatchTheLostCreate(t *testing.
 
 func TestClient_uploadRecoversFromALostAnswer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var s *fakegraph.Server
-		s, c := newMemoryFakeGraph(t, fakegraph.Options{OnRequest: func(r fakegraph.Request) {
-			if r.Status == 0 {
-				s.SetFaults(fakegraph.Faults{})
-			}
-		}})
+		s, c := newFakeGraphLosingOneAnswer(t)
 		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Cert", TargetURL: "https://cert.example",
 			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
 		pfx := testcert.New(t, testcert.Options{Password: new("pfx-password")})

@@ -63,6 +63,19 @@ type Options struct {
 	MismatchedKey bool
 }
 
+// Encryptions are the PKCS#12 encryptions a file may use, by name: each must be read (Graph and the portal
+// take them all), the legacy ones included because older tools still write them.
+func Encryptions() map[string]Options {
+	empty := ""
+	return map[string]Options{
+		"modern AES":         {Encoder: pkcs12.Modern},
+		"modern 2026":        {Encoder: pkcs12.Modern2026},
+		"legacy RC2":         {Encoder: pkcs12.LegacyRC2},
+		"legacy 3DES":        {Encoder: pkcs12.LegacyDES},
+		"without a password": {Encoder: pkcs12.Passwordless, Password: &empty},
+	}
+}
+
 // Make makes a self-signed client certificate and its PKCS#12 file.
 func Make(opts Options) (PFX, error) {
 	now := time.Now().UTC().Truncate(time.Second)
