@@ -248,12 +248,14 @@ func (s *Server) userFlowOperation(kind UserFlowKind, op func(*call, UserFlowKin
 	}
 }
 
-// stepOf is the {step} of the path, which must be a step the kind has.
+// stepOf is the {step} of the path, which must be a step the kind has, of a request that takes no query
+// options (a step's connector and its $ref take none).
 func stepOf(c *call, kind UserFlowKind) (string, *odataError) {
 	segment := c.pathValue("step")
 	for _, step := range userFlowKinds[kind].steps {
 		if strings.EqualFold(step, segment) {
-			return step, nil
+			_, err := parseUserFlowQuery(c.r.URL.RawQuery)
+			return step, err
 		}
 	}
 	return "", unknownSegment(segment)
@@ -465,9 +467,6 @@ func (s *Server) getStepConnector(c *call, kind UserFlowKind) *odataError {
 	if err != nil {
 		return err
 	}
-	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
-		return err
-	}
 	id := c.pathValue("flow")
 	s.mu.Lock()
 	f, ok := s.findUserFlow(c.exchange, kind, id)
@@ -494,9 +493,6 @@ func (s *Server) getStepConnector(c *call, kind UserFlowKind) *odataError {
 func (s *Server) putStepReference(c *call, kind UserFlowKind) *odataError {
 	step, err := stepOf(c, kind)
 	if err != nil {
-		return err
-	}
-	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
 		return err
 	}
 	members, err := readJSONObject(c.exchange)

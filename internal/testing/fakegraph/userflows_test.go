@@ -102,6 +102,10 @@ func TestUserFlows_errors(t *testing.T) {
 			`{"@odata.id":"` + s.URL() + `/v1.0/identity/apiConnectors/` + id + `","displayName":"x"}`, http.StatusBadRequest, "BadRequest"},
 		{"expand of a property that is not a step", http.MethodGet, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration?$expand=preTokenIssuance", "",
 			http.StatusBadRequest, "BadRequest"},
+		{"a query option on a step's $ref", http.MethodPut, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration/postAttributeCollection/$ref?$select=id",
+			reference, http.StatusBadRequest, "BadRequest"},
+		{"a query option on a step", http.MethodGet, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration/postAttributeCollection?$top=1", "",
+			http.StatusBadRequest, "BadRequest"},
 		{"POST to a $ref", http.MethodPost, "/v1.0/identity/b2xUserFlows/B2X_1_PartnerSignUp/apiConnectorConfiguration/postAttributeCollection/$ref", reference,
 			http.StatusMethodNotAllowed, "BadRequest"},
 	}
