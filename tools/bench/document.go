@@ -14,9 +14,13 @@ func sectionMarkers(key string) (begin, end string) {
 
 // SectionKey names a run's section by what makes its figures comparable.
 func SectionKey(s Settings) string {
-	key := fmt.Sprintf("n=%d latency=%s parallelism=%d rate=%g", s.Resources, s.Latency, s.Parallelism, s.RateLimit)
+	key := fmt.Sprintf("n=%d latency=%s parallelism=%d", s.Resources, s.Latency, s.Parallelism)
 	if s.Refresh {
 		key += " refresh"
+	}
+	if s.Before != "" {
+		// A comparison is a section of its own, beside the run the defaults make.
+		key += " before=" + s.Before
 	}
 	return key
 }

@@ -2,6 +2,8 @@ package bench
 
 import (
 	"time"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
 
 // Phase is one step of the benchmark's lifecycle.
@@ -69,8 +71,10 @@ type PhaseResult struct {
 	// kernel reports the largest of a process and its waited-for descendants).
 	CLIPeakRSSKB int64
 	// CLICPU is the user and system time of the CLI and every provider it started.
-	CLICPU    time.Duration
-	Traffic   Traffic
+	CLICPU  time.Duration
+	Traffic Traffic
+	// RateLimit is what the emulator's rate limit admitted and turned away during the phase.
+	RateLimit fakegraph.RateLimitCounts
 	Processes []ProviderProcess
 	// Failed counts the resources the emulator does not hold as the configuration says after the phase;
 	// a resource that failed in an earlier phase counts again.
@@ -92,6 +96,14 @@ func (r PhaseResult) PeakRSSKB() int64 {
 		peak = max(peak, p.PeakRSSKB)
 	}
 	return peak
+}
+
+// RejectedPerAdmitted is the 429 answers of the rate limit per request it admitted.
+func (r PhaseResult) RejectedPerAdmitted() float64 {
+	if r.RateLimit.Admitted == 0 {
+		return float64(r.RateLimit.Rejected)
+	}
+	return float64(r.RateLimit.Rejected) / float64(r.RateLimit.Admitted)
 }
 
 // PerResource is the admitted Graph requests per resource.

@@ -131,6 +131,7 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 
 		emulator.ResetRequests()
 		tokensBefore := emulator.TokenRequests()
+		limitedBefore := emulator.RateLimitCounts()
 		if err := clearDir(rssDir); err != nil {
 			return sc, err
 		}
@@ -158,6 +159,8 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 		}
 		// The log counts every token; the difference guards against a log reset racing a late request.
 		result.Traffic.Tokens = emulator.TokenRequests() - tokensBefore
+		limited := emulator.RateLimitCounts()
+		result.RateLimit = fakegraph.RateLimitCounts{Admitted: limited.Admitted - limitedBefore.Admitted, Rejected: limited.Rejected - limitedBefore.Rejected}
 		processes, err := readProcesses(rssDir)
 		if err != nil {
 			return sc, err

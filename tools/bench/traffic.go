@@ -129,6 +129,13 @@ func (t Traffic) AchievedRate() float64 {
 	return float64(t.AdmittedTotal()) / window.Seconds()
 }
 
+// RateLimitBinds reports whether the phase asked for more than twice what a limit of rate requests per
+// second lets through at once (its burst of max(1, rate)). Below that the limit barely holds anything back:
+// the CLI's own pace sets the window, and the share of the limit used says nothing of the provider.
+func (t Traffic) RateLimitBinds(rate float64) bool {
+	return float64(t.AdmittedTotal()) > 2*max(1, rate)
+}
+
 // RateLimitUse is the share of what a rate limit of rate requests per second allowed during the window
 // that the phase used. The emulator's limiter is a token bucket that starts full with a burst of
 // max(1, rate), so it allows burst + rate × window requests; crediting the burst keeps a short phase from

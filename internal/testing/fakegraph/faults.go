@@ -23,7 +23,8 @@ type Faults struct {
 
 	// RateLimit is the most Graph requests per second that get through (a token bucket with a burst of
 	// max(1, RateLimit)). Requests above it get 429 with a Retry-After of the time until the bucket holds a
-	// token again. 0 turns it off.
+	// token again. A request turned away counts against the bucket too, as Graph's throttling guidance says
+	// every request does. 0 turns it off.
 	RateLimit float64
 
 	// ErrorRatio is the fraction of Graph requests answered, before anything is done, with a random 500,
@@ -77,7 +78,7 @@ func (s *Server) SetFaults(f Faults) {
 		s.random = newRandomSource(f.Seed)
 	}
 	if f.RateLimit != s.bucket.rate {
-		s.bucket = tokenBucket{}
+		s.bucket = tokenBucket{counts: s.bucket.counts}
 	}
 }
 
@@ -169,30 +170,53 @@ func formatRetryAfter(d time.Duration, fractional bool) string {
 	return strconv.FormatFloat(secs, 'f', 3, 64)
 }
 
-// tokenBucket limits the Graph request rate. It refills continuously at rate tokens per second up to a
-// burst of max(1, rate).
+// tokenBucket limits the Graph request rate the way Graph's throttling guidance describes it: every
+// request counts against the limit, the ones turned away included, so a client that keeps sending while
+// throttled stays throttled longer. It refills continuously at rate tokens per second up to a burst of
+// max(1, rate). A request turned away takes a token it does not have, down to a burst's worth of debt: as
+// in a limit counted over a window (Graph's are per 10 seconds or more), a request counts against one
+// window, here the second the burst lasts, and no longer.
 type tokenBucket struct {
 	rate   float64
 	tokens float64
 	last   time.Time
+	counts RateLimitCounts
 }
 
-// take removes one token. When none is left it reports how long until one is.
+// take counts a request against the bucket. When the bucket held no token for it, it reports how long
+// until it holds one again.
 func (b *tokenBucket) take(now time.Time, rate float64) (time.Duration, bool) {
 	burst := math.Max(1, rate)
 	if b.rate != rate || b.last.IsZero() {
-		*b = tokenBucket{rate: rate, tokens: burst, last: now}
+		*b = tokenBucket{rate: rate, tokens: burst, last: now, counts: b.counts}
 	}
 	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
 		b.tokens = math.Min(burst, b.tokens+elapsed*rate)
 		b.last = now
 	}
-	if b.tokens >= 1 {
-		b.tokens--
+	admitted := b.tokens >= 1
+	b.tokens = math.Max(b.tokens-1, -burst)
+	if admitted {
+		b.counts.Admitted++
 		return 0, true
 	}
+	b.counts.Rejected++
 	wait := (1 - b.tokens) / rate
 	return time.Duration(wait * float64(time.Second)), false
+}
+
+// RateLimitCounts are the Graph requests the rate limit (Faults.RateLimit) let through and turned away
+// with 429, since the server started.
+type RateLimitCounts struct {
+	Admitted, Rejected int
+}
+
+// RateLimitCounts returns what the rate limit has decided so far; the difference between two calls is
+// what it decided in between.
+func (s *Server) RateLimitCounts() RateLimitCounts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bucket.counts
 }
 
 // randomSource makes the fault decisions; it is only used under the server's lock.

@@ -46,22 +46,45 @@ func TestFaults_rateLimitWithFractionalRetryAfter(t *testing.T) {
 			t.Fatalf("request %d within the burst: %d", i, r.status)
 		}
 	}
+	// The bucket is empty; the request turned away takes a token too, so the next one is a second away.
 	r := g.do(http.MethodGet, connectorsPath, nil)
 	if r.status != http.StatusTooManyRequests || r.odataCode(t) != "TooManyRequests" {
 		t.Fatalf("over the limit: %d %s", r.status, r.body)
 	}
-	if got := r.header.Get("Retry-After"); got != "0.500" {
-		t.Errorf("Retry-After = %q, want 0.500", got)
+	if got := r.header.Get("Retry-After"); got != "1.000" {
+		t.Errorf("Retry-After = %q, want 1.000", got)
 	}
 
+	// A client that does not wait is throttled longer: three quarters of a second were left, and the
+	// request adds half a second.
 	clock.Advance(250 * time.Millisecond)
 	r = g.do(http.MethodGet, connectorsPath, nil)
-	if got := r.header.Get("Retry-After"); r.status != http.StatusTooManyRequests || got != "0.250" {
-		t.Errorf("a quarter second later: %d, Retry-After %q", r.status, got)
+	if got := r.header.Get("Retry-After"); r.status != http.StatusTooManyRequests || got != "1.250" {
+		t.Errorf("a quarter second later: %d, Retry-After %q, want 429 and 1.250", r.status, got)
 	}
-	clock.Advance(250 * time.Millisecond)
+	clock.Advance(1250 * time.Millisecond)
 	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
 		t.Errorf("after waiting Retry-After: %d", r.status)
+	}
+	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 3, Rejected: 2}); got != want {
+		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
+	}
+}
+
+func TestFaults_rateLimitDebtIsBounded(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{RateLimit: 10, FractionalRetryAfter: true})
+	var last string
+	for range 2000 {
+		last = g.do(http.MethodGet, connectorsPath, nil).header.Get("Retry-After")
+	}
+	// 10 within the burst, then a burst's worth of debt at most: 10 tokens, and one more to send.
+	if secs, err := strconv.ParseFloat(last, 64); err != nil || secs != 1.1 {
+		t.Errorf("Retry-After after 2000 requests = %q, want 1.100", last)
+	}
+	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 10, Rejected: 1990}); got != want {
+		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
 	}
 }
 
@@ -74,7 +97,7 @@ func TestFaults_rateLimitBelowOnePerSecondHasBurstOfOne(t *testing.T) {
 	}
 	r := g.do(http.MethodGet, connectorsPath, nil)
 	secs, err := strconv.ParseFloat(r.header.Get("Retry-After"), 64)
-	if r.status != http.StatusTooManyRequests || err != nil || secs != 2.5 || !strings.Contains(r.header.Get("Retry-After"), ".") {
+	if r.status != http.StatusTooManyRequests || err != nil || secs != 5 || !strings.Contains(r.header.Get("Retry-After"), ".") {
 		t.Errorf("second: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,13 +31,15 @@ import (
 const maxResources = 1000
 
 type options struct {
-	resources, smallResources, throttleResources, parallelism int
-	runs                                                      int
-	latency                                                   time.Duration
-	rate                                                      float64
-	refresh, strict, keep, profile, countLogs, quietLogs      bool
-	cli, out                                                  string
-	scenarios                                                 map[string]bool
+	resources, smallResources, parallelism               int
+	runs                                                 int
+	latency                                              time.Duration
+	rates                                                []float64
+	throttleSizes                                        []int
+	refresh, strict, keep, profile, countLogs, quietLogs bool
+	wholeSeconds                                         bool
+	cli, out, before                                     string
+	scenarios                                            map[string]bool
 }
 
 func main() {
@@ -106,8 +109,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	machine.Provider = gitDescribe(ctx, root)
 
 	settings := bench.Settings{
-		Resources: opts.resources, SmallResources: opts.smallResources, ThrottleResources: opts.throttleResources,
-		Latency: opts.latency, Parallelism: opts.parallelism, RateLimit: opts.rate, Refresh: opts.refresh,
+		Resources: opts.resources, SmallResources: opts.smallResources,
+		Latency: opts.latency, Parallelism: opts.parallelism, Refresh: opts.refresh, Before: opts.before,
 	}
 	runner := &bench.Runner{
 		CLI: cli, OverridesDir: overrides, Provider: provider, IdealProvider: ideal, WorkDir: work,
@@ -136,18 +139,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			!opts.scenarios["small"] || !opts.scenarios["ideal"] || opts.smallResources <= 0 || opts.smallResources == opts.resources},
 		{&report.Main, bench.ScenarioSpec{Name: fmt.Sprintf("connectors-n%d", opts.resources), Kind: bench.KindConnectors, Resources: opts.resources, Faults: latency},
 			!opts.scenarios["main"]},
-		{&report.Throttled, bench.ScenarioSpec{Name: fmt.Sprintf("throttled-n%d-r%g", opts.throttleResources, opts.rate), Kind: bench.KindConnectors, Resources: opts.throttleResources,
-			// Fractional Retry-After, as the bucket's sub-second waits need to keep to the rate.
-			Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: opts.rate, FractionalRetryAfter: true}}, !opts.scenarios["throttled"] || opts.rate <= 0 || opts.throttleResources <= 0},
 	}
 	started := time.Now()
 	for _, s := range specs {
 		if s.skip {
 			continue
 		}
-		// The throttled scenario is long and its figures are rates; the small ones are only for memory.
+		// The small scenarios are only for memory.
 		runs := opts.runs
-		if s.into == &report.Throttled || s.into == &report.Small || s.into == &report.SmallIdeal {
+		if s.into == &report.Small || s.into == &report.SmallIdeal {
 			runs = 1
 		}
 		var results []bench.Scenario
@@ -165,6 +165,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			results = append(results, sc)
 		}
 		*s.into = bench.Median(results)
+	}
+	if opts.scenarios["throttled"] {
+		// The throttled scenarios are long and their figures are rates: each runs once.
+		if report.Throttled, err = runThrottled(ctx, runner, opts, stdout); err != nil {
+			return err
+		}
+		if opts.before != "" {
+			before := *runner
+			if before.Provider, err = buildAt(ctx, root, opts.before, work); err != nil {
+				return err
+			}
+			report.Before = "`" + opts.before + "`"
+			if report.ThrottledBefore, err = runThrottled(ctx, &before, opts, stdout); err != nil {
+				return err
+			}
+		}
 	}
 	report.Machine.LoadAfter = bench.LoadAverage()
 	report.Machine.Runs = opts.runs
@@ -194,14 +210,56 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// runThrottled runs the provider under each rate limit over each N, once each.
+func runThrottled(ctx context.Context, runner *bench.Runner, opts options, stdout io.Writer) ([]bench.Scenario, error) {
+	var scenarios []bench.Scenario
+	for _, rate := range opts.rates {
+		for _, n := range opts.throttleSizes {
+			spec := bench.ScenarioSpec{Name: fmt.Sprintf("throttled-r%g-n%d", rate, n), Kind: bench.KindConnectors, Resources: n,
+				Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: rate, FractionalRetryAfter: !opts.wholeSeconds}}
+			fmt.Fprintf(stdout, "==> %s (%s)\n", spec.Name, filepath.Base(filepath.Dir(runner.Provider)))
+			sc, err := runner.Run(ctx, spec)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", spec.Name, err)
+			}
+			scenarios = append(scenarios, sc)
+		}
+	}
+	return scenarios, nil
+}
+
+// buildAt builds the provider as it was at a git revision, from an export of that tree, for a comparison.
+func buildAt(ctx context.Context, root, revision, work string) (string, error) {
+	src := filepath.Join(work, "before-src")
+	if err := os.MkdirAll(src, 0o750); err != nil {
+		return "", err
+	}
+	archive := exec.CommandContext(ctx, "git", "archive", "--format=tar", revision)
+	archive.Dir = root
+	tree, err := archive.Output()
+	if err != nil {
+		return "", fmt.Errorf("git archive %s: %w", revision, err)
+	}
+	untar := exec.CommandContext(ctx, "tar", "-x", "-C", src)
+	untar.Stdin = strings.NewReader(string(tree))
+	if out, err := untar.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("unpacking %s: %w\n%s", revision, err, out)
+	}
+	binary := filepath.Join(work, "before", "terraform-provider-entra")
+	fmt.Fprintf(os.Stdout, "==> building the provider at %s\n", revision)
+	return binary, goBuild(ctx, src, binary, ".", "-ldflags", "-X main.version=before")
+}
+
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.IntVar(&o.resources, "n", envInt("BENCH_N", 200), "API connectors (and terraform_data resources) to run over, at most 1000 [BENCH_N]")
 	fs.IntVar(&o.smallResources, "small-n", envInt("BENCH_SMALL_N", 50), "the small N whose provider memory N's is compared with; 0 skips it [BENCH_SMALL_N]")
-	fs.IntVar(&o.throttleResources, "throttle-n", envInt("BENCH_THROTTLE_N", 0), "API connectors in the throttled scenario; default min(N, 200) [BENCH_THROTTLE_N]")
+	throttleSizes := fs.String("throttle-n", envString("BENCH_THROTTLE_N", "200,20"), "API connectors in the throttled scenarios, comma-separated; each at most N [BENCH_THROTTLE_N]")
 	fs.DurationVar(&o.latency, "latency", envDuration("BENCH_LATENCY", 50*time.Millisecond), "latency the emulator adds to every request [BENCH_LATENCY]")
-	fs.Float64Var(&o.rate, "rate", envFloat("BENCH_RATE", 20), "Graph requests per second the throttled scenario allows; 0 skips it [BENCH_RATE]")
+	rates := fs.String("rate", envString("BENCH_RATE", "20,3.3"), "Graph requests per second the throttled scenarios allow, comma-separated (3.3 is Graph's published 200 requests a minute per application and tenant); empty skips them [BENCH_RATE]")
+	fs.BoolVar(&o.wholeSeconds, "whole-seconds", envBool("BENCH_WHOLE_SECONDS"), "the throttled scenarios' Retry-After in whole seconds, rounded up, as Graph documents it; by default fractional (\"0.512\"), as Graph has been seen to send it [BENCH_WHOLE_SECONDS=1]")
+	fs.StringVar(&o.before, "before", envString("BENCH_BEFORE", ""), "a git revision whose provider build also runs the throttled scenarios, for a before-and-after table [BENCH_BEFORE]")
 	fs.IntVar(&o.runs, "runs", envInt("BENCH_RUNS", 3), "how often each scenario but the throttled one runs; the report shows the median [BENCH_RUNS]")
 	fs.IntVar(&o.parallelism, "parallelism", envInt("BENCH_PARALLELISM", 10), "the CLI's -parallelism [BENCH_PARALLELISM]")
 	fs.BoolVar(&o.refresh, "refresh", envBool("BENCH_REFRESH"), "let the update and delete phases refresh first [BENCH_REFRESH=1]")
@@ -229,6 +287,13 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	var err error
+	if o.rates, err = parseList(*rates, "-rate", func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }); err != nil {
+		return o, err
+	}
+	if o.throttleSizes, err = parseList(*throttleSizes, "-throttle-n", strconv.Atoi); err != nil {
+		return o, err
+	}
 	if envErr != nil {
 		return o, envErr
 	}
@@ -241,16 +306,35 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-parallelism must be at least 1, not %d", o.parallelism)
 	case o.latency < 0:
 		return o, fmt.Errorf("-latency must not be negative")
-	case o.throttleResources > maxResources:
-		return o, fmt.Errorf("-throttle-n must be at most %d", maxResources)
+	case slices.ContainsFunc(o.rates, func(r float64) bool { return r <= 0 }):
+		return o, fmt.Errorf("-rate must list rates above 0")
+	case slices.ContainsFunc(o.throttleSizes, func(n int) bool { return n < 1 }):
+		return o, fmt.Errorf("-throttle-n must list sizes of at least 1")
 	}
 	if o.profile {
 		o.keep = true
 	}
-	if o.throttleResources == 0 {
-		o.throttleResources = min(o.resources, 200)
+	for i := range o.throttleSizes {
+		o.throttleSizes[i] = min(o.throttleSizes[i], o.resources)
 	}
+	o.throttleSizes = slices.Compact(o.throttleSizes)
 	return o, nil
+}
+
+// parseList reads a comma-separated list of values.
+func parseList[T any](text, flagName string, parse func(string) (T, error)) ([]T, error) {
+	var values []T
+	for _, field := range strings.Split(text, ",") {
+		if field = strings.TrimSpace(field); field == "" {
+			continue
+		}
+		v, err := parse(field)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a number", flagName, field)
+		}
+		values = append(values, v)
+	}
+	return values, nil
 }
 
 // command is how to run the same benchmark again.
@@ -259,8 +343,14 @@ func command(o options) string {
 	if o.latency != 50*time.Millisecond {
 		vars = append(vars, "BENCH_LATENCY="+o.latency.String())
 	}
-	if o.rate != 20 {
-		vars = append(vars, fmt.Sprintf("BENCH_RATE=%g", o.rate))
+	if rates := fmt.Sprint(o.rates); rates != "[20 3.3]" {
+		vars = append(vars, "BENCH_RATE="+strings.Trim(strings.ReplaceAll(rates, " ", ","), "[]"))
+	}
+	if o.wholeSeconds {
+		vars = append(vars, "BENCH_WHOLE_SECONDS=1")
+	}
+	if o.before != "" {
+		vars = append(vars, "BENCH_BEFORE="+o.before)
 	}
 	if o.parallelism != 10 {
 		vars = append(vars, fmt.Sprintf("BENCH_PARALLELISM=%d", o.parallelism))
@@ -298,19 +388,6 @@ func envInt(name string, fallback int) int {
 		return fallback
 	}
 	return n
-}
-
-func envFloat(name string, fallback float64) float64 {
-	v := os.Getenv(name)
-	if v == "" {
-		return fallback
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		envErr = firstError(envErr, fmt.Errorf("%s=%q is not a number", name, v))
-		return fallback
-	}
-	return f
 }
 
 // envDuration takes a Go duration ("50ms") or a bare number of milliseconds ("50").

@@ -1,0 +1,302 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// loadFigures is what a run of reads against a rate-limited emulator measured.
+type loadFigures struct {
+	admitted, rejected int
+	// use is the share of what the limit allowed that was admitted: admitted ÷ (R × window + the
+	// bucket's initial burst of R), the window running from the first request to the last.
+	use     float64
+	elapsed time.Duration
+}
+
+func (f loadFigures) String() string {
+	return fmt.Sprintf("%d admitted, %d 429s (%.3f per admitted), use %.3f, %s", f.admitted, f.rejected,
+		float64(f.rejected)/float64(max(f.admitted, 1)), f.use, f.elapsed.Round(time.Millisecond))
+}
+
+// readUnderLimit has workers read a connector reads times in all, each worker one read after another, as
+// the CLI's parallelism does, with c against s, and measures what s's rate limit decided.
+func readUnderLimit(t *testing.T, s *fakegraph.Server, c *Client, id string, workers, reads int) loadFigures {
+	t.Helper()
+	before := s.RateLimitCounts()
+	s.ResetRequests()
+	start := time.Now()
+	var mu sync.Mutex
+	left := reads
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				if left == 0 {
+					mu.Unlock()
+					return
+				}
+				left--
+				mu.Unlock()
+				if _, err := c.GetAPIConnector(t.Context(), id); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	after := s.RateLimitCounts()
+	f := loadFigures{admitted: after.Admitted - before.Admitted, rejected: after.Rejected - before.Rejected, elapsed: time.Since(start)}
+	var first, last time.Time
+	for _, r := range s.Requests() {
+		if !strings.Contains(r.Path, "/apiConnectors") {
+			continue
+		}
+		if first.IsZero() {
+			first = r.Time
+		}
+		last = r.Time
+	}
+	rate := s.Faults().RateLimit
+	f.use = float64(f.admitted) / (rate*last.Sub(first).Seconds() + max(1, rate))
+	return f
+}
+
+// limitedGraph is the emulator in memory with a rate limit and 50 ms of latency, holding one connector.
+// With wholeSeconds its Retry-After is rounded up to whole seconds, as Graph documents it; else it is
+// fractional, as Graph has been seen to send it.
+func limitedGraph(t *testing.T, rate float64, wholeSeconds bool, edit ...func(*Config)) (*fakegraph.Server, *Client, string) {
+	s, c := newMemoryFakeGraph(t, fakegraph.Options{}, edit...)
+	connector := s.PutConnector(fakegraph.Connector{DisplayName: "Paced", TargetURL: "https://paced.example",
+		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
+	// Sign in before the load: the token source's lock is not one a synctest bubble can wait on.
+	if _, err := c.GetAPIConnector(t.Context(), connector.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.SetFaults(fakegraph.Faults{RateLimit: rate, Latency: 50 * time.Millisecond, FractionalRetryAfter: !wholeSeconds})
+	return s, c, connector.ID
+}
+
+// nextProcess is a client for the same emulator as c, signed in alike, as the provider's next process
+// makes one, with the rate memory memory.
+func nextProcess(t *testing.T, c *Client, memory string) *Client {
+	t.Helper()
+	auth, ok := c.http.Transport.(*authTransport)
+	if !ok {
+		t.Fatalf("the client's transport is a %T", c.http.Transport)
+	}
+	return newTestClient(t, memoryHost, auth.tokens, func(cfg *Config) {
+		cfg.Transport = auth.next
+		cfg.RateMemory = memory
+	})
+}
+
+// TestPacer_keepsToTheLimitInEveryProcess reads under a limit of 20 and of 3.3 requests/s (Graph's 200 a
+// minute), with Retry-After fractional or in whole seconds, in four processes one after another as
+// OpenTofu runs them: the first meets the limit unprepared, the others start at what it learned.
+func TestPacer_keepsToTheLimitInEveryProcess(t *testing.T) {
+	for _, whole := range []bool{false, true} {
+		for _, rate := range []float64{20, 3.3} {
+			synctest.Test(t, func(t *testing.T) {
+				memory := RateMemoryPath(t.TempDir(), "graph")
+				s, c, id := limitedGraph(t, rate, whole, func(cfg *Config) { cfg.RateMemory = memory })
+				for process := range 4 {
+					if process > 0 {
+						// The next process, after the CLI's own work between phases.
+						time.Sleep(time.Second)
+						c = nextProcess(t, c, memory)
+					}
+					f := readUnderLimit(t, s, c, id, 10, 400)
+					t.Logf("R=%g, Retry-After in whole seconds %t, process %d: %s", rate, whole, process, f)
+					// The first process's first requests go at once, ten of them turned away: the limit
+					// is unknown until Graph answers 429.
+					if f.rejected > f.admitted/10 || f.use < 0.92 {
+						t.Errorf("R=%g, Retry-After in whole seconds %t, process %d: %s", rate, whole, process, f)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestPacer_spreadsTheRequestsWaitingForRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The first request is told to wait a second; nine more queue up behind it meanwhile.
+		var mu sync.Mutex
+		var arrivals []time.Time
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			arrivals = append(arrivals, time.Now())
+			if len(arrivals) == 1 {
+				w.Header().Set("Retry-After", "1")
+				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				return
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		})
+		throttledAt := time.Now()
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+				t.Error(err)
+			}
+		})
+		synctest.Wait()
+		for range 9 {
+			wg.Go(func() {
+				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+
+		if n := len(s.requests()); n != 11 {
+			t.Fatalf("Graph received %d requests, want 11", n)
+		}
+		// After the wait the ten go one after another, not together.
+		for i, at := range arrivals[1:] {
+			if at.Sub(throttledAt) < time.Second {
+				t.Errorf("request %d went %s after the 429, before Graph's second was over", i+2, at.Sub(throttledAt))
+			}
+			if i > 0 && !at.After(arrivals[i]) {
+				t.Errorf("requests %d and %d reached Graph together at %s", i+1, i+2, at.Sub(throttledAt))
+			}
+		}
+	})
+}
+
+func TestPacer_learnsARateChange(t *testing.T) {
+	for _, whole := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			s, c, id := limitedGraph(t, 20, whole)
+			faults := s.Faults()
+			readUnderLimit(t, s, c, id, 10, 400)
+
+			// The limit drops to a quarter: the pacer learns it, and is turned away seldom.
+			faults.RateLimit = 5
+			s.SetFaults(faults)
+			lower := readUnderLimit(t, s, c, id, 10, 200)
+			if lower.rejected > lower.admitted/5 || lower.use < 0.85 {
+				t.Errorf("whole seconds %t, after the limit dropped to 5/s: %s", whole, lower)
+			}
+
+			// The limit rises again: the pacer finds the room, probing carefully.
+			faults.RateLimit = 20
+			s.SetFaults(faults)
+			finding := readUnderLimit(t, s, c, id, 10, 800)
+			found := readUnderLimit(t, s, c, id, 10, 400)
+			if finding.rejected > finding.admitted/20 || found.rejected > found.admitted/10 || found.use < 0.85 {
+				t.Errorf("whole seconds %t, after the limit rose back to 20/s: %s, then %s", whole, finding, found)
+			}
+		})
+	}
+}
+
+func TestPacer_doesNotPaceWhenNothingWasThrottled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var arrivals []time.Time
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Now())
+			mu.Unlock()
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+		})
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, at := range arrivals {
+			if at != start {
+				t.Fatalf("a request reached Graph %s after the others: it was held back", at.Sub(start))
+			}
+		}
+		if c.throttle.paced {
+			t.Error("the client paces although Graph throttled nothing")
+		}
+	})
+}
+
+func TestPacer_nextProcessStartsAtTheLearnedRate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		memory := RateMemoryPath(t.TempDir(), "graph")
+		s, c, id := limitedGraph(t, 10, false, func(cfg *Config) { cfg.RateMemory = memory })
+		first := readUnderLimit(t, s, c, id, 10, 200)
+		time.Sleep(2 * time.Second)
+
+		next := nextProcess(t, c, memory)
+		second := readUnderLimit(t, s, next, id, 10, 200)
+
+		if first.rejected < 5 {
+			t.Fatalf("the first process was turned away %d times: the test proves nothing", first.rejected)
+		}
+		if second.rejected > 2 || second.use < 0.95 {
+			t.Errorf("the next process, with what the first learned: %s", second)
+		}
+	})
+}
+
+func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "DEBUG")
+		var logs bytes.Buffer
+		ctx := tflogtest.RootLogger(t.Context(), &logs)
+		s, c, id := limitedGraph(t, 10, false)
+		read := func() {
+			if _, err := c.GetAPIConnector(ctx, id); err != nil {
+				t.Error(err)
+			}
+		}
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(read)
+		}
+		wg.Wait()
+		// Long enough without a queue, the next request finds the pacer stopped.
+		time.Sleep(idleToStop + time.Second)
+		read()
+		_ = s
+
+		entries, err := tflogtest.MultilineJSONDecode(&logs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pacing []map[string]any
+		for _, e := range entries {
+			if msg, _ := e["@message"].(string); strings.Contains(msg, "pacing") {
+				pacing = append(pacing, e)
+			}
+		}
+		if len(pacing) != 2 {
+			t.Fatalf("got %d log entries about pacing, want one when it starts and one when it stops: %v", len(pacing), pacing)
+		}
+		for _, e := range pacing {
+			if e["@level"] != "debug" {
+				t.Errorf("entry %q at %v, want debug", e["@message"], e["@level"])
+			}
+			if _, ok := e["rate_per_second"].(float64); !ok {
+				t.Errorf("entry %q names no rate: %v", e["@message"], e)
+			}
+		}
+	})
+}
