@@ -23,10 +23,10 @@ import (
 // The rate is learned from the 429s themselves. Graph's limit behaves as a token bucket: each request
 // takes a token, tokens come back at the limit's rate, and a 429's Retry-After says when the bucket holds
 // one again. So the requests Graph answered between two 429s, over the time between the moments those two
-// said it would be ready again, is the rate it admits (rate learning, below). The pacer spends a little
-// less than that, raises it slowly while requests are waiting and nothing is turned away, and learns again
-// from the next 429. It models Graph's bucket as a GCRA (the virtual-scheduling form of a token bucket):
-// tat is when the bucket would be full again, and a request may go once tat is no more than a burst ahead.
+// said it would be ready again, is the rate it admits (rateSample). The pacer spends that, raises it
+// slowly while requests are waiting and nothing is turned away, and learns again from the next 429. It
+// models Graph's bucket as a GCRA (the virtual-scheduling form of a token bucket): tat is when the bucket
+// would be full again, and a request may go once tat is no more than a burst ahead.
 //
 // What it learned is kept in the rate memory, when the client has one, for the next process of the
 // provider (OpenTofu starts one per command and per phase of an apply): a process that starts soon after
@@ -83,9 +83,6 @@ type pacer struct {
 
 // Pacing constants. They are about Graph's behaviour, not the provider's configuration.
 const (
-	// spendShare is the share of a measured rate the pacer spends: a little less than the limit, so that
-	// a measurement that is a little high does not overdraw the bucket.
-	spendShare = 0.99
 	// probeGrowth is how fast, per second, the pacer raises its rate while requests wait their turn and
 	// Graph turns none away, from probeAfter after the last measurement on: the limit may have risen.
 	// guessGrowth is the same before the rate was ever measured.
@@ -252,6 +249,8 @@ func (p *pacer) spent(now time.Time) float64 {
 // when the wait is not precise.
 func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Duration, named, precise bool) {
 	p.answered++
+	// A request sent before the previous 429 came back went with a burst, into a bucket in debt.
+	inBurst := !sent.After(p.throttledAt)
 	p.throttledAt = now
 	if !p.paced {
 		p.start(ctx, now)
@@ -274,21 +273,27 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 		p.closeGate(now.Add(wait))
 	}
 	// A measurement runs between the moments Graph says it is ready again; when it says so only to the
-	// second, between the 429s themselves, over a longer stretch: at each the bucket was about empty.
+	// second, between the 429s themselves, over a longer stretch, and only those of requests that went
+	// singly, when the bucket was about empty rather than in debt.
 	mark, span := ready, sampleSpan
-	if !named || !precise {
+	rough := !named || !precise
+	if rough {
 		mark, span = now, roughSampleSpan
 	}
 	// The 429 that opens the first measurement is the first of the burst that met the limit.
 	inOpening := !p.anchor.IsZero() && p.anchor.Equal(p.opening)
-	sample, ok := p.rateSample(now, sent, mark, span)
+	var sample float64
+	var ok bool
+	if !rough || !inBurst {
+		sample, ok = p.rateSample(now, sent, mark, span)
+	}
 	if !ok && inOpening && named && precise {
 		sample, ok = p.togetherSample(sent, now.Add(wait))
 	}
 	switch {
 	case ok:
 		p.measuredRate = sample
-		p.setRate(ctx, now, sample*spendShare, now)
+		p.setRate(ctx, now, sample, now)
 	case sent.After(p.pacedSince) && !sent.After(p.bursting):
 		// The request went with a burst: the bucket holds fewer than the pacer thought.
 		p.burst = max(1, p.burst-1)
@@ -416,7 +421,7 @@ func (p *pacer) recall(ctx context.Context) {
 	}
 	now := time.Now()
 	p.paced, p.rate, p.burst, p.measured = true, max(r.Rate, minRate), max(r.Burst, 1), r.Measured
-	p.measuredRate = p.rate / spendShare
+	p.measuredRate = p.rate
 	// The last process left Graph's bucket about empty when it last wrote the memory, a rememberEvery
 	// at most before its last request; it has refilled since.
 	p.tat = latest(now, r.At.Add(rememberEvery).Add(secondsDuration((p.burst-1)/p.rate)))
