@@ -39,6 +39,9 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 		}
 	}
 	tries := attempts{method: r.method, path: target.Path, secrets: redact.Secrets(body)}
+	// backoffs counts the retries Graph named no wait for: only they grow the backoff, so that a 5xx
+	// after a run of 429s waits as long as a first 5xx does.
+	backoffs := 0
 	for {
 		if err := c.throttle.wait(ctx); err != nil {
 			return answer{}, tries.noAnswer(err, false)
@@ -67,7 +70,8 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 		}
 		// Graph's Retry-After holds every request at the throttle gate, this one included.
 		if !named {
-			if err := sleep(ctx, c.retry.backoff(tries.count)); err != nil {
+			backoffs++
+			if err := sleep(ctx, c.retry.backoff(backoffs)); err != nil {
 				return answer{}, tries.noAnswer(err, false)
 			}
 		}

@@ -632,3 +632,35 @@ func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor: a 500 after a run of answers that named their
+// wait (here 503s with Retry-After, which leave the pacer's rate alone) waits the first backoff, not the
+// one its attempt number would give.
+func TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		var serverErrorAt atomic.Int64
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			switch n := calls.Add(1); {
+			case n <= 8:
+				w.Header().Set("Retry-After", "0.010")
+				writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try again.", "unavailable")
+			case n == 9:
+				serverErrorAt.Store(time.Now().UnixNano())
+				writeODataError(w, http.StatusInternalServerError, "generalException", "Try again.", "failed")
+			default:
+				if waited := time.Duration(time.Now().UnixNano() - serverErrorAt.Load()); waited > time.Second {
+					t.Errorf("the retry after a first 5xx waited %s, the backoff of a ninth attempt", waited)
+				}
+				writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+			}
+		}, func(cfg *Config) { cfg.RetryMax, cfg.RetryWaitMin, cfg.RetryWaitMax = 20, 100*time.Millisecond, time.Minute })
+
+		if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+			t.Fatal(err)
+		}
+		if got := calls.Load(); got != 10 {
+			t.Errorf("Graph got %d requests, want 10", got)
+		}
+	})
+}
