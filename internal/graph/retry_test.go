@@ -654,7 +654,9 @@ func TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor(t *testing.T) {
 				}
 				writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
 			}
-		}, func(cfg *Config) { cfg.RetryMax, cfg.RetryWaitMin, cfg.RetryWaitMax = 20, 100*time.Millisecond, time.Minute })
+		}, func(cfg *Config) {
+			cfg.RetryMax, cfg.RetryWaitMin, cfg.RetryWaitMax = 20, 100*time.Millisecond, time.Minute
+		})
 
 		if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
 			t.Fatal(err)
