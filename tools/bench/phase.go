@@ -100,10 +100,7 @@ func (r PhaseResult) PeakRSSKB() int64 {
 
 // RejectedPerAdmitted is the 429 answers of the rate limit per request it admitted.
 func (r PhaseResult) RejectedPerAdmitted() float64 {
-	if r.RateLimit.Admitted == 0 {
-		return float64(r.RateLimit.Rejected)
-	}
-	return float64(r.RateLimit.Rejected) / float64(r.RateLimit.Admitted)
+	return ratio(r.RateLimit.Rejected, r.RateLimit.Admitted)
 }
 
 // PerResource is the admitted Graph requests per resource.

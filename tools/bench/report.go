@@ -153,15 +153,22 @@ func throttledChecks(sc Scenario) []Check {
 	rate := sc.Faults.RateLimit
 	var worstUse *PhaseResult
 	worstRejected := sc.Results[0]
+	var admitted, rejected int
+	// used and allowed sum the phases the limit binds: the admitted requests, and what R allowed.
+	var used, allowed float64
 	failed := 0
 	var perPhase []string
 	for _, r := range sc.Results {
-		if r.Traffic.RateLimitBinds(rate) && (worstUse == nil || r.Traffic.RateLimitUse(rate) < worstUse.Traffic.RateLimitUse(rate)) {
-			worstUse = &r
+		if r.Traffic.RateLimitBinds(rate) {
+			used, allowed = used+float64(r.Traffic.AdmittedTotal()), allowed+r.Traffic.RateLimitAllows(rate)
+			if worstUse == nil || r.Traffic.RateLimitUse(rate) < worstUse.Traffic.RateLimitUse(rate) {
+				worstUse = &r
+			}
 		}
 		if r.RejectedPerAdmitted() > worstRejected.RejectedPerAdmitted() {
 			worstRejected = r
 		}
+		admitted, rejected = admitted+r.RateLimit.Admitted, rejected+r.RateLimit.Rejected
 		// A resource whose create failed is also missing at the refresh; the CLI's errors count each
 		// failed operation once.
 		failed += r.Errors
@@ -175,20 +182,23 @@ func throttledChecks(sc Scenario) []Check {
 	}
 	name := fmt.Sprintf("throttled R=%g N=%d", rate, sc.Resources)
 	use := Check{
-		Target:   fmt.Sprintf("%s: Graph requests admitted ≥ %.2f × what R allows, every phase the limit binds", name, RateTargetFraction),
+		Target:   fmt.Sprintf("%s: Graph requests admitted ≥ %.2f × what R allows, over the phases the limit binds", name, RateTargetFraction),
 		Measured: "no phase asked for more than twice the burst",
 		Pass:     true,
 	}
 	if worstUse != nil {
-		use.Measured = fmt.Sprintf("lowest %.2f (%s)", worstUse.Traffic.RateLimitUse(rate), worstUse.Phase)
-		use.Pass = worstUse.Traffic.RateLimitUse(rate) >= RateTargetFraction
+		use.Measured = fmt.Sprintf("%.2f; lowest phase %.2f (%s)", used/allowed, worstUse.Traffic.RateLimitUse(rate), worstUse.Phase)
+		use.Pass = used/allowed >= RateTargetFraction
 	}
 	return []Check{
 		use,
 		{
-			Target:   fmt.Sprintf("%s: 429 answers per admitted request ≤ %.1f, every phase", name, RejectedTargetRatio),
-			Measured: fmt.Sprintf("highest %.2f (%s: %d for %d)", worstRejected.RejectedPerAdmitted(), worstRejected.Phase, worstRejected.RateLimit.Rejected, worstRejected.RateLimit.Admitted),
-			Pass:     worstRejected.RejectedPerAdmitted() <= RejectedTargetRatio,
+			// Over the scenario: the first phase meets the limit unprepared, with as many requests in flight
+			// as the parallelism, and no client can take those back.
+			Target: fmt.Sprintf("%s: 429 answers per admitted request ≤ %.1f, over the four phases", name, RejectedTargetRatio),
+			Measured: fmt.Sprintf("%.2f (%d for %d); highest phase %.2f (%s: %d for %d)", ratio(rejected, admitted), rejected, admitted,
+				worstRejected.RejectedPerAdmitted(), worstRejected.Phase, worstRejected.RateLimit.Rejected, worstRejected.RateLimit.Admitted),
+			Pass: ratio(rejected, admitted) <= RejectedTargetRatio,
 		},
 		{
 			Target:   name + ": failed resources = 0 (resource operations the CLI reported failed)",
@@ -196,6 +206,14 @@ func throttledChecks(sc Scenario) []Check {
 			Pass:     failed == 0,
 		},
 	}
+}
+
+// ratio is n / d, or n when d is 0.
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return float64(n)
+	}
+	return float64(n) / float64(d)
 }
 
 // WallRatio is wall / (floor + CLI overhead), the CLI overhead being the same phase over terraform_data.

@@ -144,6 +144,11 @@ func (t Traffic) RateLimitUse(rate float64) float64 {
 	if rate <= 0 {
 		return 0
 	}
-	allowed := max(1, rate) + rate*t.Window().Seconds()
-	return float64(t.AdmittedTotal()) / allowed
+	return float64(t.AdmittedTotal()) / t.RateLimitAllows(rate)
+}
+
+// RateLimitAllows is how many requests a rate limit of rate requests per second allowed during the
+// window: the bucket's burst of max(1, rate), and rate × window.
+func (t Traffic) RateLimitAllows(rate float64) float64 {
+	return max(1, rate) + rate*t.Window().Seconds()
 }
