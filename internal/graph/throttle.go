@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -62,10 +63,12 @@ type pacer struct {
 	// and answered the requests Graph has answered since, admitted or turned away.
 	anchor, anchored time.Time
 	answered         int
-	// together counts the 429s of the requests sent with the one that opened the measurement, and
-	// togetherFrom and togetherTo span the moments they say Graph is ready again.
-	together                 int
-	togetherFrom, togetherTo time.Time
+	// anchorPrecise says the anchor is a moment a precise Retry-After named: then only the answers to
+	// requests sent after it was anchored count, the others being in its debt.
+	anchorPrecise bool
+	// together holds the moments the 429s of the requests sent with the one that opened the first
+	// measurement say Graph is ready again.
+	together []time.Time
 	// opening is the anchor of the first measurement: the one the unpaced burst opened.
 	opening time.Time
 	// saved is when the rate was last remembered.
@@ -192,13 +195,13 @@ func (p *pacer) observe(ctx context.Context, sent time.Time, ex exchange) {
 		// Graph is unavailable, not limiting the rate: the gate holds, the rate stands.
 		p.closeGate(now.Add(wait))
 	default:
-		p.admitted(ctx, now)
+		p.admitted(ctx, now, sent)
 	}
 }
 
-// admitted counts an answer Graph acted on.
-func (p *pacer) admitted(ctx context.Context, now time.Time) {
-	p.answered++
+// admitted counts an answer Graph acted on, to a request sent at sent.
+func (p *pacer) admitted(ctx context.Context, now, sent time.Time) {
+	p.count(sent)
 	if !p.paced {
 		p.admittedRecently = append(p.admittedRecently, now)
 		for len(p.admittedRecently) > 0 && now.Sub(p.admittedRecently[0]) > time.Second {
@@ -248,7 +251,7 @@ func (p *pacer) spent(now time.Time) float64 {
 // throttled learns from a 429 to a request sent at sent: Graph is ready again after wait, to the second
 // when the wait is not precise.
 func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Duration, named, precise bool) {
-	p.answered++
+	p.count(sent)
 	// A request sent before the previous 429 came back went with a burst, into a bucket in debt.
 	inBurst := !sent.After(p.throttledAt)
 	p.throttledAt = now
@@ -285,7 +288,7 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	var sample float64
 	var ok bool
 	if !rough || !inBurst {
-		sample, ok = p.rateSample(now, sent, mark, span)
+		sample, ok = p.rateSample(now, sent, mark, span, !rough)
 	}
 	if !ok && inOpening && named && precise {
 		sample, ok = p.togetherSample(sent, now.Add(wait))
@@ -307,43 +310,70 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	p.epoch++
 }
 
+// count counts an answer, admitted or turned away, to a request sent at sent into the current
+// measurement: the requests sent before it opened are in the moment it opened at.
+func (p *pacer) count(sent time.Time) {
+	if !p.anchorPrecise || sent.After(p.anchored) {
+		p.answered++
+	}
+}
+
 // rateSample measures Graph's rate: the requests it answered, admitted or turned away, between the 429
 // that opened the measurement and this one, over how far the two moved the moment Graph is ready again.
 // Only a request sent after the opening 429 arrived closes a measurement: the ones sent with it, at once,
 // came back in no particular order.
-func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration) (float64, bool) {
+func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration, precise bool) (float64, bool) {
 	if p.anchor.IsZero() {
-		p.anchor, p.anchored, p.answered = ready, now, 0
-		p.together, p.togetherFrom, p.togetherTo = 1, ready, ready
+		p.anchor, p.anchored, p.answered, p.anchorPrecise = ready, now, 0, precise
+		p.together = []time.Time{ready}
 		if p.opening.IsZero() {
 			p.opening = ready
 		}
 		return 0, false
 	}
+	if !sent.After(p.anchored) {
+		// The request went with the one that opened the measurement, into the same empty bucket: the
+		// later moment its 429 names precisely counts the debt they ran up together, and the measurement
+		// starts there.
+		if precise && ready.After(p.anchor) {
+			if p.anchor.Equal(p.opening) {
+				p.opening = ready
+			}
+			p.anchor, p.anchored, p.answered = ready, now, 0
+		}
+		return 0, false
+	}
 	span := ready.Sub(p.anchor)
-	if !sent.After(p.anchored) || span < least || p.answered < sampleRequests {
+	if span < least || p.answered < sampleRequests {
 		return 0, false
 	}
 	sample := float64(p.answered) / span.Seconds()
-	p.anchor, p.anchored, p.answered = ready, now, 0
+	p.anchor, p.anchored, p.answered, p.anchorPrecise = ready, now, 0, precise
 	return sample, true
 }
 
 // togetherSample measures Graph's rate, while the first measurement is open, from the 429s of the
 // requests sent with the first one, before it came back (the unpaced burst that met the limit): each took
-// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart. Only a
-// precise Retry-After tells them apart.
+// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart, the
+// median of the gaps between them. A 429 that names a moment already named took no token: Graph counts a
+// client's debt only so far. Only a precise Retry-After tells them apart.
 func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if !sent.Before(p.anchored) {
 		return 0, false
 	}
-	p.together++
-	p.togetherFrom, p.togetherTo = earliest(p.togetherFrom, ready), latest(p.togetherTo, ready)
-	span := p.togetherTo.Sub(p.togetherFrom)
-	if p.together < sampleRequests || span < togetherSpan {
+	p.together = append(p.together, ready)
+	slices.SortFunc(p.together, time.Time.Compare)
+	var gaps []time.Duration
+	for i := 1; i < len(p.together); i++ {
+		if gap := p.together[i].Sub(p.together[i-1]); gap > time.Millisecond {
+			gaps = append(gaps, gap)
+		}
+	}
+	if len(gaps)+1 < sampleRequests || p.together[len(p.together)-1].Sub(p.together[0]) < togetherSpan {
 		return 0, false
 	}
-	return float64(p.together-1) / span.Seconds(), true
+	slices.Sort(gaps)
+	return 1 / gaps[len(gaps)/2].Seconds(), true
 }
 
 // start paces from the first 429 on, with a first guess of Graph's rate and burst: what it admitted
