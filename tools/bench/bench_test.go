@@ -73,6 +73,23 @@ func TestFloor_isMinimalRequestsTimesLatencyOverParallelism(t *testing.T) {
 	}
 }
 
+func TestRateLimitUse_creditsWhatTheBucketHeld(t *testing.T) {
+	// The bucket held 0.5 tokens 1.5 s before the first request: 20/s refilled it to the burst of 20.
+	full := BucketAt(fakegraph.RateLimitCounts{Tokens: 0.5, At: t0.Add(-1500 * time.Millisecond)}, 20, t0)
+	// It was 2 tokens in debt 0.1 s before: it held none at the first request.
+	empty := BucketAt(fakegraph.RateLimitCounts{Tokens: -2, At: t0.Add(-100 * time.Millisecond)}, 20, t0)
+	if full != 20 || empty != 0 {
+		t.Fatalf("BucketAt = %g and %g, want 20 and 0", full, empty)
+	}
+	// 20/s for 10 s allows 200 requests, and 220 with a full bucket.
+	for held, want := range map[float64]string{empty: "0.99", full: "0.90"} {
+		traffic := Traffic{Admitted: map[string]int{http.MethodGet: 198}, First: t0, Last: t0.Add(10 * time.Second), Held: held, HeldKnown: true}
+		if got := traffic.RateLimitUse(20); fmt.Sprintf("%.2f", got) != want {
+			t.Errorf("RateLimitUse holding %g = %.3f, want %s", held, got, want)
+		}
+	}
+}
+
 func TestRateLimitUse_creditsTheInitialBurst(t *testing.T) {
 	// 20/s for 10 s plus a full bucket of 20 allows 220 requests.
 	traffic := Traffic{Admitted: map[string]int{http.MethodGet: 198}, First: t0, Last: t0.Add(10 * time.Second)}

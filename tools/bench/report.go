@@ -356,7 +356,7 @@ func writeThrottled(b *strings.Builder, scenarios []Scenario, latency time.Durat
 	fmt.Fprintf(b, "\n**Throttled: the provider under a rate limit of R requests/s** (a token bucket with a burst of R; 429 with Retry-After above it, and "+
 		"every request turned away counts against the bucket too), latency %s.\n\n", latency)
 	b.WriteString("Admitted and 429 are the rate limit's own counts. Achieved = admitted ÷ the window from the first to the last Graph request; " +
-		"use = admitted ÷ (R × window + the limiter's initial burst of R), in brackets for a phase that asked for no more than twice the burst, " +
+		"use = admitted ÷ (what the limiter's bucket held at the first request + R × window), in brackets for a phase that asked for no more than twice the burst, " +
 		"whose window the CLI's own pace sets.\n\n")
 	b.WriteString("| R | N | phase | wall | admitted | 429 | 429 per admitted | most 429s for one request | window | achieved requests/s | use of R | tokens / provider processes | not as configured |\n")
 	b.WriteString("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")

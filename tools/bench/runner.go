@@ -161,6 +161,9 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 		result.Traffic.Tokens = emulator.TokenRequests() - tokensBefore
 		limited := emulator.RateLimitCounts()
 		result.RateLimit = fakegraph.RateLimitCounts{Admitted: limited.Admitted - limitedBefore.Admitted, Rejected: limited.Rejected - limitedBefore.Rejected}
+		if rate := spec.Faults.RateLimit; rate > 0 && !result.Traffic.First.IsZero() {
+			result.Traffic.Held, result.Traffic.HeldKnown = BucketAt(limitedBefore, rate, result.Traffic.First), true
+		}
 		processes, err := readProcesses(rssDir)
 		if err != nil {
 			return sc, err

@@ -29,6 +29,10 @@ type Traffic struct {
 	Bearers int
 	// First and Last are the arrival times of the first and the last Graph request.
 	First, Last time.Time
+	// Held is the tokens the emulator's rate-limit bucket held when the first Graph request came (below
+	// zero in debt), when HeldKnown; otherwise a full bucket is assumed.
+	Held      float64
+	HeldKnown bool
 }
 
 // graphPrefixes are the versioned roots of Graph; every other path is sign-in.
@@ -137,9 +141,9 @@ func (t Traffic) RateLimitBinds(rate float64) bool {
 }
 
 // RateLimitUse is the share of what a rate limit of rate requests per second allowed during the window
-// that the phase used. The emulator's limiter is a token bucket that starts full with a burst of
-// max(1, rate), so it allows burst + rate × window requests; crediting the burst keeps a short phase from
-// scoring above 1.
+// that the phase used. The emulator's limiter is a token bucket with a burst of max(1, rate), so it allows
+// what the bucket held at the first request, and rate × window; crediting what it held keeps a short phase
+// from scoring above 1, and one that starts soon after another from being charged for a burst it never had.
 func (t Traffic) RateLimitUse(rate float64) float64 {
 	if rate <= 0 {
 		return 0
@@ -148,7 +152,18 @@ func (t Traffic) RateLimitUse(rate float64) float64 {
 }
 
 // RateLimitAllows is how many requests a rate limit of rate requests per second allowed during the
-// window: the bucket's burst of max(1, rate), and rate × window.
+// window: what the bucket held at the first request (Held, or else the full burst of max(1, rate)), and
+// rate × window.
 func (t Traffic) RateLimitAllows(rate float64) float64 {
-	return max(1, rate) + rate*t.Window().Seconds()
+	held := max(1, rate)
+	if t.HeldKnown {
+		held = t.Held
+	}
+	return held + rate*t.Window().Seconds()
+}
+
+// BucketAt is what a token bucket of rate tokens per second and a burst of max(1, rate), holding
+// counts.Tokens at counts.At, holds at t.
+func BucketAt(counts fakegraph.RateLimitCounts, rate float64, t time.Time) float64 {
+	return min(max(1, rate), counts.Tokens+rate*t.Sub(counts.At).Seconds())
 }

@@ -206,17 +206,29 @@ func (b *tokenBucket) take(now time.Time, rate float64) (time.Duration, bool) {
 }
 
 // RateLimitCounts are the Graph requests the rate limit (Faults.RateLimit) let through and turned away
-// with 429, since the server started.
+// with 429, since the server started, and the tokens its bucket holds.
 type RateLimitCounts struct {
 	Admitted, Rejected int
+	// Tokens is what the bucket holds At: up to the burst, below zero in debt. It is the burst when the
+	// bucket has not been used since the limit was set, and 0 without a limit.
+	Tokens float64
+	At     time.Time
 }
 
-// RateLimitCounts returns what the rate limit has decided so far; the difference between two calls is
-// what it decided in between.
+// RateLimitCounts returns what the rate limit has decided so far, and its bucket now; the difference
+// between two calls is what it decided in between.
 func (s *Server) RateLimitCounts() RateLimitCounts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bucket.counts
+	counts := s.bucket.counts
+	counts.At = s.now()
+	if rate := s.faults.RateLimit; rate > 0 {
+		counts.Tokens = math.Max(1, rate)
+		if s.bucket.rate == rate && !s.bucket.last.IsZero() {
+			counts.Tokens = math.Min(counts.Tokens, s.bucket.tokens+counts.At.Sub(s.bucket.last).Seconds()*rate)
+		}
+	}
+	return counts
 }
 
 // randomSource makes the fault decisions; it is only used under the server's lock.

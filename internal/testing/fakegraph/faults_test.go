@@ -66,15 +66,27 @@ func TestFaults_rateLimitWithFractionalRetryAfter(t *testing.T) {
 	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
 		t.Errorf("after waiting Retry-After: %d", r.status)
 	}
-	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 3, Rejected: 2}); got != want {
+	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 3, Rejected: 2, Tokens: 0, At: clock.Now()}); got != want {
 		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
+	}
+	// The bucket refills at the rate, up to the burst.
+	clock.Advance(250 * time.Millisecond)
+	if got := s.RateLimitCounts().Tokens; got != 0.5 {
+		t.Errorf("a quarter second later the bucket holds %g tokens, want 0.5", got)
+	}
+	clock.Advance(time.Hour)
+	if got := s.RateLimitCounts().Tokens; got != 2 {
+		t.Errorf("an hour later the bucket holds %g tokens, want the burst of 2", got)
 	}
 }
 
 func TestFaults_rateLimitDebtIsBounded(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, clock := newTestServer(t, Options{})
 	g := newGraph(t, s)
 	s.SetFaults(Faults{RateLimit: 10, FractionalRetryAfter: true})
+	if got := s.RateLimitCounts().Tokens; got != 10 {
+		t.Errorf("before any request the bucket holds %g tokens, want the burst of 10", got)
+	}
 	var last string
 	for range 2000 {
 		last = g.do(http.MethodGet, connectorsPath, nil).header.Get("Retry-After")
@@ -83,7 +95,7 @@ func TestFaults_rateLimitDebtIsBounded(t *testing.T) {
 	if secs, err := strconv.ParseFloat(last, 64); err != nil || secs != 1.1 {
 		t.Errorf("Retry-After after 2000 requests = %q, want 1.100", last)
 	}
-	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 10, Rejected: 1990}); got != want {
+	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 10, Rejected: 1990, Tokens: -10, At: clock.Now()}); got != want {
 		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
 	}
 }
