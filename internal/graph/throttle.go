@@ -275,24 +275,7 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	if named {
 		p.closeGate(now.Add(wait))
 	}
-	// A measurement runs between the moments Graph says it is ready again; when it says so only to the
-	// second, between the 429s themselves, over a longer stretch, and only those of requests that went
-	// singly, when the bucket was about empty rather than in debt.
-	mark, span := ready, sampleSpan
-	rough := !named || !precise
-	if rough {
-		mark, span = now, roughSampleSpan
-	}
-	// The 429 that opens the first measurement is the first of the burst that met the limit.
-	inOpening := !p.anchor.IsZero() && p.anchor.Equal(p.opening)
-	var sample float64
-	var ok bool
-	if !rough || !inBurst {
-		sample, ok = p.rateSample(now, sent, mark, span, !rough)
-	}
-	if !ok && inOpening && named && precise {
-		sample, ok = p.togetherSample(sent, now.Add(wait))
-	}
+	sample, ok := p.measure(now, sent, ready, now.Add(wait), named && precise, inBurst)
 	switch {
 	case ok:
 		p.measuredRate = sample
@@ -308,6 +291,29 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	p.ready = ready
 	p.tat = ready.Add(secondsDuration((p.burst - 1) / p.rate))
 	p.epoch++
+}
+
+// measure measures Graph's rate from a 429 to a request sent at sent, which names ready as the moment
+// Graph holds a token again, asked the moment Retry-After names; precise when Retry-After has a fraction.
+// A measurement runs between the moments Graph says it is ready again; when it says so only to the
+// second, between the 429s themselves, over a longer stretch, and only those of requests that went singly
+// (not inBurst), when the bucket was about empty rather than in debt.
+func (p *pacer) measure(now, sent, ready, asked time.Time, precise, inBurst bool) (float64, bool) {
+	mark, span := ready, sampleSpan
+	if !precise {
+		mark, span = now, roughSampleSpan
+	}
+	// The 429 that opens the first measurement is the first of the burst that met the limit.
+	inOpening := !p.anchor.IsZero() && p.anchor.Equal(p.opening)
+	if precise || !inBurst {
+		if sample, ok := p.rateSample(now, sent, mark, span, precise); ok {
+			return sample, true
+		}
+	}
+	if inOpening && precise {
+		return p.togetherSample(sent, asked)
+	}
+	return 0, false
 }
 
 // count counts an answer, admitted or turned away, to a request sent at sent into the current

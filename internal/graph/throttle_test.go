@@ -131,6 +131,22 @@ func TestPacer_keepsToTheLimitInEveryProcess(t *testing.T) {
 	}
 }
 
+// TestPacer_learnsTheRateFromTheFirstBurst: ten requests meet a limit of 3.3 a second at once, and the
+// 429s of those turned away (each put the bucket further in debt, as far as Graph counts it) name moments a
+// token's interval apart. The pacer learns the rate from them, and no request after that first burst is
+// turned away.
+func TestPacer_learnsTheRateFromTheFirstBurst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, c, id := limitedGraph(t, 3.3, false)
+		time.Sleep(2 * time.Second)
+		f := readUnderLimit(t, s, c, id, 10, 40)
+		t.Log(f)
+		if f.rejected > 10 {
+			t.Errorf("%s: more 429s than the ten requests of the first burst", f)
+		}
+	})
+}
+
 func TestPacer_spreadsTheRequestsWaitingForRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The first request is told to wait a second; nine more queue up behind it meanwhile.
