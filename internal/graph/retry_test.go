@@ -138,15 +138,7 @@ func TestRetryPolicy_backoffStaysWithinItsBounds(t *testing.T) {
 
 func TestClient_retriesFractionalRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
-		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			if calls.Add(1) <= 2 {
-				w.Header().Set("Retry-After", "0.150")
-				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-				return
-			}
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
-		})
+		s, c := throttledStub(t, 2, "0.150")
 
 		start := time.Now()
 		got, err := c.GetAPIConnector(t.Context(), "a")
@@ -332,8 +324,7 @@ func cutOffAnswer(t *testing.T, w http.ResponseWriter) {
 func TestClient_stopsRetryingAtOnceWhenTheContextIsCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", "30")
-			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+			writeThrottled(w, "30")
 		})
 		ctx, cancel := context.WithCancel(t.Context())
 		var cancelled time.Time
@@ -361,8 +352,7 @@ func TestClient_stopsRetryingAtOnceWhenTheContextIsCancelled(t *testing.T) {
 func TestClient_failsAtOnceWhenRetryAfterOutlastsTheDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", "30")
-			writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+			writeThrottled(w, "30")
 		})
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
@@ -389,15 +379,7 @@ func TestClient_failsAtOnceWhenRetryAfterOutlastsTheDeadline(t *testing.T) {
 
 func TestClient_honoursALongRetryAfterWithinTheDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
-		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			if calls.Add(1) == 1 {
-				w.Header().Set("Retry-After", "400")
-				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-				return
-			}
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
-		})
+		s, c := throttledStub(t, 1, "400")
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 		defer cancel()
 
@@ -418,15 +400,7 @@ func TestClient_honoursALongRetryAfterWithinTheDeadline(t *testing.T) {
 
 func TestClient_failsAtOnceWhenTheThrottleGateOutlastsTheDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
-		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			if calls.Add(1) == 1 {
-				w.Header().Set("Retry-After", "300")
-				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
-				return
-			}
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
-		})
+		s, c := throttledStub(t, 1, "300")
 		// The first request is told to wait five minutes, which its deadline allows.
 		first := make(chan error, 1)
 		go func() {
@@ -600,13 +574,12 @@ func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
 			switch {
 			case throttledAt.IsZero():
 				throttledAt = time.Now()
-				w.Header().Set("Retry-After", "1")
-				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				writeThrottled(w, "1")
 				return
 			case time.Since(throttledAt) < time.Second:
 				early++
 			}
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+			writeConnectorA(w)
 		})
 
 		first := make(chan error, 1)
@@ -652,7 +625,7 @@ func TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor(t *testing.T) {
 				if waited := time.Duration(time.Now().UnixNano() - serverErrorAt.Load()); waited > time.Second {
 					t.Errorf("the retry after a first 5xx waited %s, the backoff of a ninth attempt", waited)
 				}
-				writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+				writeConnectorA(w)
 			}
 		}, func(cfg *Config) {
 			cfg.RetryMax, cfg.RetryWaitMin, cfg.RetryWaitMax = 20, 100*time.Millisecond, time.Minute

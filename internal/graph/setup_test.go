@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -206,4 +207,29 @@ func fakeGraphTokens(s *fakegraph.Server, secret string) oauth2.TokenSource {
 		Scopes:       []string{s.URL() + "/.default"},
 	}
 	return cc.TokenSource(context.Background())
+}
+
+// writeThrottled answers 429 with Retry-After retryAfter, as Graph does when it throttles.
+func writeThrottled(w http.ResponseWriter, retryAfter string) {
+	w.Header().Set("Retry-After", retryAfter)
+	writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+}
+
+// writeConnectorA answers 200 with connector a.
+func writeConnectorA(w http.ResponseWriter) {
+	writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+}
+
+// throttledStub is a stand-in that throttles the first throttled requests with Retry-After retryAfter
+// and answers the others with connector a, with a client for it.
+func throttledStub(t testing.TB, throttled int32, retryAfter string, edit ...func(*Config)) (*stub, *Client) {
+	t.Helper()
+	var calls atomic.Int32
+	return newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= throttled {
+			writeThrottled(w, retryAfter)
+			return
+		}
+		writeConnectorA(w)
+	}, edit...)
 }

@@ -157,11 +157,10 @@ func TestPacer_spreadsTheRequestsWaitingForRetryAfter(t *testing.T) {
 			defer mu.Unlock()
 			arrivals = append(arrivals, time.Now())
 			if len(arrivals) == 1 {
-				w.Header().Set("Retry-After", "1")
-				writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+				writeThrottled(w, "1")
 				return
 			}
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+			writeConnectorA(w)
 		})
 		throttledAt := time.Now()
 		var wg sync.WaitGroup
@@ -230,7 +229,7 @@ func TestPacer_doesNotPaceWhenNothingWasThrottled(t *testing.T) {
 			mu.Lock()
 			arrivals = append(arrivals, time.Now())
 			mu.Unlock()
-			writeJSONAnswer(w, http.StatusOK, map[string]any{"id": "a", "displayName": "A", "targetUrl": "https://a.example"})
+			writeConnectorA(w)
 		})
 		start := time.Now()
 		var wg sync.WaitGroup
