@@ -480,14 +480,6 @@ func round2(x float64) float64 {
 	return float64(int64(x*100+0.5)) / 100
 }
 
-// earliest is the earlier of two times.
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
 // latest is the latest of times.
 func latest(first time.Time, others ...time.Time) time.Time {
 	for _, t := range others {
