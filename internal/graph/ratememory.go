@@ -30,7 +30,8 @@ type rateRecord struct {
 	Rate, Burst float64
 	// Measured is when Graph's rate was last measured; zero when Rate is a first guess.
 	Measured time.Time
-	At       time.Time
+	// At is when the latest request the process scheduled goes, or the latest answer came.
+	At time.Time
 }
 
 // rememberFor is how long a process trusts what an earlier one learned. Graph's limits are per
@@ -44,7 +45,7 @@ func (m *rateMemory) load() (rateRecord, bool) {
 		return rateRecord{}, false
 	}
 	var r rateRecord
-	if json.Unmarshal(data, &r) != nil || r.Rate <= 0 || time.Since(r.At) > rememberFor || r.At.After(time.Now()) {
+	if json.Unmarshal(data, &r) != nil || r.Rate <= 0 || time.Since(r.At) > rememberFor || r.At.After(time.Now().Add(rememberFor)) {
 		return rateRecord{}, false
 	}
 	return r, true

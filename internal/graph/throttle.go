@@ -71,8 +71,6 @@ type pacer struct {
 	together []time.Time
 	// opening is the anchor of the first measurement: the one the unpaced burst opened.
 	opening time.Time
-	// saved is when the rate was last remembered.
-	saved time.Time
 	// slots holds the latest slots handed out, to tell whether the rate is what the requests get;
 	// bursting is the latest slot that spent the burst rather than the rate.
 	slots    []time.Time
@@ -171,11 +169,11 @@ func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 	if slot.After(now) {
 		p.busy = now
 	}
-	p.remember(ctx, now)
 	p.slots = append(p.slots, slot)
 	if len(p.slots) > maxSlotsKept {
 		p.slots = p.slots[1:]
 	}
+	p.remember(ctx, now)
 	return slot
 }
 
@@ -196,6 +194,10 @@ func (p *pacer) observe(ctx context.Context, sent time.Time, ex exchange) {
 		p.closeGate(now.Add(wait))
 	default:
 		p.admitted(ctx, now, sent)
+	}
+	if p.paced {
+		// Graph counted the request by the time its answer came.
+		p.remember(ctx, now)
 	}
 }
 
@@ -410,18 +412,19 @@ func (p *pacer) setRate(ctx context.Context, now time.Time, rate float64, measur
 	p.remember(ctx, now)
 }
 
-// remember writes what the pacer learned to the rate memory, at most every rememberEvery.
+// remember writes what the pacer learned to the rate memory, with the moment the latest request it
+// scheduled goes (a slot handed out now may lie seconds ahead, behind the queue), or its answer came. It
+// is called only while the pacer paces, at most twice a request.
 func (p *pacer) remember(ctx context.Context, now time.Time) {
-	if p.memory == nil || now.Sub(p.saved) < rememberEvery {
+	if p.memory == nil {
 		return
 	}
-	p.saved = now
-	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: now})
+	at := now
+	if len(p.slots) > 0 {
+		at = latest(now, p.slots[len(p.slots)-1])
+	}
+	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: at})
 }
-
-// rememberEvery is how often the rate memory is written while the pacer paces: the next process counts
-// Graph's bucket empty that long after the last write.
-const rememberEvery = 100 * time.Millisecond
 
 // minRate is the least rate the pacer spends: one request a minute.
 const minRate = 1.0 / 60
@@ -458,9 +461,9 @@ func (p *pacer) recall(ctx context.Context) {
 	now := time.Now()
 	p.paced, p.rate, p.burst, p.measured = true, max(r.Rate, minRate), max(r.Burst, 1), r.Measured
 	p.measuredRate = p.rate
-	// The last process left Graph's bucket about empty when it last wrote the memory, a rememberEvery
-	// at most before its last request; it has refilled since.
-	p.tat = latest(now, r.At.Add(rememberEvery).Add(secondsDuration((p.burst-1)/p.rate)))
+	// The last process left Graph's bucket about empty with its last request; it has refilled since. An
+	// empty bucket is full again a burst's worth of intervals later.
+	p.tat = latest(now, r.At.Add(secondsDuration(p.burst/p.rate)))
 	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph was throttling recently: pacing requests at the rate learned then",
 		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339)})

@@ -271,6 +271,28 @@ func TestPacer_nextProcessStartsAtTheLearnedRate(t *testing.T) {
 	})
 }
 
+// TestPacer_nextProcessSoonAfterFindsTheBucketEmpty: OpenTofu starts the next process a moment after the
+// last one's last request, with Graph's bucket about empty. The memory says when that request went, which
+// was seconds after it was scheduled behind the queue, so the next process does not take the bucket for
+// full.
+func TestPacer_nextProcessSoonAfterFindsTheBucketEmpty(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		memory := RateMemoryPath(t.TempDir(), "graph")
+		s, c, id := limitedGraph(t, 3.3, false, func(cfg *Config) { cfg.RateMemory = memory })
+		first := readUnderLimit(t, s, c, id, 10, 100)
+		time.Sleep(300 * time.Millisecond)
+
+		second := readUnderLimit(t, s, nextProcess(t, c, memory), id, 10, 10)
+
+		if first.rejected < 5 {
+			t.Fatalf("the first process was turned away %d times: the test proves nothing", first.rejected)
+		}
+		if second.rejected > 0 {
+			t.Errorf("the next process, 300ms after the last request: %s", second)
+		}
+	})
+}
+
 func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "DEBUG")
