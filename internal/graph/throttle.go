@@ -88,7 +88,7 @@ const (
 	// Graph turns none away, from probeAfter after the last measurement on: the limit may have risen.
 	// guessGrowth is the same before the rate was ever measured.
 	probeGrowth   = 0.01
-	probeAfter    = 30 * time.Second
+	probeAfter    = time.Minute
 	probeDoubling = 5 * time.Second
 	// probeReach is how far above the last measurement probing goes before that measurement's stretch
 	// stops counting.
@@ -362,9 +362,9 @@ func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration, prec
 
 // togetherSample measures Graph's rate, while the first measurement is open, from the 429s of the
 // requests sent with the first one, before it came back (the unpaced burst that met the limit): each took
-// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart, the
-// median of the gaps between them. A 429 that names a moment already named took no token: Graph counts a
-// client's debt only so far. Only a precise Retry-After tells them apart.
+// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart: the
+// median of the gaps near the widest. A gap is narrower where Graph stopped counting a client's debt, and a
+// 429 that names a moment already named took no token. Only a precise Retry-After tells them apart.
 func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if !sent.Before(p.anchored) {
 		return 0, false
@@ -380,6 +380,8 @@ func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if len(gaps)+1 < sampleRequests || p.together[len(p.together)-1].Sub(p.together[0]) < togetherSpan {
 		return 0, false
 	}
+	widest := slices.Max(gaps)
+	gaps = slices.DeleteFunc(gaps, func(gap time.Duration) bool { return gap < widest*4/5 })
 	slices.Sort(gaps)
 	return 1 / gaps[len(gaps)/2].Seconds(), true
 }
