@@ -123,16 +123,18 @@ func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 	}
 }
 
-// checkFewRejected requires the rate limit to have turned some requests away, and few: at most one for
-// every four it admitted. The first process meets the limit with a burst as wide as the parallelism;
-// afterwards the provider paces itself.
+// checkFewRejected requires the rate limit to have turned some requests away, and few. The first
+// process meets the limit unprepared, with as many requests in flight as the CLI's parallelism (10, the
+// default the tests run with), each of which may be turned away; afterwards the provider paces itself,
+// and at most one request in ten it gets admitted may be turned away.
 func checkFewRejected(server *fakegraph.Server) resource.TestCheckFunc {
+	const parallelism = 10
 	return func(*terraform.State) error {
 		counts := server.RateLimitCounts()
 		switch {
 		case counts.Rejected == 0:
 			return fmt.Errorf("the rate limit never answered 429: the test proves nothing")
-		case counts.Rejected > counts.Admitted/4:
+		case counts.Rejected > parallelism+counts.Admitted/10:
 			return fmt.Errorf("the rate limit turned away %d requests for %d it admitted", counts.Rejected, counts.Admitted)
 		}
 		return nil
