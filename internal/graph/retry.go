@@ -331,15 +331,22 @@ func isDelaySeconds(value string) bool {
 	return digits(whole) && (!hasFraction || digits(fraction))
 }
 
-// RetryAfterError is Graph asking, with Retry-After, for a wait longer than the time left before the
-// operation's deadline: the request is not sent again, since it could not succeed in time. It comes
-// wrapped with the Graph *Error that asked.
+// RetryAfterError is a wait for Graph longer than the time left before the operation's deadline: the
+// request is not sent (again), since it could not succeed in time. Either Graph asked this request for the
+// wait with Retry-After, and the error comes wrapped with the Graph *Error that asked, or (Queued) the
+// request was never sent: Graph is throttling the client, and its turn at the pacer comes too late.
 type RetryAfterError struct {
-	// Wait is what Graph asked for; Left is what the deadline left.
+	// Wait is the wait, Graph's or the pacer's; Left is what the deadline left.
 	Wait, Left time.Duration
+	Queued     bool
 }
 
 func (e *RetryAfterError) Error() string {
+	if e.Queued {
+		return fmt.Sprintf("Graph is throttling the provider's requests, and this one's turn comes in %s (after Graph's Retry-After, "+
+			"at the rate Graph admits), later than the %s left before the operation's deadline; it was not sent",
+			e.Wait.Round(time.Millisecond), e.Left.Round(time.Millisecond))
+	}
 	return fmt.Sprintf("Graph asked to wait %s before trying again (Retry-After), longer than the %s left before the operation's deadline",
 		e.Wait.Round(time.Millisecond), e.Left.Round(time.Millisecond))
 }

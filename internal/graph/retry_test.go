@@ -417,8 +417,11 @@ func TestClient_failsAtOnceWhenTheThrottleGateOutlastsTheDeadline(t *testing.T) 
 		_, err := c.GetAPIConnector(ctx, "a")
 
 		var tooLong *RetryAfterError
-		if !errors.As(err, &tooLong) || tooLong.Wait < 4*time.Minute || tooLong.Left != time.Minute {
-			t.Errorf("error %v does not say the client must wait 4m or more with 1m left", err)
+		if !errors.As(err, &tooLong) || tooLong.Wait < 4*time.Minute || tooLong.Left != time.Minute || !tooLong.Queued {
+			t.Errorf("error %v does not say the client must wait 4m or more with 1m left, for its turn", err)
+		}
+		if strings.Contains(err.Error(), "Graph asked") {
+			t.Errorf("error %q says Graph asked this request to wait, which was never sent", err)
 		}
 		if took := time.Since(start); took != 0 {
 			t.Errorf("returned after %s, want at once", took)

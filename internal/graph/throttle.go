@@ -133,7 +133,7 @@ func (p *pacer) wait(ctx context.Context) error {
 		}
 		if deadline, ok := ctx.Deadline(); ok {
 			if left := time.Until(deadline); pause > left {
-				return &RetryAfterError{Wait: pause, Left: max(left, 0)}
+				return &RetryAfterError{Wait: pause, Left: max(left, 0), Queued: true}
 			}
 		}
 		if err := sleep(ctx, pause); err != nil {

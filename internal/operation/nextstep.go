@@ -62,6 +62,11 @@ func Detail(err error, call Call) string {
 func NextStep(err error, call Call) string {
 	var answer *graph.Error
 	if !errors.As(err, &answer) {
+		// A request the pacer kept back past its deadline got no answer of its own.
+		var queued *graph.RetryAfterError
+		if errors.As(err, &queued) {
+			return throttled(call, err)
+		}
 		return ""
 	}
 	for _, row := range nextSteps {
@@ -101,6 +106,11 @@ func throttled(call Call, err error) string {
 	}
 	// The wait in whole minutes, and a minute more for the requests after it.
 	enough := (asked.Wait + time.Minute - 1).Truncate(time.Minute) + time.Minute
+	if asked.Queued {
+		return fmt.Sprintf("Graph is throttling this application in this tenant, and this request's turn comes in %s. "+
+			"Set timeouts { %s = %q } or more on this %s so that the wait fits, run with a lower -parallelism, or run again later.",
+			DurationText(asked.Wait.Round(time.Second)), call.Timeout.Attribute, DurationText(enough), call.Timeout.On)
+	}
 	return fmt.Sprintf("Graph is throttling this application in this tenant and asked for a wait of %s before the next request. "+
 		"Set timeouts { %s = %q } or more on this %s so that the wait fits, or run again later.",
 		DurationText(asked.Wait.Round(time.Second)), call.Timeout.Attribute, DurationText(enough), call.Timeout.On)
