@@ -173,7 +173,6 @@ func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 	if len(p.slots) > maxSlotsKept {
 		p.slots = p.slots[1:]
 	}
-	p.remember(ctx, now)
 	return slot
 }
 
@@ -221,7 +220,6 @@ func (p *pacer) admitted(ctx context.Context, now, sent time.Time) {
 		}
 		p.rate *= 1 + growth*min(now.Sub(p.raised), time.Second).Seconds()
 		p.raised = now
-		p.remember(ctx, now)
 	}
 }
 
@@ -404,19 +402,18 @@ func (p *pacer) start(ctx context.Context, now time.Time) {
 		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst)})
 }
 
-// setRate changes the rate the pacer spends and remembers it. A lower rate is a cut: a 429 for a
+// setRate changes the rate the pacer spends. A lower rate is a cut: a 429 for a
 // request sent before it says nothing of the new rate.
 func (p *pacer) setRate(ctx context.Context, now time.Time, rate float64, measured time.Time) {
 	if rate < p.rate {
 		p.cut = now
 	}
 	p.rate, p.measured, p.raised = max(rate, minRate), measured, now
-	p.remember(ctx, now)
 }
 
 // remember writes what the pacer learned to the rate memory, with the moment the latest request it
 // scheduled goes (a slot handed out now may lie seconds ahead, behind the queue), or its answer came. It
-// is called only while the pacer paces, at most twice a request.
+// is called with each answer while the pacer paces: the last answer comes after the last slot.
 func (p *pacer) remember(ctx context.Context, now time.Time) {
 	if p.memory == nil {
 		return

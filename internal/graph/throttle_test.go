@@ -147,6 +147,49 @@ func TestPacer_learnsTheRateFromTheFirstBurst(t *testing.T) {
 	})
 }
 
+// TestPacer_holdsEveryRequestForA503sRetryAfter: Graph unavailable for a second holds back every request
+// of the client, not only the one it answered, and starts no pacing.
+func TestPacer_holdsEveryRequestForA503sRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var arrivals []time.Time
+		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			arrivals = append(arrivals, time.Now())
+			if len(arrivals) == 1 {
+				w.Header().Set("Retry-After", "1")
+				writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", "unavailable")
+				return
+			}
+			writeConnectorA(w)
+		})
+		unavailableAt := time.Now()
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+				t.Error(err)
+			}
+		})
+		synctest.Wait()
+		wg.Go(func() {
+			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+
+		for i, at := range arrivals[1:] {
+			if at.Sub(unavailableAt) < time.Second {
+				t.Errorf("request %d reached Graph %s after the 503, before its Retry-After was over", i+2, at.Sub(unavailableAt))
+			}
+		}
+		if c.throttle.paced {
+			t.Error("a 503 started pacing: Graph was unavailable, not limiting the rate")
+		}
+	})
+}
+
 func TestPacer_spreadsTheRequestsWaitingForRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The first request is told to wait a second; nine more queue up behind it meanwhile.
@@ -298,7 +341,7 @@ func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
 		t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "DEBUG")
 		var logs bytes.Buffer
 		ctx := tflogtest.RootLogger(t.Context(), &logs)
-		s, c, id := limitedGraph(t, 10, false)
+		_, c, id := limitedGraph(t, 10, false)
 		read := func() {
 			if _, err := c.GetAPIConnector(ctx, id); err != nil {
 				t.Error(err)
@@ -312,7 +355,6 @@ func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
 		// Long enough without a queue, the next request finds the pacer stopped.
 		time.Sleep(idleToStop + time.Second)
 		read()
-		_ = s
 
 		entries, err := tflogtest.MultilineJSONDecode(&logs)
 		if err != nil {
