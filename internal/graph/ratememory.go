@@ -30,8 +30,9 @@ type rateRecord struct {
 	Rate, Burst float64
 	// Measured is when Graph's rate was last measured; zero when Rate is a first guess.
 	Measured time.Time
-	// At is when the latest request the process scheduled goes, or the latest answer came.
-	At time.Time
+	// At is when the latest request the process scheduled goes, or the latest answer came; Full is when
+	// Graph's bucket, as the process modelled it, is full again.
+	At, Full time.Time
 }
 
 // rememberFor is how long a process trusts what an earlier one learned. Graph's limits are per
@@ -45,7 +46,7 @@ func (m *rateMemory) load() (rateRecord, bool) {
 		return rateRecord{}, false
 	}
 	var r rateRecord
-	if json.Unmarshal(data, &r) != nil || r.Rate <= 0 || time.Since(r.At) > rememberFor || r.At.After(time.Now().Add(rememberFor)) {
+	if json.Unmarshal(data, &r) != nil || r.Rate <= 0 || r.Full.IsZero() || time.Since(r.At) > rememberFor || r.At.After(time.Now().Add(rememberFor)) {
 		return rateRecord{}, false
 	}
 	return r, true

@@ -43,10 +43,10 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 	// after a run of 429s waits as long as a first 5xx does.
 	backoffs := 0
 	for {
-		if err := c.throttle.wait(ctx); err != nil {
+		sent, err := c.throttle.wait(ctx)
+		if err != nil {
 			return answer{}, tries.noAnswer(err, false)
 		}
-		sent := time.Now()
 		ex := c.send(ctx, r.method, target, body, tries.secrets)
 		tries.record(ex)
 		c.throttle.observe(ctx, sent, ex)

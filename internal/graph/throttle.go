@@ -72,7 +72,7 @@ type pacer struct {
 	// opening is the anchor of the first measurement: the one the unpaced burst opened.
 	opening time.Time
 	// slots holds the latest slots handed out, to tell whether the rate is what the requests get;
-	// bursting is the latest slot that spent the burst rather than the rate.
+	// bursting is the latest slot that spends the burst rather than the rate.
 	slots    []time.Time
 	bursting time.Time
 	// pacedSince is when pacing started.
@@ -94,7 +94,8 @@ const (
 	// stops counting.
 	probeReach  = 0.1
 	guessGrowth = 0.1
-	// lowerShare is what a 429 leaves of the rate when it brings no measurement.
+	// lowerShare is what a 429 leaves of the rate when it brings no measurement: no less than the last
+	// measurement, when the rate had risen above it.
 	lowerShare = 0.9
 	// sampleSpan and sampleRequests are the least time and requests a measurement spans.
 	sampleSpan      = 300 * time.Millisecond
@@ -103,6 +104,9 @@ const (
 	togetherSpan    = 100 * time.Millisecond
 	// idleToStop is how long no request has to wait its turn before the pacer stops pacing.
 	idleToStop = 10 * time.Second
+	// burstMargin is how much more than a token the modelled bucket holds at a request that spends its
+	// burst: in steady pacing it holds exactly one.
+	burstMargin = 0.05
 	// maxSlotsKept bounds the slots kept to measure the rate the requests get.
 	maxSlotsKept = 256
 )
@@ -116,34 +120,35 @@ func newPacer(memory string) *pacer {
 	return p
 }
 
-// wait returns when the caller may send its request, or fails when ctx ends first. When its turn comes
-// only after ctx's deadline it fails at once with a *RetryAfterError.
-func (p *pacer) wait(ctx context.Context) error {
+// wait returns when the caller may send its request, with the moment its turn came (what observe takes
+// as the moment it was sent), or fails when ctx ends first. When its turn comes only after ctx's deadline
+// it fails at once with a *RetryAfterError.
+func (p *pacer) wait(ctx context.Context) (time.Time, error) {
 	for {
 		p.mu.Lock()
 		now := time.Now()
-		p.recall(ctx)
+		p.recall(ctx, now)
 		p.stopWhenIdle(ctx, now)
 		slot, epoch := p.reserve(ctx, now), p.epoch
 		p.mu.Unlock()
 
 		pause := slot.Sub(now)
 		if pause <= 0 {
-			return nil
+			return now, nil
 		}
 		if deadline, ok := ctx.Deadline(); ok {
 			if left := time.Until(deadline); pause > left {
-				return &RetryAfterError{Wait: pause, Left: max(left, 0), Queued: true}
+				return time.Time{}, &RetryAfterError{Wait: pause, Left: max(left, 0), Queued: true}
 			}
 		}
 		if err := sleep(ctx, pause); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		p.mu.Lock()
 		current := p.epoch == epoch
 		p.mu.Unlock()
 		if current {
-			return nil
+			return slot, nil
 		}
 	}
 }
@@ -161,11 +166,14 @@ func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 		p.anchor = time.Time{}
 	}
 	slot := latest(now, p.until, p.tat.Add(-tolerance))
-	if p.tat.After(slot.Add(interval / 2)) {
-		// The slot is earlier than even spacing allows: it spends the bucket's burst.
-		p.bursting = slot
-	}
+	// What the modelled bucket holds at the slot: one token in steady pacing, more after it refilled.
+	held := p.burst - max(p.tat.Sub(slot).Seconds(), 0)*p.rate
 	p.tat = latest(p.tat, slot).Add(interval)
+	if held > 1+burstMargin {
+		// The request goes with more than a token in hand: it spends the bucket's burst, and so does the
+		// next one, which it leaves to wait for the bucket's last token.
+		p.bursting = latest(slot, p.tat.Add(-tolerance))
+	}
 	if slot.After(now) {
 		p.busy = now
 	}
@@ -196,17 +204,24 @@ func (p *pacer) observe(ctx context.Context, sent time.Time, ex exchange) {
 	}
 	if p.paced {
 		// Graph counted the request by the time its answer came.
-		p.remember(ctx, now)
+		p.remember(ctx, now, sent)
 	}
 }
 
 // admitted counts an answer Graph acted on, to a request sent at sent.
 func (p *pacer) admitted(ctx context.Context, now, sent time.Time) {
 	p.count(sent)
-	if !p.paced {
+	if !p.paced || sent.Before(p.pacedSince) {
+		// The request went unpaced: Graph held a token for it, and its answer may come after the 429s
+		// of the others sent with it.
 		p.admittedRecently = append(p.admittedRecently, now)
-		for len(p.admittedRecently) > 0 && now.Sub(p.admittedRecently[0]) > time.Second {
-			p.admittedRecently = p.admittedRecently[1:]
+		p.forgetAdmittedBefore(now.Add(-time.Second))
+		if p.paced {
+			rate, burst := p.firstGuess(now)
+			p.burst = max(p.burst, burst)
+			if p.measured.IsZero() {
+				p.rate = max(p.rate, rate)
+			}
 		}
 		return
 	}
@@ -280,11 +295,16 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	case ok:
 		p.measuredRate = sample
 		p.setRate(ctx, now, sample, now)
-	case sent.After(p.pacedSince) && !sent.After(p.bursting):
+	case !sent.Before(p.pacedSince) && !sent.After(p.bursting):
 		// The request went with a burst: the bucket holds fewer than the pacer thought.
 		p.burst = max(1, p.burst-1)
 	case sent.After(p.cut):
-		p.setRate(ctx, now, p.rate*lowerShare, p.measured)
+		lowered := p.rate * lowerShare
+		if p.rate > p.measuredRate {
+			// A probe above the last measurement met the limit: Graph still admits what was measured.
+			lowered = max(lowered, p.measuredRate)
+		}
+		p.setRate(ctx, now, lowered, p.measured)
 	}
 	// The schedule starts again from the moment Graph is ready: one request then, the next an interval
 	// later.
@@ -384,22 +404,34 @@ func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	return 1 / gaps[len(gaps)/2].Seconds(), true
 }
 
-// start paces from the first 429 on, with a first guess of Graph's rate and burst: what it admitted
-// over the last second.
+// start paces from the first 429 on, with a first guess of Graph's rate and burst.
 func (p *pacer) start(ctx context.Context, now time.Time) {
-	admitted := float64(max(1, len(p.admittedRecently)))
-	p.paced, p.rate, p.measured = true, admitted, time.Time{}
-	// The burst is what went through at once, beyond what the rate refilled meanwhile, and no more than
-	// a second's worth: a burst too large costs a 429 in every process that starts with it.
-	p.burst = 1
-	if len(p.admittedRecently) > 0 {
-		p.burst = max(1, min(admitted-admitted*now.Sub(p.admittedRecently[0]).Seconds(), admitted))
-	}
-	p.admittedRecently = nil
+	p.paced, p.measured = true, time.Time{}
+	p.rate, p.burst = p.firstGuess(now)
 	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
 	p.anchor, p.opening, p.answered = time.Time{}, time.Time{}, 0
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph is throttling: pacing requests",
 		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst)})
+}
+
+// firstGuess guesses Graph's rate and burst from the requests it admitted unpaced over the last second:
+// the rate is how many, and the burst what went through at once, beyond what that rate refilled
+// meanwhile, and no more than a second's worth: a burst too large costs a 429 in every process that starts
+// with it.
+func (p *pacer) firstGuess(now time.Time) (rate, burst float64) {
+	p.forgetAdmittedBefore(now.Add(-time.Second))
+	if len(p.admittedRecently) == 0 {
+		return 1, 1
+	}
+	rate = float64(len(p.admittedRecently))
+	return rate, max(1, min(rate-rate*now.Sub(p.admittedRecently[0]).Seconds(), rate))
+}
+
+// forgetAdmittedBefore drops the admitted answers that came before t.
+func (p *pacer) forgetAdmittedBefore(t time.Time) {
+	for len(p.admittedRecently) > 0 && p.admittedRecently[0].Before(t) {
+		p.admittedRecently = p.admittedRecently[1:]
+	}
 }
 
 // setRate changes the rate the pacer spends. A lower rate is a cut: a 429 for a
@@ -412,9 +444,10 @@ func (p *pacer) setRate(ctx context.Context, now time.Time, rate float64, measur
 }
 
 // remember writes what the pacer learned to the rate memory, with the moment the latest request it
-// scheduled goes (a slot handed out now may lie seconds ahead, behind the queue), or its answer came. It
-// is called with each answer while the pacer paces: the last answer comes after the last slot.
-func (p *pacer) remember(ctx context.Context, now time.Time) {
+// scheduled goes (a slot handed out now may lie seconds ahead, behind the queue), or its answer came, and
+// when the bucket it models is full again. It is called with each answer, now, to a request sent at sent,
+// while the pacer paces: the last answer comes after the last slot.
+func (p *pacer) remember(ctx context.Context, now, sent time.Time) {
 	if p.memory == nil {
 		return
 	}
@@ -422,7 +455,9 @@ func (p *pacer) remember(ctx context.Context, now time.Time) {
 	if len(p.slots) > 0 {
 		at = latest(now, p.slots[len(p.slots)-1])
 	}
-	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: at})
+	// Graph takes a request's token at some moment before its answer, not when it was sent.
+	full := p.tat.Add(now.Sub(sent))
+	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: at, Full: full})
 }
 
 // minRate is the least rate the pacer spends: one request a minute.
@@ -447,8 +482,8 @@ func (p *pacer) closeGate(until time.Time) {
 	}
 }
 
-// recall starts paced, at the first request, when an earlier process was throttled recently.
-func (p *pacer) recall(ctx context.Context) {
+// recall starts paced, at the first request (now), when an earlier process was throttled recently.
+func (p *pacer) recall(ctx context.Context, now time.Time) {
 	if p.recalled || p.memory == nil {
 		return
 	}
@@ -457,12 +492,10 @@ func (p *pacer) recall(ctx context.Context) {
 	if !ok || p.paced {
 		return
 	}
-	now := time.Now()
 	p.paced, p.rate, p.burst, p.measured = true, max(r.Rate, minRate), max(r.Burst, 1), r.Measured
 	p.measuredRate = p.rate
-	// The last process left Graph's bucket about empty with its last request; it has refilled since. An
-	// empty bucket is full again a burst's worth of intervals later.
-	p.tat = latest(now, r.At.Add(secondsDuration(p.burst/p.rate)))
+	// The bucket has refilled since the last process's last request, as modelled then.
+	p.tat = latest(now, r.Full)
 	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph was throttling recently: pacing requests at the rate learned then",
 		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339)})

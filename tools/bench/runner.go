@@ -195,6 +195,10 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 				}
 				fmt.Fprintln(r.Progress)
 			}
+			if result.Traffic.HeldKnown {
+				fmt.Fprintf(r.Progress, "    rate limit: the bucket held %.2f tokens at the first request; window %s; use of R %.3f\n",
+					result.Traffic.Held, result.Traffic.Window().Round(time.Millisecond), result.Traffic.RateLimitUse(spec.Faults.RateLimit))
+			}
 			if result.Error != "" {
 				fmt.Fprintf(r.Progress, "    %s\n", strings.ReplaceAll(result.Error, "\n", "\n    "))
 			}
