@@ -218,7 +218,11 @@ func (p *pacer) admitted(ctx context.Context, now, sent time.Time) {
 		p.forgetAdmittedBefore(now.Add(-time.Second))
 		if p.paced {
 			rate, burst := p.firstGuess(now)
-			p.burst = max(p.burst, burst)
+			if burst > p.burst {
+				// The bucket is deeper than the pacer thought, and holds no more now for it.
+				p.tat = p.tat.Add(secondsDuration((burst - p.burst) / p.rate))
+				p.burst = burst
+			}
 			if p.measured.IsZero() {
 				p.rate = max(p.rate, rate)
 			}
@@ -381,8 +385,9 @@ func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration, prec
 // togetherSample measures Graph's rate, while the first measurement is open, from the 429s of the
 // requests sent with the first one, before it came back (the unpaced burst that met the limit): each took
 // a token Graph did not have, so the moments they say Graph is ready again lie an interval apart: the
-// median of the gaps near the widest. A gap is narrower where Graph stopped counting a client's debt, and a
-// 429 that names a moment already named took no token. Only a precise Retry-After tells them apart.
+// mean of the gaps near the widest, which the moments at which the answers came, a few milliseconds apart,
+// widen and narrow alike. A gap is narrower where Graph stopped counting a client's debt, and a 429 that
+// names a moment already named took no token. Only a precise Retry-After tells them apart.
 func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if !sent.Before(p.anchored) {
 		return 0, false
@@ -399,9 +404,15 @@ func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 		return 0, false
 	}
 	widest := slices.Max(gaps)
-	gaps = slices.DeleteFunc(gaps, func(gap time.Duration) bool { return gap < widest*4/5 })
-	slices.Sort(gaps)
-	return 1 / gaps[len(gaps)/2].Seconds(), true
+	var sum time.Duration
+	near := 0
+	for _, gap := range gaps {
+		if gap >= widest*4/5 {
+			sum += gap
+			near++
+		}
+	}
+	return float64(near) / sum.Seconds(), true
 }
 
 // start paces from the first 429 on, with a first guess of Graph's rate and burst.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,6 +152,57 @@ func TestPacer_learnsTheRateFromTheFirstBurst(t *testing.T) {
 			t.Errorf("%s: more 429s than the ten requests of the first burst", f)
 		}
 	})
+}
+
+// TestPacer_firstContactAnswersInAnyOrder: ten requests meet a limit of 3.3 a second at once, with a full
+// bucket of 3.3: Graph admits three and turns seven away, each 429 naming a moment an interval after the last
+// until its debt stops growing. The answers come back in either order, the 429s before the admitted ones or
+// after: either way nothing goes before the first moment named, and then one request an interval, not a
+// burst into the bucket the three emptied.
+func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
+	const rate = 3.3
+	for _, throttledFirst := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPacer("")
+			sent := make([]time.Time, 10)
+			for i := range sent {
+				sent[i], _ = p.wait(t.Context())
+			}
+			time.Sleep(50 * time.Millisecond)
+			// Graph's bucket holds 0.3 tokens after the three it admitted, and each 429 takes one more, down
+			// to a burst's worth of debt.
+			admitted := slices.Repeat([]exchange{{status: http.StatusOK}}, 3)
+			var throttled []exchange
+			for tokens := 0.3; len(throttled) < 7; {
+				tokens = max(tokens-1, -rate)
+				retryAfter := strconv.FormatFloat((1-tokens)/rate, 'f', 3, 64)
+				throttled = append(throttled, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {retryAfter}}})
+			}
+			answers := slices.Concat(admitted, throttled)
+			if throttledFirst {
+				answers = slices.Concat(throttled, admitted)
+			}
+			for i, ex := range answers {
+				p.observe(t.Context(), sent[i], ex)
+			}
+			firstNamed := time.Now().Add(secondsDuration(1.7 / rate))
+
+			previous := time.Time{}
+			for range 5 {
+				at, err := p.wait(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case at.Before(firstNamed):
+					t.Errorf("429s first %t: a request went at %s, before the first moment Graph named, %s", throttledFirst, at, firstNamed)
+				case !previous.IsZero() && at.Sub(previous) < secondsDuration(0.9/rate):
+					t.Errorf("429s first %t: a request went %s after the one before, under an interval at %g a second", throttledFirst, at.Sub(previous), rate)
+				}
+				previous = at
+			}
+		})
+	}
 }
 
 // TestPacer_holdsEveryRequestForA503sRetryAfter: Graph unavailable for a second holds back every request
