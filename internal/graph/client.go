@@ -48,6 +48,7 @@ type Client struct {
 	base            *url.URL
 	userAgent       string
 	http            *http.Client
+	auth            *authTransport
 	retry           retryPolicy
 	throttle        *pacer
 	consistencyWait time.Duration
@@ -69,10 +70,12 @@ func New(cfg Config) (*Client, error) {
 		pooled.MaxIdleConnsPerHost = 32
 		transport = pooled
 	}
+	auth := &authTransport{tokens: cfg.Tokens, next: transport}
 	return &Client{
 		base:      base,
 		userAgent: cfg.UserAgent,
-		http:      &http.Client{Transport: &authTransport{tokens: cfg.Tokens, next: transport}},
+		http:      &http.Client{Transport: auth},
+		auth:      auth,
 		retry: retryPolicy{
 			maxRetries: valueOr(cfg.RetryMax, 60),
 			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),

@@ -43,6 +43,11 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 	// after a run of 429s waits as long as a first 5xx does.
 	backoffs := 0
 	for {
+		// Sign in before taking a turn: the pacer counts a turn as spent when it hands it out, and a
+		// sign-in in between would send the request later than it counted.
+		if _, err := c.auth.token(ctx); err != nil {
+			return answer{}, tries.noAnswer(&tokenError{err: err}, false)
+		}
 		sent, err := c.throttle.wait(ctx)
 		if err != nil {
 			return answer{}, tries.noAnswer(err, false)

@@ -75,6 +75,8 @@ type pacer struct {
 	// bursting is the latest slot that spends the burst rather than the rate.
 	slots    []time.Time
 	bursting time.Time
+	// lag is how long the latest answer took to come.
+	lag time.Duration
 	// pacedSince is when pacing started.
 	pacedSince time.Time
 	// admittedRecently holds the times of the admitted requests of the last second, while unpaced: the
@@ -170,9 +172,10 @@ func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 	held := p.burst - max(p.tat.Sub(slot).Seconds(), 0)*p.rate
 	p.tat = latest(p.tat, slot).Add(interval)
 	if held > 1+burstMargin {
-		// The request goes with more than a token in hand: it spends the bucket's burst, and so does the
-		// next one, which it leaves to wait for the bucket's last token.
-		p.bursting = latest(slot, p.tat.Add(-tolerance))
+		// The request goes with more than a token in hand: it spends the bucket's burst, and so do the next
+		// one, which it leaves to wait for the bucket's last token, and those sent before that one's answer
+		// can tell whether Graph had it.
+		p.bursting = latest(slot, p.tat.Add(-tolerance)).Add(p.lag)
 	}
 	if slot.After(now) {
 		p.busy = now
@@ -192,6 +195,7 @@ func (p *pacer) observe(ctx context.Context, sent time.Time, ex exchange) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
+	p.lag = now.Sub(sent)
 	wait, named := retryAfter(ex)
 	switch {
 	case ex.status == http.StatusTooManyRequests:
@@ -509,7 +513,8 @@ func (p *pacer) recall(ctx context.Context, now time.Time) {
 	p.tat = latest(now, r.Full)
 	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph was throttling recently: pacing requests at the rate learned then",
-		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339)})
+		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339),
+			"bucket_holds": round2(p.burst - p.tat.Sub(now).Seconds()*p.rate)})
 }
 
 // precise reports whether an answer's Retry-After has a fraction ("0.512"): then it is the exact time

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"golang.org/x/oauth2"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
@@ -424,6 +425,55 @@ func TestPacer_nextProcessSpendsTheBurstGraphRefilled(t *testing.T) {
 			t.Errorf("the next process sent %d requests at once, want 3, the bucket's burst: %s", atOnce, second)
 		}
 	})
+}
+
+// TestPacer_nextProcessCountsItsTurnsFromWhenItSignedIn: the next process starts with Graph's bucket full,
+// and its first requests wait a quarter of a second for the sign-in. The turns the pacer hands out are
+// counted from when the requests go, after it, so the burst that follows is what Graph's bucket holds.
+func TestPacer_nextProcessCountsItsTurnsFromWhenItSignedIn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		memory := RateMemoryPath(t.TempDir(), "graph")
+		s, c, id := limitedGraph(t, 20, false, func(cfg *Config) { cfg.RateMemory = memory })
+		first := readUnderLimit(t, s, c, id, 10, 200)
+		time.Sleep(2 * time.Second)
+
+		token, err := c.auth.tokens.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		signIn := &slowSignIn{token: token, takes: 250 * time.Millisecond, done: make(chan struct{})}
+		next := newTestClient(t, memoryHost, signIn, func(cfg *Config) {
+			cfg.Transport = c.auth.next
+			cfg.RateMemory = memory
+		})
+		second := readUnderLimit(t, s, next, id, 10, 100)
+
+		if first.rejected < 5 {
+			t.Fatalf("the first process was turned away %d times: the test proves nothing", first.rejected)
+		}
+		if second.rejected > 0 {
+			t.Errorf("the next process, whose sign-in took 250ms: %s", second)
+		}
+	})
+}
+
+// slowSignIn is a sign-in that takes a while, for every request that waits for it.
+type slowSignIn struct {
+	token *oauth2.Token
+	takes time.Duration
+	start sync.Once
+	done  chan struct{}
+}
+
+func (s *slowSignIn) Token() (*oauth2.Token, error) {
+	s.start.Do(func() {
+		go func() {
+			time.Sleep(s.takes)
+			close(s.done)
+		}()
+	})
+	<-s.done
+	return s.token, nil
 }
 
 func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
