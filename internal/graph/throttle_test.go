@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -158,11 +159,22 @@ func TestPacer_learnsTheRateFromTheFirstBurst(t *testing.T) {
 // TestPacer_firstContactAnswersInAnyOrder: ten requests meet a limit of 3.3 a second at once, with a full
 // bucket of 3.3: Graph admits three and turns seven away, each 429 naming a moment an interval after the last
 // until its debt stops growing. The answers come back in either order, the 429s before the admitted ones or
-// after: either way nothing goes before the first moment named, and then one request an interval, not a
-// burst into the bucket the three emptied.
+// after, at once or over 12 ms (which moves the moments the client reads from them): either way the pacer
+// learns the rate within 1.5%, nothing goes before the first moment named, and then one request an
+// interval, not a burst into the bucket the three emptied.
 func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 	const rate = 3.3
-	for _, throttledFirst := range []bool{false, true} {
+	ms := time.Millisecond
+	for _, tc := range []struct {
+		name           string
+		throttledFirst bool
+		// comeAfter is how long after the first answer each answer comes, in the order they come.
+		comeAfter []time.Duration
+	}{
+		{name: "admitted first"},
+		{name: "429s first", throttledFirst: true},
+		{name: "over 12ms", comeAfter: []time.Duration{0, 0, 0, 0, 6 * ms, 6 * ms, 9 * ms, 9 * ms, 12 * ms, 12 * ms}},
+	} {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPacer("")
 			sent := make([]time.Time, 10)
@@ -170,6 +182,7 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 				sent[i], _ = p.wait(t.Context())
 			}
 			time.Sleep(50 * time.Millisecond)
+			answered := time.Now()
 			// Graph's bucket holds 0.3 tokens after the three it admitted, and each 429 takes one more, down
 			// to a burst's worth of debt.
 			admitted := slices.Repeat([]exchange{{status: http.StatusOK}}, 3)
@@ -180,13 +193,22 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 				throttled = append(throttled, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {retryAfter}}})
 			}
 			answers := slices.Concat(admitted, throttled)
-			if throttledFirst {
+			if tc.throttledFirst {
 				answers = slices.Concat(throttled, admitted)
 			}
 			for i, ex := range answers {
+				if i < len(tc.comeAfter) {
+					time.Sleep(time.Until(answered.Add(tc.comeAfter[i])))
+				}
 				p.observe(t.Context(), sent[i], ex)
 			}
-			firstNamed := time.Now().Add(secondsDuration(1.7 / rate))
+			firstNamed := answered.Add(secondsDuration(1.7 / rate))
+			p.mu.Lock()
+			learned := p.rate
+			p.mu.Unlock()
+			if math.Abs(learned/rate-1) > 0.015 {
+				t.Errorf("%s: learned %.3f a second, want %g within 1.5%%", tc.name, learned, rate)
+			}
 
 			previous := time.Time{}
 			for range 5 {
@@ -196,9 +218,9 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 				}
 				switch {
 				case at.Before(firstNamed):
-					t.Errorf("429s first %t: a request went at %s, before the first moment Graph named, %s", throttledFirst, at, firstNamed)
+					t.Errorf("%s: a request went at %s, before the first moment Graph named, %s", tc.name, at, firstNamed)
 				case !previous.IsZero() && at.Sub(previous) < secondsDuration(0.9/rate):
-					t.Errorf("429s first %t: a request went %s after the one before, under an interval at %g a second", throttledFirst, at.Sub(previous), rate)
+					t.Errorf("%s: a request went %s after the one before, under an interval at %g a second", tc.name, at.Sub(previous), rate)
 				}
 				previous = at
 			}
