@@ -96,9 +96,10 @@ const (
 	// stops counting.
 	probeReach  = 0.1
 	guessGrowth = 0.1
-	// lowerShare is what a 429 leaves of the rate when it brings no measurement: no less than the last
-	// measurement, when the rate had risen above it.
+	// lowerShare is what a 429 leaves of the rate when it brings no measurement, and trimShare what it
+	// takes off the last measurement when the rate was at it or above.
 	lowerShare = 0.9
+	trimShare  = 0.02
 	// sampleSpan and sampleRequests are the least time and requests a measurement spans.
 	sampleSpan      = 300 * time.Millisecond
 	roughSampleSpan = 2 * time.Second
@@ -308,9 +309,10 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 		p.burst = max(1, p.burst-1)
 	case sent.After(p.cut):
 		lowered := p.rate * lowerShare
-		if p.rate > p.measuredRate {
-			// A probe above the last measurement met the limit: Graph still admits what was measured.
-			lowered = max(lowered, p.measuredRate)
+		if trimmed := p.measuredRate * (1 - trimShare); p.rate > trimmed {
+			// The rate was at the last measurement or above: a measurement a hair high, or a probe, met the
+			// limit, and Graph still admits about what was measured. A second 429 cuts.
+			lowered = max(lowered, trimmed)
 		}
 		p.setRate(ctx, now, lowered, p.measured)
 	}

@@ -177,31 +177,7 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 	} {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPacer("")
-			sent := make([]time.Time, 10)
-			for i := range sent {
-				sent[i], _ = p.wait(t.Context())
-			}
-			time.Sleep(50 * time.Millisecond)
-			answered := time.Now()
-			// Graph's bucket holds 0.3 tokens after the three it admitted, and each 429 takes one more, down
-			// to a burst's worth of debt.
-			admitted := slices.Repeat([]exchange{{status: http.StatusOK}}, 3)
-			var throttled []exchange
-			for tokens := 0.3; len(throttled) < 7; {
-				tokens = max(tokens-1, -rate)
-				retryAfter := strconv.FormatFloat((1-tokens)/rate, 'f', 3, 64)
-				throttled = append(throttled, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {retryAfter}}})
-			}
-			answers := slices.Concat(admitted, throttled)
-			if tc.throttledFirst {
-				answers = slices.Concat(throttled, admitted)
-			}
-			for i, ex := range answers {
-				if i < len(tc.comeAfter) {
-					time.Sleep(time.Until(answered.Add(tc.comeAfter[i])))
-				}
-				p.observe(t.Context(), sent[i], ex)
-			}
+			answered := meetTheLimit(t, p, rate, tc.throttledFirst, tc.comeAfter)
 			firstNamed := answered.Add(secondsDuration(1.7 / rate))
 			p.mu.Lock()
 			learned := p.rate
@@ -226,6 +202,72 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// meetTheLimit has p send ten requests at once into a limit of rate (< 10) a second with a full bucket, as
+// in TestPacer_firstContactAnswersInAnyOrder, and answers them 50 ms later, the 429s first or not, each
+// comeAfter the first answer. It returns when Graph answered.
+func meetTheLimit(t *testing.T, p *pacer, rate float64, throttledFirst bool, comeAfter []time.Duration) time.Time {
+	t.Helper()
+	sent := make([]time.Time, 10)
+	for i := range sent {
+		sent[i], _ = p.wait(t.Context())
+	}
+	time.Sleep(50 * time.Millisecond)
+	answered := time.Now()
+	// Graph's bucket holds rate - int(rate) tokens after the ones it admitted, and each 429 takes one more,
+	// down to a burst's worth of debt.
+	admitted := slices.Repeat([]exchange{{status: http.StatusOK}}, int(rate))
+	var throttled []exchange
+	for tokens := rate - float64(int(rate)); len(throttled) < 10-int(rate); {
+		tokens = max(tokens-1, -rate)
+		retryAfter := strconv.FormatFloat((1-tokens)/rate, 'f', 3, 64)
+		throttled = append(throttled, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {retryAfter}}})
+	}
+	answers := slices.Concat(admitted, throttled)
+	if throttledFirst {
+		answers = slices.Concat(throttled, admitted)
+	}
+	for i, ex := range answers {
+		if i < len(comeAfter) {
+			time.Sleep(time.Until(answered.Add(comeAfter[i])))
+		}
+		p.observe(t.Context(), sent[i], ex)
+	}
+	return answered
+}
+
+// TestPacer_a429AtTheMeasuredRateTrimsIt: a process paced at the rate an earlier one measured meets a 429
+// that brings no new measurement: that measurement was a hair high, or the limit fell. The pacer takes 2%
+// off, and cuts by 10% only at a second 429.
+func TestPacer_a429AtTheMeasuredRateTrimsIt(t *testing.T) {
+	const rate = 3.3
+	synctest.Test(t, func(t *testing.T) {
+		memory := RateMemoryPath(t.TempDir(), "graph")
+		now := time.Now()
+		(&rateMemory{path: memory}).save(t.Context(), rateRecord{Rate: rate, Burst: 3, Measured: now.Add(-10 * time.Second), At: now, Full: now})
+		p := newPacer(memory)
+		throttle := func() float64 {
+			sent, err := p.wait(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond)
+			p.observe(t.Context(), sent, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {"0.050"}}})
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.rate
+		}
+		for range 20 {
+			sent, _ := p.wait(t.Context())
+			p.observe(t.Context(), sent, exchange{status: http.StatusOK})
+		}
+		trimmed := throttle()
+		cut := throttle()
+		if math.Abs(trimmed/(rate*0.98)-1) > 0.005 || math.Abs(cut/(trimmed*0.9)-1) > 0.005 {
+			t.Errorf("rates after one 429 and two: %.3f and %.3f, want %.3f and %.3f", trimmed, cut, rate*0.98, rate*0.98*0.9)
+		}
+	})
 }
 
 // TestPacer_holdsEveryRequestForA503sRetryAfter: Graph unavailable for a second holds back every request
