@@ -472,8 +472,11 @@ func (p *pacer) remember(ctx context.Context, now, sent time.Time) {
 	if len(p.slots) > 0 {
 		at = latest(now, p.slots[len(p.slots)-1])
 	}
-	// Graph takes a request's token at some moment before its answer, not when it was sent.
-	full := p.tat.Add(now.Sub(sent))
+	// Graph takes a request's token at some moment before its answer, not when it was sent. And nothing goes
+	// before the Retry-After gate, in the next process either: the bucket is full no sooner than a burst
+	// after it.
+	tolerance := secondsDuration((p.burst - 1) / p.rate)
+	full := latest(p.tat.Add(now.Sub(sent)), p.until.Add(tolerance))
 	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: at, Full: full})
 }
 

@@ -540,6 +540,30 @@ func (s *slowSignIn) Token() (*oauth2.Token, error) {
 	return s.token, nil
 }
 
+// TestPacer_nextProcessWaitsOutTheRetryAfter: Graph asks a process to wait 2 seconds, in whole seconds, and
+// the next process starts at once: its first request waits out what is left of those 2 seconds.
+func TestPacer_nextProcessWaitsOutTheRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		memory := RateMemoryPath(t.TempDir(), "graph")
+		first := newPacer(memory)
+		sent, err := first.wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+		first.observe(t.Context(), sent, exchange{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {"2"}}})
+		askedUntil := time.Now().Add(2 * time.Second)
+
+		at, err := newPacer(memory).wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at.Before(askedUntil) {
+			t.Errorf("the next process's first request went %s before the end of Graph's Retry-After", askedUntil.Sub(at))
+		}
+	})
+}
+
 func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "DEBUG")
