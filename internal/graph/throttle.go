@@ -390,10 +390,8 @@ func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration, prec
 
 // togetherSample measures Graph's rate, while the first measurement is open, from the 429s of the
 // requests sent with the first one, before it came back (the unpaced burst that met the limit): each took
-// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart: the
-// mean of the gaps near the widest, which the moments at which the answers came, a few milliseconds apart,
-// widen and narrow alike. A gap is narrower where Graph stopped counting a client's debt, and a 429 that
-// names a moment already named took no token. Only a precise Retry-After tells them apart.
+// a token Graph did not have, so the moments they say Graph is ready again lie an interval apart
+// (typicalInterval). Only a precise Retry-After tells them apart.
 func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if !sent.Before(p.anchored) {
 		return 0, false
@@ -409,16 +407,44 @@ func (p *pacer) togetherSample(sent, ready time.Time) (float64, bool) {
 	if len(gaps)+1 < sampleRequests || p.together[len(p.together)-1].Sub(p.together[0]) < togetherSpan {
 		return 0, false
 	}
+	return 1 / typicalInterval(gaps).Seconds(), true
+}
+
+// typicalInterval is the interval that gaps between moments an interval apart show, when some moments were
+// not seen (a gap of two intervals or more), the answers came a few milliseconds apart (gaps a little wider
+// and narrower), and some gaps are narrower (where Graph stopped counting a client's debt, or two 429s named
+// about the same moment). It keeps the gaps at least half the widest, takes the one most of them lie within
+// a quarter of (the narrower at a tie) as an interval, and divides the gaps that are a whole number of
+// intervals by how many they are.
+func typicalInterval(gaps []time.Duration) time.Duration {
 	widest := slices.Max(gaps)
-	var sum time.Duration
-	near := 0
-	for _, gap := range gaps {
-		if gap >= widest*4/5 {
-			sum += gap
-			near++
+	gaps = slices.DeleteFunc(slices.Clone(gaps), func(gap time.Duration) bool { return gap < widest/2 })
+	intervals := func(gap, interval time.Duration) (float64, bool) {
+		ratio := float64(gap) / float64(interval)
+		n := math.Round(ratio)
+		return n, n >= 1 && math.Abs(ratio-n) <= 0.25
+	}
+	typical, most := widest, 0
+	for _, candidate := range gaps {
+		alike := 0
+		for _, gap := range gaps {
+			if n, ok := intervals(gap, candidate); ok && n == 1 {
+				alike++
+			}
+		}
+		if alike > most || alike == most && candidate < typical {
+			typical, most = candidate, alike
 		}
 	}
-	return float64(near) / sum.Seconds(), true
+	var sum time.Duration
+	count := 0.0
+	for _, gap := range gaps {
+		if n, ok := intervals(gap, typical); ok {
+			sum += gap
+			count += n
+		}
+	}
+	return time.Duration(float64(sum) / count)
 }
 
 // start paces from the first 429 on, with a first guess of Graph's rate and burst.

@@ -204,6 +204,28 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 	}
 }
 
+// TestTypicalInterval: the gaps between the moments the 429s of the first burst name, as they come: a
+// moment not seen, answers a few milliseconds apart, the narrower gap where Graph stopped counting debt, and
+// 429s naming about the same moment.
+func TestTypicalInterval(t *testing.T) {
+	ms := time.Millisecond
+	for name, tc := range map[string]struct {
+		gaps []time.Duration
+		want time.Duration
+	}{
+		"even":                        {[]time.Duration{50 * ms, 50 * ms, 50 * ms}, 50 * ms},
+		"a moment not seen":           {[]time.Duration{50 * ms, 100 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms}, 50 * ms},
+		"answers 6 ms apart":          {[]time.Duration{309 * ms, 303 * ms}, 306 * ms},
+		"debt no longer counted":      {[]time.Duration{303 * ms, 303 * ms, 182 * ms}, 303 * ms},
+		"429s naming the same moment": {[]time.Duration{303 * ms, 306 * ms, 185 * ms, 3 * ms, 2 * ms, 3 * ms}, 304500 * time.Microsecond},
+		"two moments not seen, apart": {[]time.Duration{200 * ms, 400 * ms, 200 * ms, 400 * ms, 200 * ms}, 200 * ms},
+	} {
+		if got := typicalInterval(tc.gaps); got != tc.want {
+			t.Errorf("%s: typicalInterval(%v) = %s, want %s", name, tc.gaps, got, tc.want)
+		}
+	}
+}
+
 // meetTheLimit has p send ten requests at once into a limit of rate (< 10) a second with a full bucket, as
 // in TestPacer_firstContactAnswersInAnyOrder, and answers them 50 ms later, the 429s first or not, each
 // comeAfter the first answer. It returns when Graph answered.
