@@ -299,7 +299,9 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	if named {
 		p.closeGate(now.Add(wait))
 	}
-	sample, ok := p.measure(now, sent, ready, now.Add(wait), named && precise, inBurst)
+	// The moments the first burst's 429s name are compared counted from when each request went, which the
+	// order Graph answered in moves less than the order the answers were read in.
+	sample, ok := p.measure(now, sent, ready, sent.Add(wait), named && precise, inBurst)
 	switch {
 	case ok:
 		p.measuredRate = sample
@@ -324,7 +326,8 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 }
 
 // measure measures Graph's rate from a 429 to a request sent at sent, which names ready as the moment
-// Graph holds a token again, asked the moment Retry-After names; precise when Retry-After has a fraction.
+// Graph holds a token again, and asked as the moment Retry-After names counted from when the request was
+// sent; precise when Retry-After has a fraction.
 // A measurement runs between the moments Graph says it is ready again; when it says so only to the
 // second, between the 429s themselves, over a longer stretch, and only those of requests that went singly
 // (not inBurst), when the bucket was about empty rather than in debt.
@@ -336,7 +339,7 @@ func (p *pacer) measure(now, sent, ready, asked time.Time, precise, inBurst bool
 	// The 429 that opens the first measurement is the first of the burst that met the limit.
 	inOpening := !p.anchor.IsZero() && p.anchor.Equal(p.opening)
 	if precise || !inBurst {
-		if sample, ok := p.rateSample(now, sent, mark, span, precise); ok {
+		if sample, ok := p.rateSample(now, sent, mark, asked, span, precise); ok {
 			return sample, true
 		}
 	}
@@ -358,10 +361,10 @@ func (p *pacer) count(sent time.Time) {
 // that opened the measurement and this one, over how far the two moved the moment Graph is ready again.
 // Only a request sent after the opening 429 arrived closes a measurement: the ones sent with it, at once,
 // came back in no particular order.
-func (p *pacer) rateSample(now, sent, ready time.Time, least time.Duration, precise bool) (float64, bool) {
+func (p *pacer) rateSample(now, sent, ready, asked time.Time, least time.Duration, precise bool) (float64, bool) {
 	if p.anchor.IsZero() {
 		p.anchor, p.anchored, p.answered, p.anchorPrecise = ready, now, 0, precise
-		p.together = []time.Time{ready}
+		p.together = []time.Time{asked}
 		if p.opening.IsZero() {
 			p.opening = ready
 		}

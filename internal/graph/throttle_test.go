@@ -160,7 +160,7 @@ func TestPacer_learnsTheRateFromTheFirstBurst(t *testing.T) {
 // bucket of 3.3: Graph admits three and turns seven away, each 429 naming a moment an interval after the last
 // until its debt stops growing. The answers come back in either order, the 429s before the admitted ones or
 // after, at once or over 12 ms (which moves the moments the client reads from them): either way the pacer
-// learns the rate within 1.5%, nothing goes before the first moment named, and then one request an
+// learns the rate within 0.5%, nothing goes before the first moment named, and then one request an
 // interval, not a burst into the bucket the three emptied.
 func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 	const rate = 3.3
@@ -182,8 +182,8 @@ func TestPacer_firstContactAnswersInAnyOrder(t *testing.T) {
 			p.mu.Lock()
 			learned := p.rate
 			p.mu.Unlock()
-			if math.Abs(learned/rate-1) > 0.015 {
-				t.Errorf("%s: learned %.3f a second, want %g within 1.5%%", tc.name, learned, rate)
+			if math.Abs(learned/rate-1) > 0.005 {
+				t.Errorf("%s: learned %.3f a second, want %g within 0.5%%", tc.name, learned, rate)
 			}
 
 			previous := time.Time{}
