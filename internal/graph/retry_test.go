@@ -593,11 +593,7 @@ func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
 		synctest.Wait()
 		var wg sync.WaitGroup
 		for range 5 {
-			wg.Go(func() {
-				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-					t.Error(err)
-				}
-			})
+			wg.Go(func() { readConnectorA(t, c) })
 		}
 		wg.Wait()
 		if err := <-first; err != nil {

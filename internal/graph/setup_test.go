@@ -66,6 +66,8 @@ type receivedRequest struct {
 	Method, Path, RawQuery string
 	Header                 http.Header
 	Body                   []byte
+	// At is when the request arrived.
+	At time.Time
 }
 
 // newStub starts handler behind a request log and returns it with a client for it.
@@ -82,7 +84,7 @@ func (s *stub) record(handler http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
-		s.received = append(s.received, receivedRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
+		s.received = append(s.received, receivedRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body, time.Now()})
 		s.mu.Unlock()
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		handler(w, r)
@@ -213,6 +215,25 @@ func fakeGraphTokens(s *fakegraph.Server, secret string) oauth2.TokenSource {
 func writeThrottled(w http.ResponseWriter, retryAfter string) {
 	w.Header().Set("Retry-After", retryAfter)
 	writeODataError(w, http.StatusTooManyRequests, "TooManyRequests", "Slow down.", "throttled")
+}
+
+// answerFirstWith answers a stub's first request with first, and every other with connector a.
+func answerFirstWith(first func(http.ResponseWriter)) http.HandlerFunc {
+	var answered atomic.Int32
+	return func(w http.ResponseWriter, _ *http.Request) {
+		if answered.Add(1) == 1 {
+			first(w)
+			return
+		}
+		writeConnectorA(w)
+	}
+}
+
+// readConnectorA reads connector a with c, failing t on an error.
+func readConnectorA(t *testing.T, c *Client) {
+	if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
+		t.Error(err)
+	}
 }
 
 // writeConnectorA answers 200 with connector a.

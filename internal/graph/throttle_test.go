@@ -296,36 +296,19 @@ func TestPacer_a429AtTheMeasuredRateTrimsIt(t *testing.T) {
 // of the client, not only the one it answered, and starts no pacing.
 func TestPacer_holdsEveryRequestForA503sRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var arrivals []time.Time
-		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			defer mu.Unlock()
-			arrivals = append(arrivals, time.Now())
-			if len(arrivals) == 1 {
-				w.Header().Set("Retry-After", "1")
-				writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", "unavailable")
-				return
-			}
-			writeConnectorA(w)
-		})
+		s, c := newMemoryStub(t, answerFirstWith(func(w http.ResponseWriter) {
+			w.Header().Set("Retry-After", "1")
+			writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try later.", "unavailable")
+		}))
 		unavailableAt := time.Now()
 		var wg sync.WaitGroup
-		wg.Go(func() {
-			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-				t.Error(err)
-			}
-		})
+		wg.Go(func() { readConnectorA(t, c) })
 		synctest.Wait()
-		wg.Go(func() {
-			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-				t.Error(err)
-			}
-		})
+		wg.Go(func() { readConnectorA(t, c) })
 		wg.Wait()
 
-		for i, at := range arrivals[1:] {
-			if at.Sub(unavailableAt) < time.Second {
+		for i, r := range s.requests()[1:] {
+			if at := r.At; at.Sub(unavailableAt) < time.Second {
 				t.Errorf("request %d reached Graph %s after the 503, before its Retry-After was over", i+2, at.Sub(unavailableAt))
 			}
 		}
@@ -338,37 +321,23 @@ func TestPacer_holdsEveryRequestForA503sRetryAfter(t *testing.T) {
 func TestPacer_spreadsTheRequestsWaitingForRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The first request is told to wait a second; nine more queue up behind it meanwhile.
-		var mu sync.Mutex
-		var arrivals []time.Time
-		s, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			defer mu.Unlock()
-			arrivals = append(arrivals, time.Now())
-			if len(arrivals) == 1 {
-				writeThrottled(w, "1")
-				return
-			}
-			writeConnectorA(w)
-		})
+		s, c := newMemoryStub(t, answerFirstWith(func(w http.ResponseWriter) { writeThrottled(w, "1") }))
 		throttledAt := time.Now()
 		var wg sync.WaitGroup
-		wg.Go(func() {
-			if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-				t.Error(err)
-			}
-		})
+		wg.Go(func() { readConnectorA(t, c) })
 		synctest.Wait()
 		for range 9 {
-			wg.Go(func() {
-				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-					t.Error(err)
-				}
-			})
+			wg.Go(func() { readConnectorA(t, c) })
 		}
 		wg.Wait()
 
-		if n := len(s.requests()); n != 11 {
+		requests := s.requests()
+		if n := len(requests); n != 11 {
 			t.Fatalf("Graph received %d requests, want 11", n)
+		}
+		arrivals := make([]time.Time, len(requests))
+		for i, r := range requests {
+			arrivals[i] = r.At
 		}
 		// After the wait the ten go one after another, not together.
 		for i, at := range arrivals[1:] {
@@ -411,27 +380,16 @@ func TestPacer_learnsARateChange(t *testing.T) {
 
 func TestPacer_doesNotPaceWhenNothingWasThrottled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var arrivals []time.Time
-		_, c := newMemoryStub(t, func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			arrivals = append(arrivals, time.Now())
-			mu.Unlock()
-			writeConnectorA(w)
-		})
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, _ *http.Request) { writeConnectorA(w) })
 		start := time.Now()
 		var wg sync.WaitGroup
 		for range 50 {
-			wg.Go(func() {
-				if _, err := c.GetAPIConnector(t.Context(), "a"); err != nil {
-					t.Error(err)
-				}
-			})
+			wg.Go(func() { readConnectorA(t, c) })
 		}
 		wg.Wait()
-		for _, at := range arrivals {
-			if at != start {
-				t.Fatalf("a request reached Graph %s after the others: it was held back", at.Sub(start))
+		for _, r := range s.requests() {
+			if !r.At.Equal(start) {
+				t.Fatalf("a request reached Graph %s after the others: it was held back", r.At.Sub(start))
 			}
 		}
 		if c.throttle.paced {
