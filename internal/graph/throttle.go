@@ -156,21 +156,32 @@ func (p *pacer) wait(ctx context.Context) (time.Time, error) {
 	}
 }
 
+// tolerance is how far the modelled bucket's full time (tat) may lie ahead of a request it lets go: the
+// time the rate takes to refill a burst less one request. The GCRA's τ.
+func (p *pacer) tolerance() time.Duration {
+	return secondsDuration((p.burst - 1) / p.rate)
+}
+
+// holds is how many requests' worth the modelled bucket holds at t: the burst when it is full, one at a
+// request in steady pacing.
+func (p *pacer) holds(t time.Time) float64 {
+	return p.burst - max(p.tat.Sub(t).Seconds(), 0)*p.rate
+}
+
 // reserve returns the caller's slot and books it.
 func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 	if !p.paced {
 		return latest(now, p.until)
 	}
 	interval := secondsDuration(1 / p.rate)
-	tolerance := secondsDuration((p.burst - 1) / p.rate)
+	tolerance := p.tolerance()
 	if p.tat.Before(now.Add(-tolerance)) {
 		// No request waited and the modelled bucket is full: Graph's may have filled up and lost refill
 		// meanwhile, and a measurement across it would read low. The next 429 starts a new one.
 		p.anchor = time.Time{}
 	}
 	slot := latest(now, p.until, p.tat.Add(-tolerance))
-	// What the modelled bucket holds at the slot: one token in steady pacing, more after it refilled.
-	held := p.burst - max(p.tat.Sub(slot).Seconds(), 0)*p.rate
+	held := p.holds(slot)
 	p.tat = latest(p.tat, slot).Add(interval)
 	if held > 1+burstMargin {
 		// The request goes with more than a token in hand: it spends the bucket's burst, and so do the next
@@ -321,7 +332,7 @@ func (p *pacer) throttled(ctx context.Context, now, sent time.Time, wait time.Du
 	// The schedule starts again from the moment Graph is ready: one request then, the next an interval
 	// later.
 	p.ready = ready
-	p.tat = ready.Add(secondsDuration((p.burst - 1) / p.rate))
+	p.tat = ready.Add(p.tolerance())
 	p.epoch++
 }
 
@@ -504,8 +515,7 @@ func (p *pacer) remember(ctx context.Context, now, sent time.Time) {
 	// Graph takes a request's token at some moment before its answer, not when it was sent. And nothing goes
 	// before the Retry-After gate, in the next process either: the bucket is full no sooner than a burst
 	// after it.
-	tolerance := secondsDuration((p.burst - 1) / p.rate)
-	full := latest(p.tat.Add(now.Sub(sent)), p.until.Add(tolerance))
+	full := latest(p.tat.Add(now.Sub(sent)), p.until.Add(p.tolerance()))
 	p.memory.save(ctx, rateRecord{Rate: p.rate, Burst: p.burst, Measured: p.measured, At: at, Full: full})
 }
 
@@ -548,7 +558,7 @@ func (p *pacer) recall(ctx context.Context, now time.Time) {
 	p.busy, p.raised, p.cut, p.pacedSince = now, now, now, now
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph was throttling recently: pacing requests at the rate learned then",
 		map[string]any{"rate_per_second": round2(p.rate), "burst": round2(p.burst), "learned_at": r.At.UTC().Format(time.RFC3339),
-			"bucket_holds": round2(p.burst - p.tat.Sub(now).Seconds()*p.rate)})
+			"bucket_holds": round2(p.holds(now))})
 }
 
 // precise reports whether an answer's Retry-After has a fraction ("0.512"): then it is the exact time
