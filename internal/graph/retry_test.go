@@ -638,3 +638,20 @@ func TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor(t *testing.T) {
 		}
 	})
 }
+
+// TestClient_retriesAtMost60TimesByDefault: with no retry setting, a request Graph keeps answering 503 is
+// sent 61 times, the first and 60 retries, as the README says.
+func TestClient_retriesAtMost60TimesByDefault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, c := newMemoryStub(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "0.010")
+			writeODataError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "Try again.", "unavailable")
+		}, func(cfg *Config) { cfg.RetryMax = 0 })
+		if _, err := c.GetAPIConnector(t.Context(), "a"); err == nil {
+			t.Fatal("the read succeeded, though Graph answered 503 every time")
+		}
+		if n := len(s.requests()); n != 61 {
+			t.Errorf("Graph received %d requests, want 61", n)
+		}
+	})
+}

@@ -544,6 +544,22 @@ func TestPacer_nextProcessWaitsOutTheRetryAfter(t *testing.T) {
 	})
 }
 
+// TestRateMemory_trustedForFiveMinutes: a record is read back for five minutes after the last paced
+// request it names, and not after.
+func TestRateMemory_trustedForFiveMinutes(t *testing.T) {
+	for _, tc := range []struct {
+		age  time.Duration
+		want bool
+	}{{4*time.Minute + 50*time.Second, true}, {5*time.Minute + 10*time.Second, false}} {
+		m := &rateMemory{path: RateMemoryPath(t.TempDir(), "graph")}
+		at := time.Now().Add(-tc.age)
+		m.save(t.Context(), rateRecord{Rate: 3.3, Burst: 3, At: at, Full: at})
+		if _, ok := m.load(); ok != tc.want {
+			t.Errorf("a record %s old: read back %t, want %t", tc.age, ok, tc.want)
+		}
+	}
+}
+
 func TestPacer_logsWhenPacingStartsAndStopsAtDebugOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t.Setenv("TF_LOG_PROVIDER_ENTRA_GRAPH", "DEBUG")
