@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var (
@@ -65,7 +65,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: "The id of the connector to read. Exactly one of `id` and `display_name` must be set.",
-		Validators:          []validator.String{stringCheck{description: "must be a GUID", checks: []func(string) string{checkID}}},
+		Validators:          []validator.String{tf.StringCheck{Rule: "must be a GUID", Checks: []func(string) string{tf.CheckConnectorID}}},
 	}
 	attributes["display_name"] = schema.StringAttribute{
 		Optional:            true,
@@ -75,7 +75,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned.",
 		Attributes:          attributes,
-		Blocks:              map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
+		Blocks:              map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
 }
 
@@ -86,12 +86,12 @@ func (d *connectorDataSource) ConfigValidators(_ context.Context) []datasource.C
 }
 
 func (d *connectorDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config connectorDataSourceModel
-	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := tf.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -99,18 +99,18 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 
 	var connector *graph.APIConnector
 	var err error
-	call := operation.Call{Object: Object, ID: config.ID.ValueString(), Timeout: operation.DataSourceRead}
+	call := tf.Call{Object: tf.APIConnectors, ID: config.ID.ValueString(), Timeout: tf.DataSourceRead}
 	if !config.ID.IsNull() {
 		connector, err = d.client.GetAPIConnectorConfirmed(ctx, config.ID.ValueString())
 		if graph.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found", operation.Detail(err, call))
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found", tf.Detail(err, call))
 			return
 		}
 	} else {
 		connector, err = d.findByName(ctx, config.DisplayName.ValueString())
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", operation.Detail(err, call))
+		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, call))
 		return
 	}
 	config.connectorDataModel, err = dataFromAPI(connector)

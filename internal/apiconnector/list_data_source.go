@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var _ datasource.DataSourceWithConfigure = (*connectorListDataSource)(nil)
@@ -48,17 +48,17 @@ func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.Schem
 				NestedObject:        schema.NestedAttributeObject{Attributes: connectorDataAttributes()},
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
+		Blocks: map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
 }
 
 func (d *connectorListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config connectorListModel
-	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := tf.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -66,7 +66,7 @@ func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadR
 
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the API connectors", operation.Detail(err, operation.Call{Object: Object, Timeout: operation.DataSourceRead}))
+		resp.Diagnostics.AddError("Cannot list the API connectors", tf.Detail(err, tf.Call{Object: tf.APIConnectors, Timeout: tf.DataSourceRead}))
 		return
 	}
 	prefix := config.DisplayNamePrefix.ValueString()

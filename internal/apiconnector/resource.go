@@ -11,8 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/identity"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var (
@@ -25,16 +24,7 @@ var (
 )
 
 // connectorTimeouts are how long each operation may take when the timeouts block does not say.
-var connectorTimeouts = operation.Defaults{Create: 10 * time.Minute, Read: 5 * time.Minute, Update: 10 * time.Minute, Delete: 10 * time.Minute}
-
-// Object is what the next steps after a failed Graph call say of API connectors.
-var Object = operation.Object{
-	Name:       "API connector",
-	Permission: "APIConnectors.ReadWrite.All",
-	Find: "List the tenant's connectors with the entra_identity_api_connectors data source; a connector made outside " +
-		"Terraform can be imported by its id.",
-	BadRequest: "When Graph's message is about targetUrl: target_url must be " + targetURLRule + ".",
-}
+var connectorTimeouts = tf.Defaults{Create: 10 * time.Minute, Read: 5 * time.Minute, Update: 10 * time.Minute, Delete: 10 * time.Minute}
 
 // NewResource returns the entra_identity_api_connector resource.
 func NewResource() resource.Resource {
@@ -55,11 +45,11 @@ func (r *connectorResource) Schema(ctx context.Context, _ resource.SchemaRequest
 }
 
 func (r *connectorResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema("The connector's Graph object id (a GUID).")
+	resp.IdentitySchema = tf.IdentitySchema("The connector's Graph object id (a GUID).")
 }
 
 func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -69,7 +59,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Create, connectorTimeouts.Create, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, plan.Timeouts.Create, connectorTimeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -82,7 +72,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		AuthenticationConfiguration: authenticationToAPI(config, thumbprint),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the API connector", operation.Detail(err, operation.Call{Object: Object, Timeout: operation.ResourceCreate}))
+		resp.Diagnostics.AddError("Cannot create the API connector", tf.Detail(err, tf.Call{Object: tf.APIConnectors, Timeout: tf.ResourceCreate}))
 		return
 	}
 
@@ -91,7 +81,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, state)...)
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
 }
 
@@ -103,8 +93,8 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	// Set before anything can return: the framework wants an identity even when the connector is gone,
 	// and a state written before identities existed has none to carry over.
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
-	ctx, cancel := operation.Bound(ctx, state.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+	ctx, cancel := tf.Bound(ctx, state.Timeouts.Read, connectorTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -118,7 +108,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", operation.Detail(err, connectorCall(state, operation.ResourceRead)))
+		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, connectorCall(state, tf.ResourceRead)))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
@@ -146,7 +136,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Update, connectorTimeouts.Update, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, plan.Timeouts.Update, connectorTimeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -155,7 +145,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	write := decideUpdate(plan, config, state, private)
 	remote, err := r.applyUpdate(ctx, state.ID.ValueString(), write)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector", operation.Detail(err, connectorCall(state, operation.ResourceUpdate)))
+		resp.Diagnostics.AddError("Cannot update the API connector", tf.Detail(err, connectorCall(state, tf.ResourceUpdate)))
 		return
 	}
 
@@ -164,7 +154,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, newState)...)
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, state.ID.ValueString())...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: write.thumbprint})...)
 }
 
@@ -191,37 +181,37 @@ func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, state.Timeouts.Delete, connectorTimeouts.Delete, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, state.Timeouts.Delete, connectorTimeouts.Delete, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	if err := r.client.DeleteAPIConnector(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the API connector", operation.Detail(err, connectorCall(state, operation.ResourceDelete)))
+		resp.Diagnostics.AddError("Cannot delete the API connector", tf.Detail(err, connectorCall(state, tf.ResourceDelete)))
 	}
 }
 
 func (r *connectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := identity.ImportID(ctx, req)
+	id, diags := tf.ImportID(ctx, req)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if problem := checkID(id); problem != "" {
+	if problem := tf.CheckConnectorID(id); problem != "" {
 		resp.Diagnostics.AddError("Invalid import id", problem)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, id)...)
 	// Graph never returns secrets, so nothing proves that the connector holds the configured one: the
 	// first apply after an import sends it.
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)
 }
 
 // connectorCall is a call on the connector in state, for the next steps after it fails.
-func connectorCall(state connectorModel, timeout operation.Timeout) operation.Call {
-	return operation.Call{Object: Object, ID: state.ID.ValueString(), Timeout: timeout}
+func connectorCall(state connectorModel, timeout tf.Timeout) tf.Call {
+	return tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: timeout}
 }
 
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one

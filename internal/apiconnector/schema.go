@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 // Limits on what the resource accepts, so that a mistake (a file pasted into a name, say) is stopped at
@@ -37,7 +37,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An API connector (Graph `identityApiConnector`): a REST API that Azure AD B2C and Microsoft Entra External ID " +
 			"user flows call during sign-up, with the credentials they present to it. Requires the Graph permission " +
-			"`" + Object.Permission + "`.\n\n" +
+			"`" + tf.APIConnectors.Permission + "`.\n\n" +
 			"The password and the certificate are **write-only**: they are sent to Graph and never stored in the plan or the state. " +
 			"They are sent when the connector is created, when the kind of auth block or the username changes, when the block's " +
 			"`*_wo_version` changes, and on the first apply after an import. Changing only the secret in the configuration sends " +
@@ -54,17 +54,17 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"without white space at either end or invisible characters (control, format and separator characters).",
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxDisplayNameLength),
-					stringCheck{description: "visible text", checks: visibleName},
+					tf.StringCheck{Rule: "visible text", Checks: visibleName},
 				},
 			},
 			"target_url": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The URL of the API endpoint to call: " + targetURLRule + ". " +
+				MarkdownDescription: "The URL of the API endpoint to call: " + tf.TargetURLRule + ". " +
 					"It is stored in the state and shown in plans, so a key in its query (such as an Azure Functions `?code=`) draws a " +
 					"warning: give the API's credentials in `basic_auth` or `pkcs12` instead. The provider masks query values in its logs.",
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxTargetURLLength),
-					stringCheck{description: "an https URL a client can call", checks: []func(string) string{checkTargetURL}},
+					tf.StringCheck{Rule: "an https URL a client can call", Checks: []func(string) string{checkTargetURL}},
 					credentialInQuery{},
 				},
 			},
@@ -79,7 +79,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		Blocks: map[string]schema.Block{
 			"basic_auth": basicAuthBlock(),
 			"pkcs12":     pkcs12Block(),
-			"timeouts":   operation.ResourceTimeouts(ctx, connectorTimeouts),
+			"timeouts":   tf.ResourceTimeouts(ctx, connectorTimeouts),
 		},
 	}
 }
@@ -102,7 +102,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 					"HTTP basic authentication (RFC 7617) cannot carry a colon in it; no white space at either end.",
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxUsernameLength),
-					stringCheck{description: "a username basic authentication can carry", checks: usernameText},
+					tf.StringCheck{Rule: "a username basic authentication can carry", Checks: usernameText},
 				},
 			},
 			"password_wo": schema.StringAttribute{
@@ -113,7 +113,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 					"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxPasswordLength),
-					stringCheck{description: "no control characters", checks: credentialText},
+					tf.StringCheck{Rule: "no control characters", Checks: credentialText},
 				},
 			},
 			"password_wo_version": schema.Int64Attribute{

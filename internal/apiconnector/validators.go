@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,42 +15,8 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
-// guidPattern is the form of a Graph object id.
-var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// checkID returns why id is not an API connector id, or "".
-func checkID(id string) string {
-	if guidPattern.MatchString(id) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not an API connector id. Ids are Graph object ids (GUIDs) such as be1f769b-9b13-437e-b540-79a905c4932c; "+
-		"find one with the entra_identity_api_connectors data source or `az rest --url https://graph.microsoft.com/v1.0/identity/apiConnectors`.", id)
-}
-
-// stringCheck is a string validator made from functions that return a problem, or "". It checks a
-// write-only value just the same: the configuration, where the validator looks, holds it.
-type stringCheck struct {
-	description string
-	checks      []func(string) string
-}
-
-func (v stringCheck) Description(context.Context) string         { return v.description }
-func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
-
-func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, check := range v.checks {
-		if problem := check(req.ConfigValue.ValueString()); problem != "" {
-			resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
-			return
-		}
-	}
-}
-
 // Checks of text, each returning the problem with a value (to follow the attribute's name) or "".
-// stringCheck turns a list of them into a validator; the first problem found is reported.
+// tf.StringCheck turns a list of them into a validator; the first problem found is reported.
 
 // noControl refuses control characters, which Graph stores but no portal or log shows faithfully, and
 // which RFC 7617 does not allow in basic authentication's credentials.
@@ -107,10 +72,6 @@ var (
 	// credentialText is a basic authentication password: RFC 7617 allows any character but controls.
 	credentialText = []func(string) string{noControl}
 )
-
-// targetURLRule is what checkTargetURL accepts, for the description of target_url and the next step after
-// Graph refuses one.
-const targetURLRule = "an absolute `https://` URL with a host name or IP address, a port from 1 to 65535 if any, and no credentials or fragment"
 
 // targetURLExample is the form every target_url message suggests.
 const targetURLExample = "https://api.contoso.com/validate"

@@ -8,9 +8,8 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
-	"github.com/entra-iac/terraform-provider-entra/internal/userflow"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 // The provider's description and the error given when nothing is configured both list the sign-in methods in
@@ -75,7 +74,7 @@ func signInDocumentation() string {
 		"environment variables that is set; the names are those of the azuread and azurerm providers. A method counts as " +
 		"configured as soon as its arguments are present, so a client secret in the environment wins even though `use_cli` " +
 		"defaults to `true`. When nothing is configured and `use_cli` is `false`, the error lists every option. The identity " +
-		"needs the Graph application permission `" + apiconnector.Object.Permission + "`, and `" + userflow.Object.Permission +
+		"needs the Graph application permission `" + tf.APIConnectors.Permission + "`, and `" + tf.UserFlows.Permission +
 		"` for user flows.")
 	return b.String()
 }

@@ -12,8 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
-	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var _ datasource.DataSourceWithConfigure = (*flowDataSource)(nil)
@@ -57,19 +56,19 @@ func (d *flowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one user flow and the API connector each of its steps calls: two requests, the flow and its " +
-			"`apiConnectorConfiguration`. Requires the Graph permission `IdentityUserFlow.Read.All` or `" + Object.Permission + "`.",
+			"`apiConnectorConfiguration`. Requires the Graph permission `IdentityUserFlow.Read.All` or `" + tf.UserFlows.Permission + "`.",
 		Attributes: attributes,
-		Blocks:     map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, linkTimeouts.Read)},
+		Blocks:     map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}
 }
 
 func (d *flowDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.GraphClient(req.ProviderData, &resp.Diagnostics)
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config flowDataSourceModel
-	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, linkTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := tf.ReadConfig(ctx, req, &config, &config.Timeouts, linkTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -77,18 +76,18 @@ func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 	id := config.ID.ValueString()
 	flow, err := d.client.GetUserFlowConfirmed(ctx, id)
-	call := operation.Call{Object: Object, ID: id, Timeout: operation.DataSourceRead}
+	call := tf.Call{Object: tf.UserFlows, ID: id, Timeout: tf.DataSourceRead}
 	if graph.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "User flow not found", operation.Detail(err, call))
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "User flow not found", tf.Detail(err, call))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read user flow "+id, operation.Detail(err, call))
+		resp.Diagnostics.AddError("Cannot read user flow "+id, tf.Detail(err, call))
 		return
 	}
 	connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, operation.Detail(err, call))
+		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, tf.Detail(err, call))
 		return
 	}
 	config.flowModel = flowFromAPI(*flow, connectors)

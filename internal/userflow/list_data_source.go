@@ -11,8 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
-	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var _ datasource.DataSourceWithConfigure = (*flowListDataSource)(nil)
@@ -45,7 +44,7 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type and the API connector " +
 			"each of its steps calls: one request per page of each kind, and one per flow for its `apiConnectorConfiguration`. " +
 			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
-			"`IdentityUserFlow.Read.All` or `" + Object.Permission + "`.",
+			"`IdentityUserFlow.Read.All` or `" + tf.UserFlows.Permission + "`.",
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Optional: true,
@@ -60,17 +59,17 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 				NestedObject:        schema.NestedAttributeObject{Attributes: flowAttributes()},
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": operation.DataSourceTimeouts(ctx, linkTimeouts.Read)},
+		Blocks: map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}
 }
 
 func (d *flowListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.GraphClient(req.ProviderData, &resp.Diagnostics)
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config flowListModel
-	ctx, cancel, ok := operation.ReadConfig(ctx, req, &config, &config.Timeouts, linkTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel, ok := tf.ReadConfig(ctx, req, &config, &config.Timeouts, linkTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -84,14 +83,14 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 		flows, err := d.client.ListUserFlows(ctx, kind)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot list the "+string(kind)+" user flows",
-				operation.Detail(err, operation.Call{Object: Object, Timeout: operation.DataSourceRead}))
+				tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.DataSourceRead}))
 			return
 		}
 		for _, flow := range flows {
 			connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 			if err != nil {
 				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID,
-					operation.Detail(err, operation.Call{Object: Object, ID: flow.ID, Timeout: operation.DataSourceRead}))
+					tf.Detail(err, tf.Call{Object: tf.UserFlows, ID: flow.ID, Timeout: tf.DataSourceRead}))
 				return
 			}
 			config.UserFlows = append(config.UserFlows, flowFromAPI(flow, connectors))

@@ -17,11 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
-	"github.com/entra-iac/terraform-provider-entra/internal/identity"
-	"github.com/entra-iac/terraform-provider-entra/internal/operation"
-	"github.com/entra-iac/terraform-provider-entra/internal/providerdata"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 var (
@@ -32,15 +29,7 @@ var (
 )
 
 // linkTimeouts are how long each operation may take when the timeouts block does not say.
-var linkTimeouts = operation.Defaults{Create: 5 * time.Minute, Read: 5 * time.Minute, Update: 5 * time.Minute, Delete: 5 * time.Minute}
-
-// Object is what the next steps after a failed Graph call say of user flows.
-var Object = operation.Object{
-	Name:       "user flow",
-	Permission: "IdentityUserFlow.ReadWrite.All",
-	Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
-		"with the entra_user_flows data source.",
-}
+var linkTimeouts = tf.Defaults{Create: 5 * time.Minute, Read: 5 * time.Minute, Update: 5 * time.Minute, Delete: 5 * time.Minute}
 
 // adoptKey is the private-state key that marks a resource just imported: its first read takes every
 // step the flow has, not only those the state names.
@@ -91,13 +80,13 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			Optional: true,
 			MarkdownDescription: s.stepDescription() + " Leave it unset to leave the step as it is; removing it from the " +
 				"configuration clears the step.",
-			Validators: []validator.String{apiconnector.IDValidator()},
+			Validators: []validator.String{tf.ConnectorIDValidator()},
 		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Wires API connectors into the steps of one user flow: Graph's `apiConnectorConfiguration` of a " +
 			"`b2xIdentityUserFlow` (External ID self-service sign-up) or `b2cIdentityUserFlow` (Azure AD B2C). Requires the Graph " +
-			"permission `" + Object.Permission + "`.\n\n" +
+			"permission `" + tf.UserFlows.Permission + "`.\n\n" +
 			"The resource manages the steps its configuration names and leaves the others as they are. Each step that changes is " +
 			"one `PUT …/apiConnectorConfiguration/{step}/$ref`; a step removed from the configuration is cleared, and destroying " +
 			"the resource clears the steps it manages. A step changed or cleared outside Terraform shows in the next plan as the " +
@@ -105,17 +94,17 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"the user-flow APIs, and find their ids with the `entra_user_flows` data source.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": operation.ResourceTimeouts(ctx, linkTimeouts),
+			"timeouts": tf.ResourceTimeouts(ctx, linkTimeouts),
 		},
 	}
 }
 
 func (r *linkResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema("The user flow's id, such as `B2X_1_PartnerSignUp`.")
+	resp.IdentitySchema = tf.IdentitySchema("The user flow's id, such as `B2X_1_PartnerSignUp`.")
 }
 
 func (r *linkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerdata.GraphClient(req.ProviderData, &resp.Diagnostics)
+	r.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig refuses, at plan time, a step the kind of flow does not have.
@@ -147,14 +136,14 @@ func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Create, linkTimeouts.Create, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, plan.Timeouts.Create, linkTimeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	flowID := plan.UserFlowID.ValueString()
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, flowID)...)
 	// applied is what Graph holds so far: the steps set, each as soon as Graph has answered.
 	applied := plan
 	applied.ID = plan.UserFlowID
@@ -169,10 +158,10 @@ func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// Nothing to send: make sure the flow exists, so that a mistyped id is an error now rather than a
 		// resource that disappears at the next refresh.
 		if _, err := r.client.GetAPIConnectorConfigurationConfirmed(ctx, flowID); err != nil {
-			reportFlowFailure(&resp.Diagnostics, flowID, err, operation.ResourceCreate)
+			reportFlowFailure(&resp.Diagnostics, flowID, err, tf.ResourceCreate)
 			return
 		}
-	} else if set := r.setSteps(ctx, &resp.Diagnostics, flowID, managed, plan, &applied, operation.ResourceCreate); set == 0 {
+	} else if set := r.setSteps(ctx, &resp.Diagnostics, flowID, managed, plan, &applied, tf.ResourceCreate); set == 0 {
 		return
 	}
 	// After a failure the steps already set stay in the state, so that the next apply (or a destroy) knows them.
@@ -185,7 +174,7 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, state.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, state.Timeouts.Read, linkTimeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -193,7 +182,7 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 
 	flowID := state.UserFlowID.ValueString()
 	// Set before anything can return: the framework wants an identity even when the flow is gone.
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, flowID)...)
 	// One replica that lags behind can answer 404 for a flow that exists: the client reads again before
 	// the flow is taken for deleted and the resource forgotten.
 	remote, err := r.client.GetAPIConnectorConfigurationConfirmed(ctx, flowID)
@@ -202,7 +191,7 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, operation.Detail(err, flowCall(flowID, operation.ResourceRead)))
+		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
 		return
 	}
 	adopt, diags := req.Private.GetKey(ctx, adoptKey)
@@ -242,14 +231,14 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, plan.Timeouts.Update, linkTimeouts.Update, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, plan.Timeouts.Update, linkTimeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	flowID := plan.UserFlowID.ValueString()
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, flowID)...)
 	// applied starts as the state and takes each step of the plan as soon as Graph has it.
 	applied := state
 	applied.Timeouts = plan.Timeouts
@@ -259,7 +248,7 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			changed = append(changed, s)
 		}
 	}
-	r.setSteps(ctx, &resp.Diagnostics, flowID, changed, plan, &applied, operation.ResourceUpdate)
+	r.setSteps(ctx, &resp.Diagnostics, flowID, changed, plan, &applied, tf.ResourceUpdate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
 
@@ -269,7 +258,7 @@ func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := operation.Bound(ctx, state.Timeouts.Delete, linkTimeouts.Delete, &resp.Diagnostics)
+	ctx, cancel := tf.Bound(ctx, state.Timeouts.Delete, linkTimeouts.Delete, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -288,14 +277,14 @@ func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		}
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Cannot clear the "+string(s.graph)+" step of user flow "+flowID,
-				operation.Detail(err, flowCall(flowID, operation.ResourceDelete)))
+				tf.Detail(err, flowCall(flowID, tf.ResourceDelete)))
 			return
 		}
 	}
 }
 
 func (r *linkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	flowID, diags := identity.ImportID(ctx, req)
+	flowID, diags := tf.ImportID(ctx, req)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -307,7 +296,7 @@ func (r *linkResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_flow_id"), flowID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), flowID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, []byte("true"))...)
-	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, flowID)...)
+	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, flowID)...)
 }
 
 // written is what the steps hold in m, as Graph should now report them ("" for a cleared step).
@@ -324,7 +313,7 @@ func written(of []step, m *linkModel) graph.APIConnectorConfiguration {
 // the writes; otherwise it waits until Graph shows the steps, so that the refresh after the apply does
 // not mistake replication lag for drift. It returns how many steps were set.
 func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, flowID string, which []step, plan linkModel,
-	applied *linkModel, timeout operation.Timeout) int {
+	applied *linkModel, timeout tf.Timeout) int {
 	for i, s := range which {
 		want := *s.link(&plan)
 		if err := r.client.SetUserFlowStep(ctx, flowID, s.graph, want.ValueString()); err != nil {
@@ -348,12 +337,12 @@ func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, fl
 // or the connector is missing, so on a client error the client asks: is the connector there, is the flow
 // there? The diagnostic then names the argument at fault.
 func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagnostics, flowID string, s step, connectorID string,
-	err error, timeout operation.Timeout) {
+	err error, timeout tf.Timeout) {
 	if graph.IsClientError(err) {
 		if connectorID != "" {
 			if _, getErr := r.client.GetAPIConnector(ctx, connectorID); graph.IsNotFound(getErr) {
 				diags.AddAttributeError(path.Root(s.attribute), "API connector not found",
-					operation.Detail(getErr, operation.Call{Object: apiconnector.Object, ID: connectorID, Timeout: timeout}))
+					tf.Detail(getErr, tf.Call{Object: tf.APIConnectors, ID: connectorID, Timeout: timeout}))
 				return
 			}
 		}
@@ -367,21 +356,21 @@ func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagno
 		verb = "clear"
 	}
 	diags.AddAttributeError(path.Root(s.attribute), fmt.Sprintf("Cannot %s the %s step of user flow %s", verb, s.graph, flowID),
-		operation.Detail(err, flowCall(flowID, timeout)))
+		tf.Detail(err, flowCall(flowID, timeout)))
 }
 
 // reportFlowFailure explains a failed read of the flow, naming user_flow_id when the flow does not exist.
-func reportFlowFailure(diags *diag.Diagnostics, flowID string, err error, timeout operation.Timeout) {
+func reportFlowFailure(diags *diag.Diagnostics, flowID string, err error, timeout tf.Timeout) {
 	summary := "Cannot read user flow " + flowID
 	if graph.IsNotFound(err) {
 		summary = "User flow not found"
 	}
-	diags.AddAttributeError(path.Root("user_flow_id"), summary, operation.Detail(err, flowCall(flowID, timeout)))
+	diags.AddAttributeError(path.Root("user_flow_id"), summary, tf.Detail(err, flowCall(flowID, timeout)))
 }
 
 // flowCall is a call on one user flow, for the next steps after it fails.
-func flowCall(flowID string, timeout operation.Timeout) operation.Call {
-	return operation.Call{Object: Object, ID: flowID, Timeout: timeout}
+func flowCall(flowID string, timeout tf.Timeout) tf.Call {
+	return tf.Call{Object: tf.UserFlows, ID: flowID, Timeout: timeout}
 }
 
 func hasStep(kind graph.UserFlowKind, s step) bool {

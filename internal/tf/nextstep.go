@@ -1,4 +1,4 @@
-package operation
+package tf
 
 import (
 	"errors"
@@ -9,8 +9,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 )
 
-// Object is what the next steps need to know of one kind of Graph object. Each resource package defines
-// its kinds, so that every fact stays beside the code it describes.
+// Object is what the next steps need to know of one kind of Graph object.
 type Object struct {
 	// Name is the kind as errors say it: "API connector".
 	Name string
@@ -21,6 +20,29 @@ type Object struct {
 	// BadRequest, when set, is what to check when Graph refuses a write as malformed (400).
 	BadRequest string
 }
+
+// TargetURLRule is what the connector resource accepts as target_url, for its description and for the next
+// step after Graph refuses one.
+const TargetURLRule = "an absolute `https://` URL with a host name or IP address, a port from 1 to 65535 if any, and no credentials or fragment"
+
+// The kinds of object the provider manages, one row each.
+var (
+	// APIConnectors are Graph's identityApiConnector.
+	APIConnectors = Object{
+		Name:       "API connector",
+		Permission: "APIConnectors.ReadWrite.All",
+		Find: "List the tenant's connectors with the entra_identity_api_connectors data source; a connector made outside " +
+			"Terraform can be imported by its id.",
+		BadRequest: "When Graph's message is about targetUrl: target_url must be " + TargetURLRule + ".",
+	}
+	// UserFlows are Graph's b2xIdentityUserFlow and b2cIdentityUserFlow.
+	UserFlows = Object{
+		Name:       "user flow",
+		Permission: "IdentityUserFlow.ReadWrite.All",
+		Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
+			"with the entra_user_flows data source.",
+	}
+)
 
 // Call is one Graph call of an operation, as the next steps need it.
 type Call struct {

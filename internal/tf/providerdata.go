@@ -1,5 +1,4 @@
-// Package providerdata hands the Graph client the provider configured to its resources and data sources.
-package providerdata
+package tf
 
 import (
 	"fmt"
@@ -9,8 +8,8 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 )
 
-// GraphClient takes the Graph client the provider configured. A value of another type is a bug in the
-// provider, reported loudly rather than ignored. Before the provider is configured there is none.
+// GraphClient takes the Graph client the provider configured, for a resource's or data source's Configure.
+// A value of another type is a bug in the provider, reported loudly rather than ignored. Before the provider is configured there is none.
 func GraphClient(providerData any, diags *diag.Diagnostics) *graph.Client {
 	if providerData == nil {
 		return nil

@@ -1,7 +1,9 @@
-// Package operation is what every resource and data source operation shares on the Terraform side: its
-// deadline, taken from the timeouts block, and the diagnostic detail that says what to do next when a
-// Graph call fails (one table, keyed by Graph's status and error code and the kind of object).
-package operation
+// Package tf is what every resource and data source of the provider shares on the Terraform side: the
+// deadline of an operation, taken from its timeouts block; the diagnostic detail that says what to do next
+// when a Graph call fails (one table, keyed by Graph's status and error code and the kind of object); the
+// resource identity; the hand-over of the configured Graph client; and the checks of Graph ids. Nothing here
+// speaks HTTP: the Graph client (internal/graph) does.
+package tf
 
 import (
 	"context"
