@@ -4,9 +4,9 @@ package apiconnector
 
 import (
 	"context"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -202,8 +202,9 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 		resp.Diagnostics.AddError("Invalid import id", problem)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, id)...)
+	// Graph matches GUIDs without regard to case and spells them in lowercase: the state and the identity take
+	// its spelling now, before a read could answer with another one.
+	resp.Diagnostics.Append(tf.Imported(ctx, resp, strings.ToLower(id))...)
 	// Graph never returns secrets, so nothing proves that the connector holds the configured one: the
 	// first apply after an import sends it.
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)

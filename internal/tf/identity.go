@@ -66,6 +66,17 @@ func identityID(ctx context.Context, identity *tfsdk.ResourceIdentity) string {
 	return id.ValueString()
 }
 
+// Imported records the object an import found, under Graph's spelling of its id: as the state's `id` and as
+// the identity, which the import settles before any read or apply can hold another spelling, even when the
+// import block named it in another case.
+func Imported(ctx context.Context, resp *resource.ImportStateResponse, id string) diag.Diagnostics {
+	diags := resp.State.SetAttribute(ctx, path.Root(identityAttribute), id)
+	if resp.Identity != nil {
+		diags.Append(resp.Identity.Set(ctx, identityModel{ID: types.StringValue(id)})...)
+	}
+	return diags
+}
+
 // ImportID is the id an import names: the import id (`terraform import`, or an import block's id), or
 // the id of an import block's identity.
 func ImportID(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {

@@ -3,6 +3,7 @@ package userflow_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -17,7 +18,8 @@ import (
 )
 
 // TestAccUserFlowAPIConnectors_importByID adopts the steps someone set in the portal: the import reads the
-// flow once, takes every step it calls, and changes nothing.
+// flow (for Graph's spelling of its id) and its steps once each, takes every step it calls, and changes
+// nothing.
 func TestAccUserFlowAPIConnectors_importByID(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	a, b := seedConnector(server, "a"), seedConnector(server, "b")
@@ -44,8 +46,8 @@ import {
 					statecheck.ExpectKnownValue(linkAddress, tfjsonpath.New("post_attribute_collection"), knownvalue.StringExact(b)),
 				},
 				Check: func(*terraform.State) error {
-					if calls := graphCalls(server); calls[http.MethodPut] != 0 || calls[http.MethodGet] != 1 {
-						return fmt.Errorf("the import sent %v, want one GET", calls)
+					if calls := graphCalls(server); calls[http.MethodPut] != 0 || calls[http.MethodGet] != 2 {
+						return fmt.Errorf("the import sent %v, want two GETs", calls)
 					}
 					return nil
 				},
@@ -136,4 +138,60 @@ func TestAccUserFlowAPIConnectors_identityAfterCreate(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccUserFlowAPIConnectors_importByAnotherSpelling: Graph matches flow ids without regard to case. A link
+// imported under another spelling of its flow's id, by each of the three ways to import, is held under
+// Graph's spelling, in its id, its user_flow_id and its identity; the configuration may name the flow in
+// either spelling, and the plans, applies and refreshes after the import neither replace the resource nor
+// change its identity.
+func TestAccUserFlowAPIConnectors_importByAnotherSpelling(t *testing.T) {
+	lower := strings.ToLower(partnerFlow)
+	for _, importBy := range []string{"command", "block with an id", "block with an identity"} {
+		t.Run(importBy, func(t *testing.T) {
+			server := acctest.StartEmulator(t, fakegraph.Options{})
+			a, b := seedConnector(server, "a"), seedConnector(server, "b")
+			seedFlow(t, server, partnerFlow, map[string]string{pac: a})
+			config := linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": a})
+			checks := []statecheck.StateCheck{
+				acctest.ExpectID(linkAddress, partnerFlow),
+				statecheck.ExpectKnownValue(linkAddress, tfjsonpath.New("user_flow_id"), knownvalue.StringExact(partnerFlow)),
+			}
+			apply := resource.TestStep{
+				Config:            config,
+				ConfigStateChecks: checks,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(linkAddress, plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			}
+			test := resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories}
+			switch importBy {
+			case "command":
+				test.Steps = append(test.Steps, resource.TestStep{
+					Config: config, ResourceName: linkAddress, ImportState: true, ImportStateId: lower, ImportStatePersist: true,
+				})
+			case "block with an id":
+				apply.Config += fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", linkAddress, lower)
+			case "block with an identity":
+				apply.Config += fmt.Sprintf("import {\n  to       = %s\n  identity = { id = %q }\n}\n", linkAddress, lower)
+				test.TerraformVersionChecks = acctest.RequiresResourceIdentity
+			}
+			// The configuration names the same flow in another spelling and sets another step: an update in
+			// place, under the same identity.
+			update := resource.TestStep{
+				Config: linkConfig(server, lower, map[string]string{"post_attribute_collection": a, "post_federation_signup": b}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(linkAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.ExpectID(linkAddress, partnerFlow)},
+				Check: func(*terraform.State) error {
+					return expectSteps(server, partnerFlow, map[string]string{pac: a, pfs: b})
+				},
+			}
+			test.Steps = append(test.Steps, apply, update)
+			resource.ParallelTest(t, test)
+		})
+	}
 }

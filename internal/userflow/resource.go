@@ -71,7 +71,11 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				"`B2X_1_` is an External ID self-service sign-up flow (Graph `b2xUserFlows`, on the provider's `api_version`), " +
 				"`B2C_1_` an Azure AD B2C user flow (Graph `b2cUserFlows`, which Graph serves on `beta` only: those calls use `beta` " +
 				"whatever `api_version` says). Changing it replaces the resource.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			// Graph matches flow ids without regard to case: another spelling of the same flow is no new flow.
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+				func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+				}, "Another user flow replaces the resource; another spelling of the same id does not.", "")},
 			Validators:    []validator.String{stringvalidator.RegexMatches(userFlowIDPattern, userFlowIDForm)},
 		},
 	}
@@ -209,7 +213,9 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 // differs only in case keeps the state's spelling, as Graph compares ids without regard to case.
 func refresh(state linkModel, remote graph.APIConnectorConfiguration, adopt bool) linkModel {
 	refreshed := state
-	refreshed.ID = state.UserFlowID
+	if refreshed.ID.IsNull() {
+		refreshed.ID = state.UserFlowID
+	}
 	for _, s := range steps {
 		value := s.link(&refreshed)
 		if value.IsNull() && !adopt {
@@ -242,6 +248,8 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	// applied starts as the state and takes each step of the plan as soon as Graph has it.
 	applied := state
 	applied.Timeouts = plan.Timeouts
+	// The same flow in another spelling (see user_flow_id's plan modifier).
+	applied.UserFlowID = plan.UserFlowID
 	var changed []step
 	for _, s := range steps {
 		if !s.link(&plan).Equal(*s.link(&state)) {
@@ -293,10 +301,22 @@ func (r *linkResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not a user flow id. The id %s.", flowID, userFlowIDForm))
 		return
 	}
+	// Graph matches flow ids without regard to case: the state and the identity take Graph's spelling now,
+	// before a read or an apply could hold another one. A flow that is not there keeps the id as given, and
+	// the read after the import reports it gone.
+	ctx, cancel := context.WithTimeout(ctx, linkTimeouts.Read)
+	defer cancel()
+	flow, err := r.client.GetUserFlowConfirmed(ctx, flowID)
+	switch {
+	case err == nil:
+		flowID = flow.ID
+	case !graph.IsNotFound(err):
+		resp.Diagnostics.AddError("Cannot read user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_flow_id"), flowID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), flowID)...)
+	resp.Diagnostics.Append(tf.Imported(ctx, resp, flowID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, []byte("true"))...)
-	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, flowID)...)
 }
 
 // written is what the steps hold in m, as Graph should now report them ("" for a cleared step).
