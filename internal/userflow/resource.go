@@ -76,7 +76,7 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 					resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
 				}, "Another user flow replaces the resource; another spelling of the same id does not.", "")},
-			Validators:    []validator.String{stringvalidator.RegexMatches(userFlowIDPattern, userFlowIDForm)},
+			Validators: []validator.String{stringvalidator.RegexMatches(userFlowIDPattern, userFlowIDForm)},
 		},
 	}
 	for _, s := range steps {
