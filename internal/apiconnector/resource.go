@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -71,18 +73,23 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 		TargetURL:                   plan.TargetURL.ValueString(),
 		AuthenticationConfiguration: authenticationToAPI(config, thumbprint),
 	})
-	if err != nil {
+	if created == nil {
 		resp.Diagnostics.AddError("Cannot create the API connector", tf.Detail(err, tf.Call{Object: tf.APIConnectors, Timeout: tf.ResourceCreate}))
 		return
 	}
 
-	state, err := appliedState(plan, config, created)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
+	// Graph made the connector even when it could not be read back: the state keeps it, so that the next
+	// apply does not make a second one.
+	state, mapErr := appliedState(plan, config, created)
+	if mapErr != nil {
+		resp.Diagnostics.AddError("Unexpected API connector from Graph", mapErr.Error())
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
+	if err != nil {
+		r.reportWriteFailure(&resp.Diagnostics, "Cannot create the API connector", err, state, tf.ResourceCreate)
+	}
 }
 
 func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -145,7 +152,16 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	write := decideUpdate(plan, config, state, private)
 	remote, err := r.applyUpdate(ctx, state.ID.ValueString(), write)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the API connector", tf.Detail(err, connectorCall(state, tf.ResourceUpdate)))
+		// The state holds what Graph holds: what it last showed, or what it held before when no write is known
+		// to have taken. The *_wo_version values stay as they were, so that the next apply sends again.
+		held := state
+		if remote != nil {
+			if shown, mapErr := fromAPI(remote, state); mapErr == nil {
+				held = shown
+			}
+		}
+		resp.Diagnostics.Append(setModel(ctx, &resp.State, held)...)
+		r.reportWriteFailure(&resp.Diagnostics, "Cannot update the API connector", err, plan, tf.ResourceUpdate)
 		return
 	}
 
@@ -159,20 +175,37 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 // applyUpdate makes the calls decideUpdate chose and returns the connector as Graph last described it,
-// or nil when no call returned it. UpdateAPIConnector reads the connector back until Graph's replicas
-// show the change, so that the refresh after the apply does not take a lagging replica's old values
-// for drift.
+// or nil when no call returned it, also when one failed. Each write is read back until Graph's replicas
+// show it, so that the refresh after the apply does not take a lagging replica's old values for drift.
 func (r *connectorResource) applyUpdate(ctx context.Context, id string, write connectorWrite) (*graph.APIConnector, error) {
 	remote, err := r.client.UpdateAPIConnector(ctx, id, write.patch)
 	switch {
 	case err != nil:
-		return nil, err
+		return remote, err
 	case write.upload != nil:
-		return r.client.UploadClientCertificate(ctx, id, *write.upload)
+		uploaded, err := r.client.UploadClientCertificate(ctx, id, *write.upload)
+		if uploaded == nil {
+			return remote, err
+		}
+		return uploaded, err
 	case remote == nil && write.readBack:
 		return r.client.GetAPIConnector(ctx, id)
 	}
 	return remote, nil
+}
+
+// reportWriteFailure explains a write that failed: by the argument Graph does not show it for, when Graph
+// acknowledged it, or with Graph's answer and the next step.
+func (r *connectorResource) reportWriteFailure(diags *diag.Diagnostics, summary string, err error, sent connectorModel, timeout tf.Timeout) {
+	paths := map[string]path.Path{
+		"displayName":                 path.Root("display_name"),
+		"targetUrl":                   path.Root("target_url"),
+		"authenticationConfiguration": path.Root(sent.authKind()),
+		"certificateList":             certificateValuePath,
+	}
+	if !tf.ReportNotShown(diags, err, paths, connectorCall(sent, timeout)) {
+		diags.AddError(summary, tf.Detail(err, connectorCall(sent, timeout)))
+	}
 }
 
 func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -188,7 +221,7 @@ func (r *connectorResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 
 	if err := r.client.DeleteAPIConnector(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the API connector", tf.Detail(err, connectorCall(state, tf.ResourceDelete)))
+		r.reportWriteFailure(&resp.Diagnostics, "Cannot delete the API connector", err, state, tf.ResourceDelete)
 	}
 }
 

@@ -35,8 +35,10 @@ type Config struct {
 	RetryMax int
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts when Graph names no Retry-After.
 	RetryWaitMin, RetryWaitMax time.Duration
-	// ConsistencyWait bounds the polling after a create or delete until Graph's replicas agree. Zero
-	// means two minutes; the context's deadline bounds it too.
+	// ConsistencyWait bounds how long a 404 is read again before an object is believed gone (at most three
+	// seconds) and how long the effect of a write whose answer was lost is looked for before it is sent again
+	// (at most 30 seconds). Zero means those bounds. Reading a write back until Graph shows it is bounded by
+	// the context's deadline alone: the operation's timeout.
 	ConsistencyWait time.Duration
 	// RateMemory is a file (see RateMemoryPath) in which the client keeps the rate Graph admitted when it
 	// last throttled, for the next process to start at; "" keeps it in this process only.
@@ -126,6 +128,15 @@ func (c *Client) resolve(path string) (*url.URL, error) {
 		return target, nil
 	}
 	return c.base.JoinPath(path), nil
+}
+
+// pathOf is the URL path of a request path (under the versioned base, or an absolute URL), as errors name
+// the request.
+func (c *Client) pathOf(path string) string {
+	if target, err := c.resolve(path); err == nil {
+		return target.Path
+	}
+	return path
 }
 
 // decode reads a JSON answer into v.

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,8 +23,9 @@ const apiConnectorsPath = "identity/apiConnectors"
 // failures on one create among fifty made at once is routine.
 const maxCreateAttempts = 10
 
-// CreateAPIConnector creates a connector and waits until Graph serves it, so that the next read does not
-// mistake replication lag for a deletion.
+// CreateAPIConnector creates a connector and reads it back until Graph serves it, so that the next read
+// does not mistake replication lag for a deletion. When the operation's deadline comes first, it returns the
+// connector the create answered with a *NotShownError.
 //
 // When the answer to the POST is lost, Graph may have created the connector. The client then looks for a
 // connector that matches what it sent (name, URL, and the public half of the credentials) and adopts it;
@@ -54,20 +54,21 @@ func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector)
 			return found, nil
 		}
 	}
-	visible, err := c.waitFor(ctx, created.ID, "appear", func(_ *APIConnector, err error) (bool, error) {
+	// The next read must not take replication lag for a deletion: read the connector until Graph serves it.
+	// When it never does, the connector still exists by the create's answer, which is returned with the
+	// error so that it is not lost from view.
+	visible, err := readBack(ctx, "POST "+c.pathOf(apiConnectorsPath), func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, created.ID)
+	}, func(_ *APIConnector, err error) (bool, []Pending, error) {
 		if IsNotFound(err) {
-			return false, nil
+			return false, nil, nil
 		}
-		return true, err
-	}, &created)
-	if err != nil {
-		// The connector exists: failing here would keep it out of the state, and the next apply would
-		// create a second one. What the POST answered is enough to go on.
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not read the new connector back; using the create's answer",
-			map[string]any{"id": created.ID, "error": err.Error()})
-		return &created, nil
+		return err == nil, nil, err
+	})
+	if visible == nil {
+		return &created, err
 	}
-	return visible, nil
+	return visible, err
 }
 
 // findCreated returns the one connector that matches what a lost create sent, nil when there is none, or
@@ -103,13 +104,6 @@ func (c *Client) findCreated(ctx context.Context, sent APIConnector) (*APIConnec
 			len(matches), sent.DisplayName, redact.URL(sent.TargetURL), strings.Join(ids, ", "))
 	})
 	return found, err
-}
-
-// lostWriteSearch bounds how long the client looks for the effect of a write whose answer was lost before
-// it sends the write again. Graph's replicas usually agree within seconds; the bound keeps a write that
-// truly failed from waiting the whole consistency wait before it is sent again.
-func (c *Client) lostWriteSearch() time.Duration {
-	return min(c.consistencyWait, 30*time.Second)
 }
 
 // holdsAuthentication reports whether what Graph returns reflects what was written: the same basic
@@ -157,8 +151,8 @@ func (c *Client) ListAPIConnectors(ctx context.Context) ([]APIConnector, error) 
 // UpdateAPIConnector sends a PATCH holding only the properties set in update, then reads the connector
 // until Graph shows them, so that the next read does not take a lagging replica's old values for drift,
 // and returns it. An empty update sends nothing and returns nil. A PATCH with a PKCS12Certificate replaces
-// every earlier certificate. When the wait runs out, or a read fails, the PATCH still succeeded: the
-// connector returned is what Graph last answered, or nil.
+// every earlier certificate. When the operation's deadline comes before Graph shows the update, it returns
+// the connector as Graph last showed it (nil when no read answered) with a *NotShownError.
 func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APIConnectorUpdate) (*APIConnector, error) {
 	if update.Empty() {
 		return nil, nil
@@ -171,33 +165,61 @@ func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APICo
 	if _, err := c.do(ctx, request{method: http.MethodPatch, path: path, body: update, repeatable: true}); err != nil {
 		return nil, err
 	}
-	updated, err := c.waitFor(ctx, id, "show the update", func(got *APIConnector, err error) (bool, error) {
+	return readBack(ctx, "PATCH "+c.pathOf(path), func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, id)
+	}, func(got *APIConnector, err error) (bool, []Pending, error) {
 		switch {
 		case IsNotFound(err):
 			// The PATCH found the connector: this is a replica that lags behind.
-			return false, nil
+			return false, nil, nil
 		case err != nil:
-			return false, err
+			return false, nil, err
 		}
-		return showsUpdate(got, update), nil
-	}, nil)
-	if err != nil {
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not read the updated connector back",
-			map[string]any{"id": id, "error": err.Error()})
-		return nil, nil
-	}
-	return updated, nil
+		pending := pendingUpdate(got, update)
+		return len(pending) == 0, pending, nil
+	})
 }
 
-// showsUpdate reports whether what Graph returns reflects every property of update.
-func showsUpdate(got *APIConnector, update APIConnectorUpdate) bool {
-	return (update.DisplayName == nil || got.DisplayName == *update.DisplayName) &&
-		(update.TargetURL == nil || got.TargetURL == *update.TargetURL) &&
-		(update.AuthenticationConfiguration == nil || holdsAuthentication(got.AuthenticationConfiguration, update.AuthenticationConfiguration))
+// pendingUpdate lists the properties of update that got does not show.
+func pendingUpdate(got *APIConnector, update APIConnectorUpdate) []Pending {
+	var pending []Pending
+	if update.DisplayName != nil && got.DisplayName != *update.DisplayName {
+		pending = append(pending, Pending{"displayName", *update.DisplayName, got.DisplayName})
+	}
+	if update.TargetURL != nil && got.TargetURL != *update.TargetURL {
+		pending = append(pending, Pending{"targetUrl", redact.URL(*update.TargetURL), redact.URL(got.TargetURL)})
+	}
+	if update.AuthenticationConfiguration != nil && !holdsAuthentication(got.AuthenticationConfiguration, update.AuthenticationConfiguration) {
+		pending = append(pending, Pending{"authenticationConfiguration",
+			describeAuthentication(update.AuthenticationConfiguration), describeAuthentication(got.AuthenticationConfiguration)})
+	}
+	return pending
+}
+
+// describeAuthentication says what an authentication holds, without its secrets: for NotShownError.
+func describeAuthentication(a Authentication) string {
+	switch a := a.(type) {
+	case nil:
+		return ""
+	case *BasicAuthentication:
+		return "basic authentication as " + a.Username
+	case *PKCS12Certificate:
+		return "the certificate " + strings.ToUpper(a.Thumbprint)
+	case *ClientCertificateAuthentication:
+		thumbprints := make([]string, len(a.CertificateList))
+		for i, certificate := range a.CertificateList {
+			thumbprints[i] = strings.ToUpper(certificate.Thumbprint)
+		}
+		return "the certificates " + strings.Join(thumbprints, ", ")
+	}
+	return a.ODataType()
 }
 
 // UploadClientCertificate adds a certificate to a connector's list, keeping the ones it holds; Graph
-// makes the newest valid one active. The answer is the connector as Graph now describes it.
+// makes the newest valid one active. The answer is the connector as Graph now describes it. When the
+// certificate has a Thumbprint and the answer does not list it, the connector is read until Graph does; when
+// the operation's deadline comes first, it returns the connector as Graph last showed it with a
+// *NotShownError.
 func (c *Client) UploadClientCertificate(ctx context.Context, id string, certificate PKCS12Certificate) (*APIConnector, error) {
 	path, err := connectorPath(id)
 	if err != nil {
@@ -215,7 +237,7 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 			if err := decode(a, "the API connector", &connector); err != nil {
 				return nil, err
 			}
-			return &connector, nil
+			return c.readBackCertificate(ctx, path, &connector, certificate)
 		}
 		if !errors.Is(err, ErrOutcomeUnknown) || certificate.Thumbprint == "" || attempt == maxCreateAttempts {
 			return nil, err
@@ -245,8 +267,35 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 	}
 }
 
-// DeleteAPIConnector deletes a connector and waits until Graph no longer serves it. A connector that is
-// already gone is not an error.
+// readBackCertificate reads a connector until it lists the certificate uploaded, starting from answer, the
+// upload's own answer. A certificate without a Thumbprint cannot be looked for: the answer is taken as it is.
+func (c *Client) readBackCertificate(ctx context.Context, path string, answer *APIConnector, certificate PKCS12Certificate) (*APIConnector, error) {
+	shown := func(got *APIConnector, err error) (bool, []Pending, error) {
+		switch {
+		case IsNotFound(err):
+			return false, nil, nil
+		case err != nil:
+			return false, nil, err
+		case certificate.Thumbprint == "" || holdsAuthentication(got.AuthenticationConfiguration, &certificate):
+			return true, nil, nil
+		}
+		return false, []Pending{{"certificateList", describeAuthentication(&certificate), describeAuthentication(got.AuthenticationConfiguration)}}, nil
+	}
+	if done, _, _ := shown(answer, nil); done {
+		return answer, nil
+	}
+	got, err := readBack(ctx, "POST "+c.pathOf(path+"/uploadClientCertificate"), func(ctx context.Context) (*APIConnector, error) {
+		return getOne[APIConnector](ctx, c, path, "an API connector")
+	}, shown)
+	if got == nil {
+		return answer, err
+	}
+	return got, err
+}
+
+// DeleteAPIConnector deletes a connector and reads it until Graph no longer serves it. A connector that is
+// already gone is not an error. When the operation's deadline comes while Graph still serves it, the error
+// is a *NotShownError; a read that fails is only logged.
 func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 	path, err := connectorPath(id)
 	if err != nil {
@@ -257,69 +306,23 @@ func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 	if err != nil && !IsNotFound(err) {
 		return err
 	}
-	_, err = c.waitFor(ctx, id, "disappear", func(_ *APIConnector, err error) (bool, error) {
+	_, err = readBack(ctx, "DELETE "+c.pathOf(path), func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, id)
+	}, func(_ *APIConnector, err error) (bool, []Pending, error) {
 		if IsNotFound(err) {
-			return true, nil
+			return true, nil, nil
 		}
-		return false, err
-	}, nil)
-	if err != nil {
-		// The DELETE succeeded: a read that fails afterwards must not leave the connector in the state.
+		return false, nil, err
+	})
+	var notShown *NotShownError
+	if err != nil && !errors.As(err, &notShown) {
+		// The DELETE succeeded and no read showed the connector still there: a read that fails afterwards
+		// must not keep it in the state.
 		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not confirm that the deleted connector is gone",
 			map[string]any{"id": id, "error": err.Error()})
+		return nil
 	}
-	return nil
-}
-
-// waitFor reads a connector until done says so, with a growing pause between reads, for at most the
-// client's consistency wait. When the wait runs out it logs a warning and returns the last connector read
-// (or fallback), since the write itself succeeded.
-func (c *Client) waitFor(ctx context.Context, id, what string, done func(*APIConnector, error) (bool, error), fallback *APIConnector) (*APIConnector, error) {
-	last := fallback
-	finished, err := poll(ctx, c.consistencyWait, func(ctx context.Context) (bool, error) {
-		got, err := c.GetAPIConnector(ctx, id)
-		if got != nil {
-			last = got
-		}
-		return done(got, err)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !finished {
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph did not show the change in time; continuing with what it last answered",
-			map[string]any{"id": id, "waited_for": what})
-	}
-	return last, nil
-}
-
-// poll calls check with a growing pause between calls until it reports done or fails, for at most limit.
-// It reports whether check finished. Running out of time, whether limit's or the context's deadline, is
-// not an error: the caller decides what an unfinished check means. A cancelled context is.
-func poll(ctx context.Context, limit time.Duration, check func(context.Context) (bool, error)) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	pause := 250 * time.Millisecond
-	for {
-		finished, err := check(ctx)
-		if err != nil && ctx.Err() == nil {
-			return false, err
-		}
-		if err == nil && finished {
-			return true, nil
-		}
-		timer := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			if err := context.Cause(ctx); !errors.Is(err, context.DeadlineExceeded) {
-				return false, err
-			}
-			return false, nil
-		case <-timer.C:
-			pause = min(pause*2, 5*time.Second)
-		}
-	}
+	return err
 }
 
 // connectorPath is the path of one connector. Graph ids are GUIDs; anything that could change the path

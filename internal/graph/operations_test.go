@@ -67,7 +67,7 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 	newName, newTarget := "New Test API", "https://otherapi.com/api/endpoint"
 	tests := []struct {
 		name       string
-		call       func(c *Client) error
+		call       func(ctx context.Context, c *Client) error
 		wantMethod string
 		wantPath   string
 		// wantBody is the request body, member order included; "" means none.
@@ -75,8 +75,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 	}{
 		{
 			name: "create",
-			call: func(c *Client) error {
-				_, err := c.CreateAPIConnector(t.Context(), referenceConnector())
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.CreateAPIConnector(ctx, referenceConnector())
 				return err
 			},
 			wantMethod: "POST", wantPath: "/v1.0/identity/apiConnectors",
@@ -92,18 +92,18 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		},
 		{
 			name:       "get",
-			call:       func(c *Client) error { _, err := c.GetAPIConnector(t.Context(), connectorID); return err },
+			call:       func(ctx context.Context, c *Client) error { _, err := c.GetAPIConnector(ctx, connectorID); return err },
 			wantMethod: "GET", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
 		},
 		{
 			name:       "list",
-			call:       func(c *Client) error { _, err := c.ListAPIConnectors(t.Context()); return err },
+			call:       func(ctx context.Context, c *Client) error { _, err := c.ListAPIConnectors(ctx); return err },
 			wantMethod: "GET", wantPath: "/v1.0/identity/apiConnectors",
 		},
 		{
 			name: "update name, URL and basic authentication (reference example 1)",
-			call: func(c *Client) error {
-				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{
 					DisplayName: &newName, TargetURL: &newTarget,
 					AuthenticationConfiguration: &BasicAuthentication{Username: "<NEW_USERNAME>", Password: "<NEW_PASSWORD>"},
 				})
@@ -122,8 +122,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		},
 		{
 			name: "update to a client certificate (reference example 2)",
-			call: func(c *Client) error {
-				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{
 					AuthenticationConfiguration: &PKCS12Certificate{
 						Value:    "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ...kDJ04sJShkkgjL9Bm49plA",
 						Password: "secret", Thumbprint: "never-sent",
@@ -142,8 +142,8 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		},
 		{
 			name: "update the name only",
-			call: func(c *Client) error {
-				_, err := c.UpdateAPIConnector(t.Context(), connectorID, APIConnectorUpdate{DisplayName: &newName})
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.UpdateAPIConnector(ctx, connectorID, APIConnectorUpdate{DisplayName: &newName})
 				return err
 			},
 			wantMethod: "PATCH", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
@@ -151,13 +151,13 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 		},
 		{
 			name:       "delete",
-			call:       func(c *Client) error { return c.DeleteAPIConnector(t.Context(), connectorID) },
+			call:       func(ctx context.Context, c *Client) error { return c.DeleteAPIConnector(ctx, connectorID) },
 			wantMethod: "DELETE", wantPath: "/v1.0/identity/apiConnectors/" + connectorID,
 		},
 		{
 			name: "upload a client certificate without a password",
-			call: func(c *Client) error {
-				_, err := c.UploadClientCertificate(t.Context(), connectorID, PKCS12Certificate{Value: "MIIKPFX", Thumbprint: "never-sent"})
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.UploadClientCertificate(ctx, connectorID, PKCS12Certificate{Value: "MIIKPFX", Thumbprint: "never-sent"})
 				return err
 			},
 			wantMethod: "POST", wantPath: "/v1.0/identity/apiConnectors/" + connectorID + "/uploadClientCertificate",
@@ -178,10 +178,13 @@ func TestClient_sendsEachOperationAsGraphsReferenceShows(t *testing.T) {
 					deleted.Store(true)
 				}
 				graphReference(w, r)
-				// The reference's connector never shows an update: its read-back ends with the wait.
 			}, func(cfg *Config) { cfg.ConsistencyWait = 50 * time.Millisecond })
+			// The reference's connector never shows an update: its read-back ends with the deadline.
+			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			defer cancel()
 
-			if err := tt.call(c); err != nil {
+			var notShown *NotShownError
+			if err := tt.call(ctx, c); err != nil && !errors.As(err, &notShown) {
 				t.Fatal(err)
 			}
 
@@ -603,21 +606,35 @@ func TestClient_deleteSucceedsWhenTheConfirmingReadFails(t *testing.T) {
 	}
 }
 
-func TestClient_updateReturnsWhatGraphLastAnsweredWhenTheWaitRunsOut(t *testing.T) {
+// TestClient_updateNeverShownFailsAtTheDeadline: replicas keep answering with the connector as it was. The
+// update reads it back until the operation's deadline, however long the client's consistency wait, and
+// then fails naming what it sent and what Graph shows, with the connector as Graph last showed it.
+func TestClient_updateNeverShownFailsAtTheDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, c := newMemoryFakeGraph(t, fakegraph.Options{}, func(cfg *Config) { cfg.ConsistencyWait = 300 * time.Millisecond })
 		connector := s.PutConnector(fakegraph.Connector{DisplayName: "Stale", TargetURL: "https://stale.example",
 			Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "old", Password: "p"}})
 		s.SetFaults(fakegraph.Faults{StaleReads: time.Hour})
+		ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+		defer cancel()
+		start := time.Now()
 
-		got, err := c.UpdateAPIConnector(t.Context(), connector.ID, APIConnectorUpdate{
+		got, err := c.UpdateAPIConnector(ctx, connector.ID, APIConnectorUpdate{
 			AuthenticationConfiguration: &BasicAuthentication{Username: "new", Password: "p"}})
 
-		if err != nil {
-			t.Fatal(err)
+		var notShown *NotShownError
+		if !errors.As(err, &notShown) || len(notShown.Pending) != 1 || notShown.Pending[0] !=
+			(Pending{"authenticationConfiguration", "basic authentication as new", "basic authentication as old"}) {
+			t.Fatalf("error %v, want Graph's not showing the username", err)
+		}
+		if !strings.Contains(err.Error(), "PATCH /v1.0/identity/apiConnectors/"+connector.ID) || strings.Contains(err.Error(), `"p"`) {
+			t.Errorf("error %q: want the request named, and no password", err)
 		}
 		if basic, ok := got.AuthenticationConfiguration.(*BasicAuthentication); !ok || basic.Username != "old" {
 			t.Errorf("got %#v, want what Graph last answered", got.AuthenticationConfiguration)
+		}
+		if waited := time.Since(start); waited < 85*time.Second {
+			t.Errorf("gave up after %s, want the operation's 90s", waited)
 		}
 	})
 }

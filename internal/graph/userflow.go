@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // UserFlowKind says which of Graph's two user-flow collections a flow belongs to.
@@ -238,33 +236,28 @@ func (c *Client) SetUserFlowStep(ctx context.Context, flowID string, step UserFl
 }
 
 // WaitForUserFlowSteps reads a flow's connectors until every step in written shows the connector written
-// to it ("" for none, ids compared without regard to case): Graph's replicas may answer with the previous
-// value for a while after a PUT. It reads for at most the client's consistency wait, bounded by the
-// context's deadline, and returns what Graph last answered; running out of time is logged, not an error,
-// since the writes themselves succeeded.
+// to it ("" for none, ids compared without regard to case), and returns what Graph last answered: Graph's
+// replicas may answer with the previous value for a while after a PUT. When the operation's deadline comes
+// first, the error is a *NotShownError whose Pending names each step by its Graph name.
 func (c *Client) WaitForUserFlowSteps(ctx context.Context, flowID string, written APIConnectorConfiguration) (APIConnectorConfiguration, error) {
-	var last APIConnectorConfiguration
-	finished, err := poll(ctx, c.consistencyWait, func(ctx context.Context) (bool, error) {
-		got, err := c.GetAPIConnectorConfiguration(ctx, flowID)
-		if err != nil {
-			return false, err
-		}
-		last = got
-		for step, want := range written {
-			if !strings.EqualFold(got[step], want) {
-				return false, nil
-			}
-		}
-		return true, nil
-	})
+	kind, target, err := c.userFlowURL(flowID, "apiConnectorConfiguration", "")
 	if err != nil {
 		return nil, err
 	}
-	if !finished {
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph did not show the user flow's new steps in time; continuing with what it last answered",
-			map[string]any{"user_flow_id": flowID})
-	}
-	return last, nil
+	return readBack(ctx, "PUT "+c.pathOf(target)+"/{step}/$ref", func(ctx context.Context) (APIConnectorConfiguration, error) {
+		return c.GetAPIConnectorConfiguration(ctx, flowID)
+	}, func(got APIConnectorConfiguration, err error) (bool, []Pending, error) {
+		if err != nil {
+			return false, nil, err
+		}
+		var pending []Pending
+		for _, step := range kind.Steps() {
+			if want, ok := written[step]; ok && !strings.EqualFold(got[step], want) {
+				pending = append(pending, Pending{Property: string(step), Sent: want, Shown: got[step]})
+			}
+		}
+		return len(pending) == 0, pending, nil
+	})
 }
 
 // odataReference is the body of a PUT …/$ref: the URL of the entity to point at.

@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -277,20 +280,27 @@ func TestClient_waitForUserFlowStepsReadsUntilGraphShowsTheWrite(t *testing.T) {
 	})
 }
 
-func TestClient_waitForUserFlowStepsGivesUpAfterTheConsistencyWait(t *testing.T) {
+// TestClient_waitForUserFlowStepsFailsWhenTheDeadlineComesFirst: a step Graph acknowledged but never shows
+// is read until the operation's deadline, not a wait of the client's, and is then an error naming the step,
+// what was sent and what Graph shows.
+func TestClient_waitForUserFlowStepsFailsWhenTheDeadlineComesFirst(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, c := newMemoryStub(t, func(w http.ResponseWriter, _ *http.Request) {
 			writeJSONAnswer(w, http.StatusOK, map[string]any{"postAttributeCollection": nil})
 		}, func(cfg *Config) { cfg.ConsistencyWait = 10 * time.Second })
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+		defer cancel()
 		start := time.Now()
 
-		got, err := c.WaitForUserFlowSteps(t.Context(), "B2X_1_PartnerSignUp", APIConnectorConfiguration{PostAttributeCollection: connectorID})
+		got, err := c.WaitForUserFlowSteps(ctx, "B2X_1_PartnerSignUp", APIConnectorConfiguration{PostAttributeCollection: connectorID})
 
-		if err != nil || len(got) != 0 {
-			t.Errorf("got %v, %v; want what Graph last answered and no error", got, err)
+		var notShown *NotShownError
+		if !errors.As(err, &notShown) || len(got) != 0 ||
+			!slices.Equal(notShown.Pending, []Pending{{Property: "postAttributeCollection", Sent: connectorID}}) {
+			t.Fatalf("got %v, %v; want what Graph last answered and the step it does not show", got, err)
 		}
-		if waited := time.Since(start); waited != 10*time.Second {
-			t.Errorf("waited %s, want the consistency wait of 10s", waited)
+		if waited := time.Since(start); waited != 3*time.Minute {
+			t.Errorf("waited %s, want the operation's 3m", waited)
 		}
 	})
 }

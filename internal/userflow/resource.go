@@ -329,9 +329,10 @@ func written(of []step, m *linkModel) graph.APIConnectorConfiguration {
 }
 
 // setSteps sets the steps of plan listed in which, one PUT each (a null step is cleared: {} in place of a
-// reference), copying each onto applied as soon as Graph has it. The first failure is reported and ends
-// the writes; otherwise it waits until Graph shows the steps, so that the refresh after the apply does
-// not mistake replication lag for drift. It returns how many steps were set.
+// reference), copying each onto applied as soon as Graph has answered. The first failure is reported and
+// ends the writes; otherwise it reads the steps back until Graph shows them, so that the refresh after the
+// apply does not mistake replication lag for drift, and a step Graph never shows is an error with applied
+// holding what Graph shows. It returns how many PUTs Graph answered.
 func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, flowID string, which []step, plan linkModel,
 	applied *linkModel, timeout tf.Timeout) int {
 	for i, s := range which {
@@ -345,10 +346,23 @@ func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, fl
 	if len(which) == 0 {
 		return 0
 	}
-	// The writes succeeded: a read that fails is a warning.
-	if _, err := r.client.WaitForUserFlowSteps(ctx, flowID, written(which, applied)); err != nil {
-		diags.AddWarning("Cannot read back the API connectors of user flow "+flowID,
-			"The steps were written, but reading them back failed; the next refresh reads them again.\n\n"+err.Error())
+	// A PUT Graph answered is done only once Graph shows it: until then, and when it never does, the state
+	// holds what Graph shows.
+	shown, err := r.client.WaitForUserFlowSteps(ctx, flowID, written(which, applied))
+	if err == nil {
+		return len(which)
+	}
+	paths := map[string]path.Path{}
+	for _, s := range which {
+		paths[string(s.graph)] = path.Root(s.attribute)
+		if shown != nil && !strings.EqualFold(shown[s.graph], s.link(applied).ValueString()) {
+			*s.link(applied) = stringOrNull(shown[s.graph])
+		}
+	}
+	if !tf.ReportNotShown(diags, err, paths, flowCall(flowID, timeout)) {
+		diags.AddError("Cannot read back the API connectors of user flow "+flowID,
+			"The steps were written, but reading them back failed, so it is not known whether Graph applied them.\n\n"+
+				tf.Detail(err, flowCall(flowID, timeout)))
 	}
 	return len(which)
 }

@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// The client's waits: reading an object again until Graph's replicas agree. Graph is eventually consistent
+// in both directions: a replica that lags behind answers 404 for an object that exists, and the object as it
+// was before a write that Graph has acknowledged. Every wait is bounded by the operation's deadline (the
+// resource's timeouts), and each kind of wait says what running out of time means.
+
+// notFoundReads is how many 404s in a row confirmedRead needs at the least.
+const notFoundReads = 3
+
+// absenceConfirmation is how long confirmedRead keeps reading an object that answers 404: long enough for
+// Graph's replicas to catch up in the cases seen, short enough that a plan notices an object that really
+// is gone without a long wait.
+func (c *Client) absenceConfirmation() time.Duration {
+	return min(c.consistencyWait, 3*time.Second)
+}
+
+// lostWriteSearch bounds how long the client looks for the effect of a write whose answer was lost before
+// it sends the write again. Graph's replicas usually agree within seconds; the bound keeps a write that
+// truly failed from waiting the whole operation before it is sent again.
+func (c *Client) lostWriteSearch() time.Duration {
+	return min(c.consistencyWait, 30*time.Second)
+}
+
+// confirmedRead calls read, which reads one object (what names it, for logs and errors), where a 404
+// decides that the object is gone. Graph answers from replicas, and one that lags behind can answer 404
+// for an object that exists; so a 404 is believed only when Graph repeats it, for at least three reads in
+// a row spread over three seconds (or the consistency wait, when that is shorter). Any other answer ends
+// the check. A context that ends first is an error, never a 404.
+func confirmedRead[T any](ctx context.Context, c *Client, what string, read func(context.Context) (T, error)) (T, error) {
+	deadline := time.Now().Add(c.absenceConfirmation())
+	pause := 250 * time.Millisecond
+	for reads := 1; ; reads++ {
+		got, err := read(ctx)
+		if !IsNotFound(err) {
+			if reads > 1 && err == nil {
+				tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Graph answered 404 for an object it serves: a replica lagged behind",
+					map[string]any{"object": what, "reads": reads})
+			}
+			return got, err
+		}
+		if reads >= notFoundReads && !time.Now().Before(deadline) {
+			return got, err
+		}
+		wait := pause
+		if left := time.Until(deadline); left > 0 && left < wait {
+			wait = left
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			var zero T
+			return zero, fmt.Errorf("confirming that %s is gone (Graph answered 404 %d times): %w", what, reads, context.Cause(ctx))
+		case <-timer.C:
+			pause = min(pause*2, time.Second)
+		}
+	}
+}
+
+// NotShownError is a write Graph acknowledged but did not show before the operation's deadline: every read
+// since answered as if the write had not happened. Such a write may never take effect; the state must hold
+// what Graph shows, never what was sent.
+type NotShownError struct {
+	// Write names the request, as "PATCH /v1.0/identity/apiConnectors/{id}".
+	Write string
+	// Reads is how many reads followed it.
+	Reads int
+	// Pending says, property by property, what was sent and what Graph showed at the last read.
+	Pending []Pending
+}
+
+// Pending is one property of a write that Graph does not show: its Graph name (or a step's, or an id), the
+// value sent, and the value Graph shows ("" for none).
+type Pending struct {
+	Property, Sent, Shown string
+}
+
+func (e *NotShownError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Graph acknowledged %s but did not show it in %d reads before the operation's deadline", e.Write, e.Reads)
+	for i, p := range e.Pending {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(&b, "%s%s: %s", sep, p.Property, p)
+	}
+	return b.String()
+}
+
+// String says what was sent and what Graph shows: `sent "a", and Graph shows "b"`.
+func (p Pending) String() string {
+	return fmt.Sprintf("sent %s, and Graph shows %s", orNone(p.Sent), orNone(p.Shown))
+}
+
+// orNone quotes a value, or says "none".
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// readBack reads an object with read until shown, which compares it with what write sent, says Graph shows
+// the write, and returns the last object read. Graph's replicas may answer with the object as it was for a
+// while after a write; the wait lasts until the operation's deadline, and when that comes first, it returns
+// the last object read (the zero value when no read answered) with a *NotShownError holding what shown
+// found pending at the last read. shown also decides what a failed read means: it returns the error to end
+// the wait with, or nil to read again (a 404 from a replica that has not seen a create, say).
+func readBack[T any](ctx context.Context, write string, read func(context.Context) (T, error),
+	shown func(T, error) (bool, []Pending, error)) (T, error) {
+	var last T
+	var left []Pending
+	reads := 0
+	finished, err := poll(ctx, 0, func(ctx context.Context) (bool, error) {
+		got, err := read(ctx)
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		reads++
+		if err == nil {
+			last = got
+		}
+		var done bool
+		done, left, err = shown(got, err)
+		return done, err
+	})
+	switch {
+	case err != nil:
+		return last, err
+	case !finished:
+		return last, &NotShownError{Write: write, Reads: reads, Pending: left}
+	}
+	return last, nil
+}
+
+// poll calls check with a growing pause between calls until it reports done or fails, for at most limit
+// (0 for no limit but the context's deadline). It reports whether check finished. Running out of time,
+// whether limit's or the deadline's, is not an error: the caller decides what an unfinished check means. A
+// cancelled context is.
+func poll(ctx context.Context, limit time.Duration, check func(context.Context) (bool, error)) (bool, error) {
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	pause := 250 * time.Millisecond
+	for {
+		finished, err := check(ctx)
+		if err != nil && ctx.Err() == nil {
+			return false, err
+		}
+		if err == nil && finished {
+			return true, nil
+		}
+		timer := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			if err := context.Cause(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				return false, err
+			}
+			return false, nil
+		case <-timer.C:
+			pause = min(pause*2, 5*time.Second)
+		}
+	}
+}
