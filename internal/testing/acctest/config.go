@@ -38,6 +38,11 @@ type PKCS12 struct {
 	Value, Password, Version, Rotation any
 }
 
+// Address is the resource's address, such as entra_identity_api_connector.test.
+func (c Connector) Address() string {
+	return "entra_identity_api_connector." + cmp.Or(c.Name, "test")
+}
+
 // HCL is the resource block.
 func (c Connector) HCL() string {
 	var b block
