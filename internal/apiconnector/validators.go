@@ -67,7 +67,7 @@ func noControl(s string) string {
 }
 
 // nameRule is checkName's rule in a sentence, for the descriptions of the names it checks.
-const nameRule = "Any script and emoji sequence is accepted. Refused, because they hide or reorder text: control characters, " +
+const nameRule = "Any script and emoji sequence is accepted; refused is only what hides or reorders text: control characters, " +
 	"line and paragraph separators, invisible characters (zero-width space, word joiner, byte order mark, soft hyphen, invisible " +
 	"operators), bidirectional embedding, override and isolate controls, a zero-width joiner or non-joiner at either end or beside " +
 	"white space, tag characters outside a flag, and white space at either end."
