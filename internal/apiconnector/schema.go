@@ -49,12 +49,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"display_name": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows: visible text, " +
-					"without white space at either end or invisible characters (control, format and separator characters).",
+				Required:            true,
+				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows. " + nameRule,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxDisplayNameLength),
-					tf.StringCheck{Rule: "visible text", Checks: visibleName},
+					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: visibleName},
 				},
 			},
 			"target_url": schema.StringAttribute{
@@ -99,7 +98,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 			"username": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
-					"HTTP basic authentication (RFC 7617) cannot carry a colon in it; no white space at either end.",
+					"HTTP basic authentication (RFC 7617) cannot carry a colon in it. " + nameRule,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxUsernameLength),
 					tf.StringCheck{Rule: "a username basic authentication can carry", Checks: usernameText},

@@ -38,6 +38,11 @@ type PKCS12 struct {
 	Value, Password, Version, Rotation any
 }
 
+// Address is the resource's address, such as entra_identity_api_connector.test.
+func (c Connector) Address() string {
+	return "entra_identity_api_connector." + cmp.Or(c.Name, "test")
+}
+
 // HCL is the resource block.
 func (c Connector) HCL() string {
 	var b block
@@ -122,8 +127,8 @@ func hcl(value any) string {
 	}
 }
 
-// quote writes s as an HCL quoted string: control and invisible characters as \uNNNN escapes, which HCL
-// reads back as they were; ${ and %{ stay template sequences.
+// quote writes s as an HCL quoted string: control and invisible characters as \uNNNN or \UNNNNNNNN escapes,
+// which HCL reads back as they were; ${ and %{ stay template sequences.
 func quote(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
@@ -136,8 +141,10 @@ func quote(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
+		case (!unicode.IsPrint(r) || unicode.Is(unicode.Cf, r)) && r <= 0xFFFF:
 			fmt.Fprintf(&b, `\u%04x`, r)
+		case !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&b, `\U%08x`, r) // a tag character, such as those of England's flag
 		default:
 			b.WriteRune(r)
 		}
