@@ -258,6 +258,66 @@ func TestPaging(t *testing.T) {
 	}
 }
 
+// TestSelect: the SDK's request configuration with QueryParameters.Select asks for some properties of a
+// connector and of every connector in the list, as Graph honours $select on entity reads; the answers carry
+// those properties only, and a property the type does not have is Graph's 400.
+func TestSelect(t *testing.T) {
+	ctx := context.Background()
+	client, _, server := newClient(t, fakegraph.Options{})
+	connectors := client.Identity().ApiConnectors()
+	created, err := connectors.Post(ctx, basicConnector("selected", "p"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *created.GetId()
+
+	got, err := connectors.ByIdentityApiConnectorId(id).Get(ctx, &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetQueryParameters{Select: []string{"id", "displayName"}},
+	})
+	if err != nil {
+		t.Fatalf("GET with $select: %v", err)
+	}
+	if got.GetId() == nil || *got.GetId() != id || got.GetDisplayName() == nil || *got.GetDisplayName() != "selected" {
+		t.Errorf("selected id %v, displayName %v", got.GetId(), got.GetDisplayName())
+	}
+	if got.GetTargetUrl() != nil || got.GetAuthenticationConfiguration() != nil {
+		t.Errorf("unselected properties came back: targetUrl %v, authenticationConfiguration %v", got.GetTargetUrl(), got.GetAuthenticationConfiguration())
+	}
+	gets := requestsTo(server, http.MethodGet, "/identity/apiConnectors/"+id)
+	if len(gets) != 1 || !strings.Contains(gets[0].RawQuery, "select=id,displayName") {
+		t.Errorf("the SDK sent %+v, want one GET with $select", gets)
+	}
+
+	list, err := connectors.Get(ctx, &identity.ApiConnectorsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsRequestBuilderGetQueryParameters{Select: []string{"displayName"}},
+	})
+	if err != nil {
+		t.Fatalf("list with $select: %v", err)
+	}
+	if items := list.GetValue(); len(items) != 1 || *items[0].GetDisplayName() != "selected" || items[0].GetId() != nil {
+		t.Errorf("list with $select=displayName: %v", items)
+	}
+
+	_, err = connectors.ByIdentityApiConnectorId(id).Get(ctx, &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetQueryParameters{Select: []string{"secret"}},
+	})
+	requireODataError(t, err, http.StatusBadRequest, "BadRequest")
+
+	flow, err := server.PutUserFlow(fakegraph.UserFlow{Kind: fakegraph.B2XUserFlow, ID: "B2X_1_selected"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := client.Identity().B2xUserFlows().ByB2xIdentityUserFlowId(flow.ID).Get(ctx, &identity.B2xUserFlowsB2xIdentityUserFlowItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.B2xUserFlowsB2xIdentityUserFlowItemRequestBuilderGetQueryParameters{Select: []string{"id", "userFlowType"}},
+	})
+	if err != nil {
+		t.Fatalf("GET user flow with $select: %v", err)
+	}
+	if *f.GetId() != flow.ID || f.GetUserFlowType() == nil || f.GetUserFlowTypeVersion() != nil {
+		t.Errorf("user flow with $select=id,userFlowType: id %v type %v version %v", f.GetId(), f.GetUserFlowType(), f.GetUserFlowTypeVersion())
+	}
+}
+
 // TestThrottledBurst: more requests at once than the rate limit lets through. The SDK's retry handler
 // waits out each 429's Retry-After, whole seconds as HTTP writes them, and every request succeeds. The
 // requests turned away count against the limit too, as Graph's guidance says, and the handler sends every

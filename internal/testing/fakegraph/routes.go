@@ -65,10 +65,6 @@ func (c *call) objectID() (string, *odataError) {
 	if !isGUID(id) {
 		return "", badRequest("Request_BadRequest", fmt.Sprintf("Invalid object identifier '%s'.", id))
 	}
-	// An operation on one connector takes no query options.
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
-		return "", err
-	}
 	return id, nil
 }
 

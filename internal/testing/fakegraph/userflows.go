@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -40,18 +39,28 @@ type userFlowKind struct {
 	idPrefix   string
 	versions   []string
 	steps      []string
+	properties []string // in the order Graph writes them
+}
+
+// entity is the kind's type as $select and $expand see it.
+func (k userFlowKind) entity() entityType {
+	return entityType{name: k.typeName, properties: k.properties}
 }
 
 var userFlowKinds = map[UserFlowKind]userFlowKind{
 	B2XUserFlow: {
 		collection: "b2xUserFlows", typeName: "microsoft.graph.b2xIdentityUserFlow", idPrefix: "B2X_1_",
-		versions: []string{"v1.0", "beta"},
-		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection},
+		versions:   []string{"v1.0", "beta"},
+		steps:      []string{StepPostFederationSignup, StepPostAttributeCollection},
+		properties: []string{"id", "userFlowType", "userFlowTypeVersion", "apiConnectorConfiguration"},
 	},
 	B2CUserFlow: {
 		collection: "b2cUserFlows", typeName: "microsoft.graph.b2cIdentityUserFlow", idPrefix: "B2C_1_",
 		versions: []string{"beta"},
 		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection, StepPreTokenIssuance},
+		properties: []string{
+			"id", "userFlowType", "userFlowTypeVersion", "isLanguageCustomizationEnabled", "defaultLanguageTag", "apiConnectorConfiguration",
+		},
 	},
 }
 
@@ -254,7 +263,7 @@ func stepOf(c *call, kind UserFlowKind) (string, *odataError) {
 	segment := c.pathValue("step")
 	for _, step := range userFlowKinds[kind].steps {
 		if strings.EqualFold(step, segment) {
-			_, err := parseUserFlowQuery(c.r.URL.RawQuery)
+			_, err := parseQuery(c.r.URL.RawQuery, noQueryOptions)
 			return step, err
 		}
 	}
@@ -297,94 +306,35 @@ func userFlowNotFound(id string) *odataError {
 	}
 }
 
+// userFlowJSON is a flow's representation. apiConnectorConfiguration always reads as {}: the create pages
+// say so of that property, whose steps are navigation properties read through their own call.
 func userFlowJSON(f UserFlow) jsonObject {
 	out := jsonObject{{"id", f.ID}, {"userFlowType", f.UserFlowType}, {"userFlowTypeVersion", f.UserFlowTypeVersion}}
 	if f.Kind == B2CUserFlow {
 		out = append(out, jsonField{"isLanguageCustomizationEnabled", false}, jsonField{"defaultLanguageTag", nil})
 	}
-	return out
-}
-
-// userFlowQuery reads the query options of a user-flow request: $top and $skiptoken on the collection,
-// $expand on apiConnectorConfiguration (the steps), nothing elsewhere. Any other option is refused.
-type userFlowQuery struct {
-	top    int
-	after  int64
-	expand []string
-}
-
-func parseUserFlowQuery(rawQuery string, allowed ...string) (userFlowQuery, *odataError) {
-	var q userFlowQuery
-	values, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return q, badRequest("BadRequest", "The query string is malformed: "+err.Error()+".")
-	}
-	for _, key := range slices.Sorted(maps.Keys(values)) {
-		value := values.Get(key)
-		name := strings.ToLower(strings.TrimPrefix(key, "$"))
-		known := slices.Contains([]string{"top", "skiptoken", "filter", "count", "orderby", "search", "skip", "expand", "select"}, name)
-		switch {
-		case !slices.Contains(allowed, name):
-			if strings.HasPrefix(key, "$") || known {
-				return q, badRequest("BadRequest", fmt.Sprintf("The query option '%s' is not supported here.", key))
-			}
-		case name == "top":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > maxTop {
-				return q, badRequest("BadRequest", fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", value, maxTop))
-			}
-			q.top = n
-		case name == "skiptoken":
-			after, ok := decodeSkipToken(value)
-			if !ok {
-				return q, badRequest("BadRequest", "The $skiptoken is not valid; follow @odata.nextLink as given.")
-			}
-			q.after = after
-		case name == "expand":
-			for _, item := range strings.Split(value, ",") {
-				q.expand = append(q.expand, strings.TrimSpace(item))
-			}
-		}
-	}
-	return q, nil
+	return append(out, jsonField{"apiConnectorConfiguration", jsonObject{}})
 }
 
 func (s *Server) listUserFlows(c *call, kind UserFlowKind) *odataError {
-	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "top", "skiptoken")
+	k := userFlowKinds[kind]
+	q, err := parseQuery(c.r.URL.RawQuery, readCollection(k.entity()))
 	if err != nil {
 		return err
 	}
-	pageSize := s.opts.PageSize
-	if q.top > 0 {
-		pageSize = min(pageSize, q.top)
-	}
-	page := []jsonObject{}
-	var lastSeq int64
-	more := false
+	var items []listItem
 	s.mu.Lock()
 	for _, rec := range s.sortedUserFlows(kind) {
-		if rec.seq <= q.after {
-			continue
-		}
-		if len(page) == pageSize {
-			more = true
-			break
-		}
-		page = append(page, userFlowJSON(s.liveUserFlow(rec)))
-		lastSeq = rec.seq
+		items = append(items, listItem{position: rec.seq, value: userFlowJSON(s.liveUserFlow(rec))})
 	}
 	s.mu.Unlock()
-	collection := "/identity/" + userFlowKinds[kind].collection
-	body := jsonObject{{"@odata.context", c.url("/$metadata#" + strings.TrimPrefix(collection, "/"))}, {"value", page}}
-	if more {
-		body = append(body, jsonField{"@odata.nextLink", c.url(collection) + "?" + nextLinkQuery(c.r.URL.RawQuery, encodeSkipToken(lastSeq))})
-	}
-	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	s.writeList(c, c.url("/$metadata#identity/"+k.collection+q.contextSelection()), "/identity/"+k.collection, q, items)
 	return nil
 }
 
 func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
-	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
+	q, err := parseQuery(c.r.URL.RawQuery, readEntity(userFlowKinds[kind].entity()))
+	if err != nil {
 		return err
 	}
 	id := c.pathValue("flow")
@@ -397,8 +347,8 @@ func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
 	if !ok {
 		return userFlowNotFound(id)
 	}
-	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "/$entity")
-	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, userFlowJSON(f)...))
+	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + q.contextSelection() + "/$entity")
+	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, q.project(userFlowJSON(f))...))
 	return nil
 }
 
@@ -406,21 +356,13 @@ func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
 // navigation properties, so only those named in $expand are written: the connector, or null for a step
 // that calls none.
 func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odataError {
-	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "expand")
+	// The configuration is a complex value whose steps are navigation properties: $expand brings them in.
+	configuration := entityType{name: typeAPIConnectorConfiguration, navigations: userFlowKinds[kind].steps}
+	q, err := parseQuery(c.r.URL.RawQuery, queryRules{options: []string{optExpand}, shape: configuration})
 	if err != nil {
 		return err
 	}
-	var expanded []string
-	for _, item := range q.expand {
-		i := slices.IndexFunc(userFlowKinds[kind].steps, func(step string) bool { return strings.EqualFold(step, item) })
-		if i < 0 {
-			return badRequest("BadRequest", fmt.Sprintf(
-				"Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", item, typeAPIConnectorConfiguration))
-		}
-		if step := userFlowKinds[kind].steps[i]; !slices.Contains(expanded, step) {
-			expanded = append(expanded, step)
-		}
-	}
+	expanded := q.expand
 	id := c.pathValue("flow")
 	s.mu.Lock()
 	f, ok := s.findUserFlow(c.exchange, kind, id)
