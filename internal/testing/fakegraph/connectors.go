@@ -132,6 +132,9 @@ func (s *Server) updateConnector(c *call) *odataError {
 		return err
 	}
 	return s.writeVisible(c, id, func(rec *record) {
+		if c.unappliedWrite(WriteConnectorUpdate) {
+			return
+		}
 		before := rec.connector.clone()
 		rec.beforePatch, rec.patchedAt = &before, c.arrived
 		if change.displayName != nil {
@@ -199,7 +202,11 @@ func (s *Server) uploadClientCertificate(c *call) *odataError {
 	var conn Connector
 	var appendErr error
 	if rec != nil {
-		appendErr = appendCertificate(&rec.connector.Auth, cert)
+		auth := rec.connector.clone().Auth
+		appendErr = appendCertificate(&auth, cert)
+		if appendErr == nil && !c.unappliedWrite(WriteCertificateUpload) {
+			rec.connector.Auth = auth
+		}
 		conn = rec.connector.clone()
 	}
 	s.mu.Unlock()

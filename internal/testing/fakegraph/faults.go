@@ -58,6 +58,12 @@ type Faults struct {
 	// ask for five minutes and more.
 	ThrottleRetryAfter time.Duration
 
+	// UnappliedWrites are the kinds of write (the Write… constants) that Graph acknowledges and does not
+	// apply, as a write lost between Graph's front end and its store would be: each is answered with the
+	// status and body the operation gives when it succeeds, and nothing changes. The request log marks
+	// them Unapplied. SetFaults keeps the slice itself: do not change it afterwards.
+	UnappliedWrites []string
+
 	// FractionalRetryAfter writes Retry-After in fractional seconds ("0.512", as Graph has been seen to
 	// send) instead of HTTP's whole seconds, rounded up and never 0 ("1", what Graph documents). A client
 	// that reads only whole seconds retries a fractional value at once.

@@ -28,14 +28,14 @@ func (s *Server) routes() *router {
 	rt.handle(azureDevOpsPath, s.serveAzureDevOpsOIDCToken)
 
 	// API connectors: https://learn.microsoft.com/graph/api/resources/identityapiconnector
-	rt.graph("GET /identity/apiConnectors", s.listConnectors)
-	rt.graph("POST /identity/apiConnectors", s.createConnector)
-	rt.graph("GET /identity/apiConnectors/{id}", s.getConnector)
-	rt.graph("PATCH /identity/apiConnectors/{id}", s.updateConnector)
-	rt.graph("DELETE /identity/apiConnectors/{id}", s.deleteConnector)
+	rt.graph("GET /identity/apiConnectors", connectorsRead, s.listConnectors)
+	rt.graph("POST /identity/apiConnectors", connectorsWrite, s.createConnector)
+	rt.graph("GET /identity/apiConnectors/{id}", connectorsRead, s.getConnector)
+	rt.graph("PATCH /identity/apiConnectors/{id}", connectorsWrite, s.updateConnector)
+	rt.graph("DELETE /identity/apiConnectors/{id}", connectorsWrite, s.deleteConnector)
 	// An action may be called by its name alone or qualified by its namespace.
-	rt.graph("POST /identity/apiConnectors/{id}/uploadClientCertificate", s.uploadClientCertificate)
-	rt.graph("POST /identity/apiConnectors/{id}/microsoft.graph.uploadClientCertificate", s.uploadClientCertificate)
+	rt.graph("POST /identity/apiConnectors/{id}/uploadClientCertificate", connectorsWrite, s.uploadClientCertificate)
+	rt.graph("POST /identity/apiConnectors/{id}/microsoft.graph.uploadClientCertificate", connectorsWrite, s.uploadClientCertificate)
 
 	// User flows and the API connectors their steps call:
 	// https://learn.microsoft.com/graph/api/resources/userflowapiconnectorconfiguration
@@ -68,15 +68,18 @@ func (c *call) objectID() (string, *odataError) {
 	return id, nil
 }
 
-// serveGraph is the one adapter between the router and a Graph operation: faults and the bearer check
-// come first, as at Graph's gateway, then the operation; an error any of them returns is written as an
-// OData error, and a committed write may lose its answer.
-func (s *Server) serveGraph(version string, h graphHandler) func(*exchange) {
+// serveGraph is the one adapter between the router and a Graph operation: faults, the bearer check and
+// the permissions the operation requires come first, as at Graph's gateway, then the operation; an error
+// any of them returns is written as an OData error, and a committed write may lose its answer.
+func (s *Server) serveGraph(version string, required permission, h graphHandler) func(*exchange) {
 	return func(ex *exchange) {
 		ex.out.Header().Set("OData-Version", "4.0")
 		err := s.admitGraphRequest(ex)
 		if err == nil {
 			err = s.authorize(ex)
+		}
+		if err == nil {
+			err = s.checkPermission(required)
 		}
 		if err == nil {
 			err = h(&call{exchange: ex, version: version})
@@ -143,8 +146,9 @@ func (rt *router) handle(pattern string, h func(*exchange)) {
 	})
 }
 
-// graph registers a Graph operation, "METHOD /path", under every Graph version.
-func (rt *router) graph(pattern string, h graphHandler) {
+// graph registers a Graph operation, "METHOD /path", under every Graph version, with the permissions it
+// requires.
+func (rt *router) graph(pattern string, required permission, h graphHandler) {
 	method, path, found := strings.Cut(pattern, " ")
 	if !found || !strings.HasPrefix(path, "/") {
 		panic("fakegraph: a Graph route needs a method and a path: " + pattern)
@@ -154,7 +158,7 @@ func (rt *router) graph(pattern string, h graphHandler) {
 	}
 	rt.graphMethods[path] = append(rt.graphMethods[path], method)
 	for _, v := range graphVersions {
-		rt.handle(method+" /"+v+path, rt.s.serveGraph(v, h))
+		rt.handle(method+" /"+v+path, rt.s.serveGraph(v, required, h))
 	}
 }
 
@@ -165,7 +169,7 @@ func (rt *router) finish() {
 	for _, path := range rt.graphPaths {
 		allow := strings.Join(rt.graphMethods[path], ", ")
 		for _, v := range graphVersions {
-			rt.handle("/"+v+path, rt.s.serveGraph(v, func(c *call) *odataError {
+			rt.handle("/"+v+path, rt.s.serveGraph(v, nil, func(c *call) *odataError {
 				c.out.Header().Set("Allow", allow)
 				return &odataError{
 					status:  http.StatusMethodNotAllowed,
@@ -179,7 +183,7 @@ func (rt *router) finish() {
 		segments := strings.Split(strings.TrimPrefix(ex.route.URL.Path, "/"), "/")
 		if slices.Contains(graphVersions, segments[0]) {
 			unknown := rt.unknownSegment(segments[1:])
-			rt.s.serveGraph(segments[0], func(*call) *odataError {
+			rt.s.serveGraph(segments[0], nil, func(*call) *odataError {
 				return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", unknown))
 			})(ex)
 			return

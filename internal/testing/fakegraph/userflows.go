@@ -237,21 +237,25 @@ func (s *Server) sortedUserFlows(kind UserFlowKind) []*userFlowRecord {
 func (s *Server) userFlowRoutes(rt *router) {
 	for _, kind := range []UserFlowKind{B2XUserFlow, B2CUserFlow} {
 		collection := "/identity/" + userFlowKinds[kind].collection
-		rt.graph("GET "+collection, s.userFlowOperation(kind, s.listUserFlows))
-		rt.graph("GET "+collection+"/{flow}", s.userFlowOperation(kind, s.getUserFlow))
-		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration", s.userFlowOperation(kind, s.getAPIConnectorConfiguration))
-		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration/{step}", s.userFlowOperation(kind, s.getStepConnector))
-		rt.graph("PUT "+collection+"/{flow}/apiConnectorConfiguration/{step}/$ref", s.userFlowOperation(kind, s.putStepReference))
+		rt.graph("GET "+collection, userFlowsRead, s.userFlowOperation(kind, s.listUserFlows))
+		rt.graph("GET "+collection+"/{flow}", userFlowsRead, s.userFlowOperation(kind, s.getUserFlow))
+		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration", userFlowsRead, s.userFlowOperation(kind, s.getAPIConnectorConfiguration))
+		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration/{step}", userFlowsRead, s.userFlowOperation(kind, s.getStepConnector))
+		rt.graph("PUT "+collection+"/{flow}/apiConnectorConfiguration/{step}/$ref", userFlowsWrite, s.userFlowOperation(kind, s.putStepReference))
 	}
 }
 
-// userFlowOperation serves a user-flow operation on the versions that have the kind's collection: on
-// another version the collection is not in the metadata, and Graph cannot route the segment.
+// userFlowOperation serves a user-flow operation on the versions that have the kind's collection, in a
+// tenant that has it: on another version the collection is not in the metadata, and Graph cannot route
+// the segment; a tenant of the other kind refuses the call.
 func (s *Server) userFlowOperation(kind UserFlowKind, op func(*call, UserFlowKind) *odataError) graphHandler {
 	return func(c *call) *odataError {
 		k := userFlowKinds[kind]
 		if !slices.Contains(k.versions, c.version) {
 			return unknownSegment(k.collection)
+		}
+		if err := s.servesUserFlows(kind); err != nil {
+			return err
 		}
 		return op(c, kind)
 	}
@@ -459,7 +463,7 @@ func (s *Server) putStepReference(c *call, kind UserFlowKind) *odataError {
 	rec, found := s.userFlows[storeKey(id)]
 	found = found && rec.flow.Kind == kind
 	_, connectorExists := s.records[storeKey(connectorID)]
-	if found && (connectorID == "" || connectorExists) {
+	if found && (connectorID == "" || connectorExists) && !c.unappliedWrite(WriteStepReference) {
 		if rec.changes == nil {
 			rec.changes = map[string]stepChange{}
 		}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,6 +39,8 @@ type config struct {
 	caFile      string
 	logRequests bool
 	userFlows   []string
+	tenantKind  fakegraph.TenantKind
+	permissions []string // nil: every permission
 }
 
 // state is what the state file holds: everything a client needs to reach the emulator and sign in.
@@ -84,7 +87,7 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		return err
 	}
 
-	opts := fakegraph.Options{PageSize: cfg.pageSize}
+	opts := fakegraph.Options{PageSize: cfg.pageSize, TenantKind: cfg.tenantKind, Permissions: cfg.permissions}
 	if cfg.logRequests {
 		opts.OnRequest = func(r fakegraph.Request) {
 			fmt.Fprintln(stdout, requestLine(r))
@@ -191,13 +194,27 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
 	userFlows := fs.String("user-flows", defaultUserFlows,
 		"comma-separated `ids` of the user flows to start with (B2X_1_… External ID sign-up, B2C_1_… Azure AD B2C); \"\" for none")
+	tenantKind := fs.String("tenant-kind", "", "the directory to play: \"workforce\" (refuses B2C user flows), \"b2c\" (refuses b2x user flows, no built-in identity providers), or \"\" for one that serves both")
+	permissions := fs.String("permissions", "*", "comma-separated application `permissions` granted to the client (APIConnectors.ReadWrite.All, IdentityUserFlow.Read.All, …); \"*\" for all")
+	unapplied := fs.String("unapplied-writes", "", "comma-separated `kinds` of write acknowledged and not applied (connectorUpdate, certificateUpload, stepReference, userFlowUpdate, identityProviderReference, attributeAssignment, assignmentOrder, userFlowAttributeUpdate)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	for _, id := range strings.Split(*userFlows, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			cfg.userFlows = append(cfg.userFlows, id)
+	cfg.userFlows = splitList(*userFlows)
+	cfg.tenantKind = fakegraph.TenantKind(*tenantKind)
+	if *permissions != "*" {
+		cfg.permissions = append([]string{}, splitList(*permissions)...)
+	}
+	f.UnappliedWrites = splitList(*unapplied)
+	for _, kind := range f.UnappliedWrites {
+		if !slices.Contains(writeKinds, kind) {
+			return cfg, fmt.Errorf("-unapplied-writes: %q is none of %s", kind, strings.Join(writeKinds, ", "))
 		}
+	}
+	switch cfg.tenantKind {
+	case "", fakegraph.WorkforceTenant, fakegraph.B2CTenant:
+	default:
+		return cfg, fmt.Errorf("-tenant-kind must be %q, %q or empty, not %q", fakegraph.WorkforceTenant, fakegraph.B2CTenant, cfg.tenantKind)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -212,6 +229,23 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-error-ratio and -lost-response-ratio must be between 0 and 1")
 	}
 	return cfg, nil
+}
+
+// writeKinds are the kinds of write -unapplied-writes may name.
+var writeKinds = []string{
+	fakegraph.WriteConnectorUpdate, fakegraph.WriteCertificateUpload, fakegraph.WriteStepReference, fakegraph.WriteUserFlowUpdate,
+	fakegraph.WriteIdentityProviderReference, fakegraph.WriteAttributeAssignment, fakegraph.WriteAssignmentOrder, fakegraph.WriteUserFlowAttributeUpdate,
+}
+
+// splitList reads a comma-separated flag; nil when it names nothing.
+func splitList(list string) []string {
+	var items []string
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items
 }
 
 // newSeed picks a seed for a run that names none, so that the run can still be replayed with -seed.

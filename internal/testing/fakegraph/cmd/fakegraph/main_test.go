@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -47,10 +48,10 @@ func TestParseFlags(t *testing.T) {
 	}
 	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42, FractionalRetryAfter: true,
 		NotFoundFlaps: 3, StaleReads: 1500 * time.Millisecond}
-	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.faults != want || !cfg.logRequests {
+	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || !reflect.DeepEqual(cfg.faults, want) || !cfg.logRequests {
 		t.Errorf("%+v", cfg)
 	}
-	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"extra"}} {
+	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"-tenant-kind", "consumer"}, {"-unapplied-writes", "everything"}, {"extra"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}
@@ -196,6 +197,26 @@ func TestParseFlags_userFlows(t *testing.T) {
 		if !slices.Equal(cfg.userFlows, tc.want) {
 			t.Errorf("parseFlags(%q): user flows %q, want %q", tc.args, cfg.userFlows, tc.want)
 		}
+	}
+}
+
+func TestParseFlags_tenantPermissionsAndUnappliedWrites(t *testing.T) {
+	cfg, err := parseFlags(nil)
+	if err != nil || cfg.tenantKind != "" || cfg.permissions != nil || cfg.faults.UnappliedWrites != nil {
+		t.Errorf("defaults: %+v %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-tenant-kind", "b2c", "-permissions", "IdentityUserFlow.Read.All, APIConnectors.Read.All",
+		"-unapplied-writes", "connectorUpdate,assignmentOrder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.tenantKind != fakegraph.B2CTenant || !slices.Equal(cfg.permissions, []string{"IdentityUserFlow.Read.All", "APIConnectors.Read.All"}) ||
+		!slices.Equal(cfg.faults.UnappliedWrites, []string{fakegraph.WriteConnectorUpdate, fakegraph.WriteAssignmentOrder}) {
+		t.Errorf("%+v", cfg)
+	}
+	// An empty list grants nothing, which is not the same as granting everything.
+	if cfg, _ := parseFlags([]string{"-permissions", ""}); cfg.permissions == nil || len(cfg.permissions) != 0 {
+		t.Errorf("-permissions \"\": %#v", cfg.permissions)
 	}
 }
 
