@@ -82,6 +82,10 @@ type Options struct {
 	TokenLifetime time.Duration // default 1h
 	PageSize      int           // list page size and the largest page a $top can ask for, default 100
 
+	// ExtensionsAppID is the application id of the tenant's aad-extensions-app, which the ids of custom
+	// user-flow attributes carry without dashes; default DefaultExtensionsAppID.
+	ExtensionsAppID string
+
 	// TenantKind is the kind of directory the emulator plays: "" (serves both b2x and B2C user flows),
 	// WorkforceTenant or B2CTenant, each of which refuses the other's user flows as Graph does.
 	TenantKind TenantKind
@@ -117,6 +121,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = defaultPageSize
+	}
+	if o.ExtensionsAppID == "" {
+		o.ExtensionsAppID = DefaultExtensionsAppID
 	}
 	o.ClientCertificates = append([]*x509.Certificate(nil), o.ClientCertificates...)
 	if o.Permissions != nil {
@@ -171,6 +178,8 @@ type Server struct {
 	records          map[string]*record
 	tombstones       map[string]tombstone
 	userFlows        map[string]*userFlowRecord
+	providers        map[string]*providerRecord  // the tenant's identity providers
+	attributes       map[string]*attributeRecord // user-flow attributes, built-in and custom
 	nextSeq          int64
 	oidcRequestToken string
 	// identityHeader and systemAccessToken are the secrets of the App Service managed-identity endpoint
@@ -210,6 +219,9 @@ func newServer(opts Options, clock func() time.Time) *Server {
 		identityHeader:    randomHex(16),
 		systemAccessToken: randomHex(24),
 	}
+	s.userFlows = make(map[string]*userFlowRecord)
+	s.seedBuiltInProviders()
+	s.seedBuiltInAttributes()
 	s.router = s.routes()
 	return s
 }

@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -45,7 +44,7 @@ func (s *Server) servesUserFlows(kind UserFlowKind) *odataError {
 	if slices.Contains(t.userFlows, kind) {
 		return nil
 	}
-	return &odataError{status: http.StatusForbidden, code: "AADB2C", message: fmt.Sprintf(t.refusal, s.opts.TenantID)}
+	return userFlowServiceError(http.StatusForbidden, t.refusal, s.opts.TenantID)
 }
 
 // permission is what a Graph operation requires: any one of the application permissions it names, from
@@ -79,8 +78,8 @@ func (s *Server) checkPermission(required permission) *odataError {
 		}
 	}
 	if s.opts.TenantKind == B2CTenant {
-		return &odataError{status: http.StatusForbidden, code: "AADB2C", message: fmt.Sprintf(
-			"The application does not have any of the required application permissions (%s) to access the resource.", strings.Join(required, ", "))}
+		return userFlowServiceError(http.StatusForbidden,
+			"The application does not have any of the required application permissions (%s) to access the resource.", strings.Join(required, ", "))
 	}
 	return &odataError{status: http.StatusForbidden, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation."}
 }
