@@ -27,10 +27,10 @@ const defaultLanguageTag = "en"
 // flowCreate is a validated create body.
 type flowCreate struct {
 	flow      UserFlow
-	languages bool              // isLanguageCustomizationEnabled or defaultLanguageTag was sent
+	languages bool              // an update sent isLanguageCustomizationEnabled
 	providers []string          // deep-inserted identity providers (deprecated identityProviders)
 	steps     map[string]string // deep-inserted apiConnectorConfiguration: step → connector id
-	required  map[string]bool   // which required properties were sent
+	sent      map[string]bool   // the properties the body holds
 	tagSent   bool              // defaultLanguageTag was sent, possibly as null
 }
 
@@ -114,7 +114,7 @@ func createProperties(kind UserFlowKind) map[string]flowProperty {
 // parseFlowCreate validates a create body against the kind's rules.
 func parseFlowCreate(members map[string]json.RawMessage, kind UserFlowKind) (flowCreate, *odataError) {
 	k := userFlowKinds[kind]
-	create := flowCreate{flow: UserFlow{Kind: kind, APIConnectors: map[string]string{}}, required: map[string]bool{}}
+	create := flowCreate{flow: UserFlow{Kind: kind, APIConnectors: map[string]string{}}, sent: map[string]bool{}}
 	properties := createProperties(kind)
 	for _, name := range sortedKeys(members) {
 		raw := members[name]
@@ -129,7 +129,7 @@ func parseFlowCreate(members map[string]json.RawMessage, kind UserFlowKind) (flo
 			if err := read(&create, raw); err != nil {
 				return create, err
 			}
-			create.required[name] = true
+			create.sent[name] = true
 		case slices.Contains(userFlowNavigations, name):
 			return create, badRequest("BadRequest", fmt.Sprintf(
 				"The navigation property '%s' cannot be set when a user flow is created; add to it once the flow exists.", name))
@@ -139,7 +139,7 @@ func parseFlowCreate(members map[string]json.RawMessage, kind UserFlowKind) (flo
 	}
 	// Graph's own words for a create without an id (microsoftgraph/microsoft-graph-docs-contrib#5493).
 	for _, name := range []string{"id", "userFlowType", "userFlowTypeVersion"} {
-		if !create.required[name] {
+		if !create.sent[name] {
 			return create, userFlowServiceError(http.StatusBadRequest, "The value must not be null or empty. Parameter name: %s", strings.ToUpper(name[:1])+name[1:])
 		}
 	}

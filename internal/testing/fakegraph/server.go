@@ -4,16 +4,25 @@
 // three parts at one loopback base URL: Microsoft Entra (the tenant's OpenID metadata and a token endpoint for
 // client secrets, certificate-signed client assertions and federated tokens); the token services beside a
 // workload (an OIDC issuer with GitHub Actions' and Azure DevOps' token request endpoints, and the
-// managed-identity endpoints of the instance metadata service and of App Service); and the Graph
-// `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency, a token
-// endpoint that hangs, rate limiting, random 5xx, lost responses, replication lag, 404 flaps, stale reads
-// after a PATCH, writes acknowledged and not applied), choose the kind of directory (workforce or Azure AD
-// B2C, each refusing the other's user flows) and the application permissions granted, read a log of every
-// request, and edit the stored connectors out of band as if someone had used the portal.
+// managed-identity endpoints of the instance metadata service and of App Service); and Graph under both
+// `/v1.0` and `/beta`: API connectors (`/identity/apiConnectors`), user flows (`b2xUserFlows`, and
+// `b2cUserFlows` on beta) with the connectors of their steps, their identity providers and the attribute
+// assignments of their sign-up page, user-flow attributes (`/identity/userFlowAttributes`) and the
+// tenant's identity providers (`/identity/identityProviders`), with $select, $expand, $filter where Graph
+// documents it, and paging.
 //
-// Every endpoint is one line in routes.go: an http.ServeMux pattern and its handler. A Graph operation is
-// a graphHandler that returns its error; one adapter applies faults and the bearer check before it and
-// writes what it returns as an OData error.
+// Tests can switch on faults (latency, a token endpoint that hangs, rate limiting, random 5xx, lost
+// responses, replication lag, 404 flaps, stale reads after a PATCH, writes acknowledged and not applied),
+// choose the kind of directory (workforce or Azure AD B2C, each refusing the other's user flows) and the
+// application permissions granted, read a log of every request, and seed, read and edit what Graph holds
+// out of band as if someone had used the portal: connectors, flows, attributes and social identity
+// providers.
+//
+// Every endpoint is one line in routes.go (the user flows' in userFlowRoutes): an http.ServeMux pattern,
+// the permissions it requires and its handler. A Graph operation is a graphHandler that returns its error;
+// one adapter applies faults, the bearer check and the permissions before it and writes what it returns
+// as an OData error. Where the reference leaves an answer open, the handler's comment says what the
+// emulator answers and why.
 //
 // The package is written from the Graph reference on its own and shares no code or types with the
 // provider's Graph client, so that a wrong field name or status in the client cannot hide behind the same

@@ -214,6 +214,13 @@ func TestParseFlags_tenantPermissionsAndUnappliedWrites(t *testing.T) {
 		!slices.Equal(cfg.faults.UnappliedWrites, []string{fakegraph.WriteConnectorUpdate, fakegraph.WriteAssignmentOrder}) {
 		t.Errorf("%+v", cfg)
 	}
+	if !slices.Equal(cfg.userFlows, []string{"B2C_1_SignUpSignIn"}) {
+		t.Errorf("a B2C tenant starts with %v, want the default B2C flow only", cfg.userFlows)
+	}
+	cfg, err = parseFlags([]string{"-social-providers", "Google, Facebook", "-tenant-kind", "workforce"})
+	if err != nil || !slices.Equal(cfg.social, []string{"Google", "Facebook"}) || !slices.Equal(cfg.userFlows, []string{"B2X_1_PartnerSignUp"}) {
+		t.Errorf("%+v %v", cfg, err)
+	}
 	// An empty list grants nothing, which is not the same as granting everything.
 	if cfg, _ := parseFlags([]string{"-permissions", ""}); cfg.permissions == nil || len(cfg.permissions) != 0 {
 		t.Errorf("-permissions \"\": %#v", cfg.permissions)
