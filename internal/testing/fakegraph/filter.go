@@ -77,12 +77,12 @@ func parseFilter(expr string, properties []string) (filter, *odataError) {
 func filterTokens(expr string) ([]string, bool) {
 	var tokens []string
 	for i := 0; i < len(expr); {
-		switch c := expr[i]; {
-		case c == ' ' || c == '\t':
+		switch expr[i] {
+		case ' ', '\t':
 			i++
-		case c == '(' || c == ')':
+		case '(', ')':
 			return nil, false
-		case c == '\'':
+		case '\'':
 			j := i + 1
 			for ; j < len(expr); j++ {
 				if expr[j] == '\'' {
