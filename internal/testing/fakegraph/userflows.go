@@ -514,24 +514,25 @@ func userFlowJSON(f UserFlow) jsonObject {
 	return append(out, jsonField{"apiConnectorConfiguration", jsonObject{}})
 }
 
+// expandableFlowNavigations write the navigation properties of a flow that $expand brings in; the caller
+// holds s.mu. languages, which the emulator does not model, is not among them.
+var expandableFlowNavigations = map[string]func(s *Server, f UserFlow) any{
+	"identityProviders":         func(s *Server, f UserFlow) any { return s.flowProvidersJSON(f, legacyProviderJSON) },
+	"userFlowIdentityProviders": func(s *Server, f UserFlow) any { return s.flowProvidersJSON(f, providerJSON) },
+	"userAttributeAssignments":  func(s *Server, f UserFlow) any { return s.assignmentsJSON(f, queryOptions{}) },
+}
+
 // expandedFlowJSON is a flow's representation with the navigation properties q expands; the caller holds
 // s.mu.
-func (s *Server) expandedFlowJSON(c *call, f UserFlow, q queryOptions) (jsonObject, *odataError) {
+func (s *Server) expandedFlowJSON(f UserFlow, q queryOptions) (jsonObject, *odataError) {
 	out := userFlowJSON(f)
 	for _, nav := range q.expand {
-		var value any
-		switch nav {
-		case "identityProviders":
-			value = s.flowProvidersJSON(f, legacyProviderJSON)
-		case "userFlowIdentityProviders":
-			value = s.flowProvidersJSON(f, providerJSON)
-		case "userAttributeAssignments":
-			value = s.assignmentsJSON(f, queryOptions{})
-		default:
+		write, ok := expandableFlowNavigations[nav]
+		if !ok {
 			return nil, &odataError{status: http.StatusNotImplemented, code: "NotImplemented",
 				message: fmt.Sprintf("The emulator does not model the %s of a user flow.", nav)}
 		}
-		out = append(out, jsonField{nav, value})
+		out = append(out, jsonField{nav, write(s, f)})
 	}
 	return out, nil
 }
@@ -550,7 +551,7 @@ func (s *Server) listUserFlows(c *call, kind UserFlowKind) *odataError {
 		if !ok {
 			continue
 		}
-		value, err := s.expandedFlowJSON(c, f, q)
+		value, err := s.expandedFlowJSON(f, q)
 		if err != nil {
 			return err
 		}
@@ -572,7 +573,7 @@ func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
 	if !ok || s.flapNotFound() {
 		return userFlowNotFound(id)
 	}
-	value, err := s.expandedFlowJSON(c, f, q)
+	value, err := s.expandedFlowJSON(f, q)
 	if err != nil {
 		return err
 	}
