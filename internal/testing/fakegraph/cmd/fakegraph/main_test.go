@@ -242,7 +242,8 @@ func TestRun_namesTheCAFileByAnAbsolutePath(t *testing.T) {
 	out := syncBuffer{wrote: make(chan struct{}, 1)}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-state-file", "state.json"}, &out) }()
-	out.waitFor(t, "fakegraph listening on", 5*time.Second)
+	// The CA file's line is the last the command prints before it serves.
+	out.waitFor(t, "CA file:", 5*time.Second)
 
 	var st state
 	if b, err := os.ReadFile("state.json"); err != nil || json.Unmarshal(b, &st) != nil {
