@@ -258,6 +258,66 @@ func TestPaging(t *testing.T) {
 	}
 }
 
+// TestSelect: the SDK's request configuration with QueryParameters.Select asks for some properties of a
+// connector and of every connector in the list, as Graph honours $select on entity reads; the answers carry
+// those properties only, and a property the type does not have is Graph's 400.
+func TestSelect(t *testing.T) {
+	ctx := context.Background()
+	client, _, server := newClient(t, fakegraph.Options{})
+	connectors := client.Identity().ApiConnectors()
+	created, err := connectors.Post(ctx, basicConnector("selected", "p"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *created.GetId()
+
+	got, err := connectors.ByIdentityApiConnectorId(id).Get(ctx, &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetQueryParameters{Select: []string{"id", "displayName"}},
+	})
+	if err != nil {
+		t.Fatalf("GET with $select: %v", err)
+	}
+	if got.GetId() == nil || *got.GetId() != id || got.GetDisplayName() == nil || *got.GetDisplayName() != "selected" {
+		t.Errorf("selected id %v, displayName %v", got.GetId(), got.GetDisplayName())
+	}
+	if got.GetTargetUrl() != nil || got.GetAuthenticationConfiguration() != nil {
+		t.Errorf("unselected properties came back: targetUrl %v, authenticationConfiguration %v", got.GetTargetUrl(), got.GetAuthenticationConfiguration())
+	}
+	gets := requestsTo(server, http.MethodGet, "/identity/apiConnectors/"+id)
+	if len(gets) != 1 || !strings.Contains(gets[0].RawQuery, "select=id,displayName") {
+		t.Errorf("the SDK sent %+v, want one GET with $select", gets)
+	}
+
+	list, err := connectors.Get(ctx, &identity.ApiConnectorsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsRequestBuilderGetQueryParameters{Select: []string{"displayName"}},
+	})
+	if err != nil {
+		t.Fatalf("list with $select: %v", err)
+	}
+	if items := list.GetValue(); len(items) != 1 || *items[0].GetDisplayName() != "selected" || items[0].GetId() != nil {
+		t.Errorf("list with $select=displayName: %v", items)
+	}
+
+	_, err = connectors.ByIdentityApiConnectorId(id).Get(ctx, &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.ApiConnectorsIdentityApiConnectorItemRequestBuilderGetQueryParameters{Select: []string{"secret"}},
+	})
+	requireODataError(t, err, http.StatusBadRequest, "BadRequest")
+
+	flow, err := server.PutUserFlow(fakegraph.UserFlow{Kind: fakegraph.B2XUserFlow, ID: "B2X_1_selected"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := client.Identity().B2xUserFlows().ByB2xIdentityUserFlowId(flow.ID).Get(ctx, &identity.B2xUserFlowsB2xIdentityUserFlowItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &identity.B2xUserFlowsB2xIdentityUserFlowItemRequestBuilderGetQueryParameters{Select: []string{"id", "userFlowType"}},
+	})
+	if err != nil {
+		t.Fatalf("GET user flow with $select: %v", err)
+	}
+	if *f.GetId() != flow.ID || f.GetUserFlowType() == nil || f.GetUserFlowTypeVersion() != nil {
+		t.Errorf("user flow with $select=id,userFlowType: id %v type %v version %v", f.GetId(), f.GetUserFlowType(), f.GetUserFlowTypeVersion())
+	}
+}
+
 // TestThrottledBurst: more requests at once than the rate limit lets through. The SDK's retry handler
 // waits out each 429's Retry-After, whole seconds as HTTP writes them, and every request succeeds. The
 // requests turned away count against the limit too, as Graph's guidance says, and the handler sends every
@@ -352,5 +412,100 @@ func TestUserFlowReferences(t *testing.T) {
 	missing := models.NewReferenceUpdate()
 	missing.SetOdataId(ptr(server.URL() + "/v1.0/identity/apiConnectors/be1f769b-9b13-437e-b540-79a905c4932c"))
 	err = configuration.PostAttributeCollection().Ref().Put(ctx, missing, nil)
+	requireODataError(t, err, http.StatusNotFound, "Request_ResourceNotFound")
+}
+
+// TestUserFlowsAsCode: an External ID sign-up flow made through the SDK's typed calls, with Google added as
+// an identity provider by a $ref, a custom attribute and two assignments on its sign-up page, their order
+// changed with setOrder and read back with getOrder, and the flow deleted.
+func TestUserFlowsAsCode(t *testing.T) {
+	ctx := context.Background()
+	client, _, server := newClient(t, fakegraph.Options{})
+	if _, err := server.PutIdentityProvider(fakegraph.IdentityProvider{Type: "Google", ClientID: "google-client"}); err != nil {
+		t.Fatal(err)
+	}
+	flows := client.Identity().B2xUserFlows()
+
+	create := models.NewB2xIdentityUserFlow()
+	create.SetId(ptr("SDK"))
+	create.SetUserFlowType(ptr(models.SIGNUPORSIGNIN_USERFLOWTYPE))
+	create.SetUserFlowTypeVersion(ptr(float32(1)))
+	created, err := flows.Post(ctx, create, nil)
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	id := *created.GetId()
+	if id != "B2X_1_SDK" || *created.GetUserFlowType() != models.SIGNUPORSIGNIN_USERFLOWTYPE {
+		t.Errorf("created %s of type %v", id, created.GetUserFlowType())
+	}
+	flow := flows.ByB2xIdentityUserFlowId(id)
+
+	google := models.NewReferenceCreate()
+	google.SetOdataId(ptr(server.URL() + "/v1.0/identity/identityProviders/Google-OAUTH"))
+	if err := flow.UserFlowIdentityProviders().Ref().Post(ctx, google, nil); err != nil {
+		t.Fatalf("POST userFlowIdentityProviders/$ref: %v", err)
+	}
+	providers, err := flow.UserFlowIdentityProviders().Get(ctx, nil)
+	if err != nil {
+		t.Fatalf("list the flow's providers: %v", err)
+	}
+	var kinds []string
+	for _, p := range providers.GetValue() {
+		// The interfaces match each other's types, so the types are told apart by their structs.
+		switch p.(type) {
+		case *models.BuiltInIdentityProvider:
+			kinds = append(kinds, "builtIn:"+*p.GetId())
+		case *models.SocialIdentityProvider:
+			kinds = append(kinds, "social:"+*p.GetId())
+		}
+	}
+	if !slices.Equal(kinds, []string{"builtIn:AADSignup-OAUTH", "social:Google-OAUTH"}) {
+		t.Errorf("the flow's providers as the SDK types them: %v", kinds)
+	}
+
+	hobby := models.NewIdentityUserFlowAttribute()
+	hobby.SetDisplayName(ptr("Hobby"))
+	hobby.SetDescription(ptr("Your hobby"))
+	hobby.SetDataType(ptr(models.STRING_IDENTITYUSERFLOWATTRIBUTEDATATYPE))
+	attribute, err := client.Identity().UserFlowAttributes().Post(ctx, hobby, nil)
+	if err != nil {
+		t.Fatalf("create an attribute: %v", err)
+	}
+	if *attribute.GetUserFlowAttributeType() != models.CUSTOM_IDENTITYUSERFLOWATTRIBUTETYPE {
+		t.Errorf("the attribute's type %v", attribute.GetUserFlowAttributeType())
+	}
+
+	for _, attributeID := range []string{*attribute.GetId(), "City"} {
+		assigned := models.NewIdentityUserFlowAttribute()
+		assigned.SetId(ptr(attributeID))
+		assignment := models.NewIdentityUserFlowAttributeAssignment()
+		assignment.SetUserAttribute(assigned)
+		assignment.SetDisplayName(ptr(attributeID))
+		assignment.SetIsOptional(ptr(true))
+		assignment.SetUserInputType(ptr(models.TEXTBOX_IDENTITYUSERFLOWATTRIBUTEINPUTTYPE))
+		if _, err := flow.UserAttributeAssignments().Post(ctx, assignment, nil); err != nil {
+			t.Fatalf("assign %s: %v", attributeID, err)
+		}
+	}
+
+	order := models.NewAssignmentOrder()
+	order.SetOrder([]string{"City", *attribute.GetId()})
+	setOrder := identity.NewB2xUserFlowsItemUserAttributeAssignmentsSetOrderPostRequestBody()
+	setOrder.SetNewAssignmentOrder(order)
+	if err := flow.UserAttributeAssignments().SetOrder().Post(ctx, setOrder, nil); err != nil {
+		t.Fatalf("setOrder: %v", err)
+	}
+	got, err := flow.UserAttributeAssignments().GetOrder().Get(ctx, nil)
+	if err != nil {
+		t.Fatalf("getOrder(): %v", err)
+	}
+	if !slices.Equal(got.GetOrder(), []string{"City", *attribute.GetId()}) {
+		t.Errorf("order %v", got.GetOrder())
+	}
+
+	if err := flow.Delete(ctx, nil); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	_, err = flow.Get(ctx, nil)
 	requireODataError(t, err, http.StatusNotFound, "Request_ResourceNotFound")
 }

@@ -24,8 +24,12 @@ const (
 	maskedPassword = "******"
 )
 
+// connectorType is the identityApiConnector as $select and $expand see it: it has no navigation
+// properties, so every $expand is refused.
+var connectorType = entityType{name: typeConnector, properties: []string{"id", "displayName", "targetUrl", "authenticationConfiguration"}}
+
 func (s *Server) createConnector(c *call) *odataError {
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
+	if _, err := parseQuery(c.r.URL.RawQuery, noQueryOptions); err != nil {
 		return err
 	}
 	members, err := readJSONObject(c.exchange)
@@ -43,12 +47,16 @@ func (s *Server) createConnector(c *call) *odataError {
 	s.mu.Unlock()
 
 	c.out.Header().Set("Location", c.url("/identity/apiConnectors/"+conn.ID))
-	s.writeConnector(c, http.StatusCreated, conn)
+	s.writeConnector(c, http.StatusCreated, conn, queryOptions{})
 	return nil
 }
 
 func (s *Server) getConnector(c *call) *odataError {
 	id, err := c.objectID()
+	if err != nil {
+		return err
+	}
+	q, err := parseQuery(c.r.URL.RawQuery, readEntity(connectorType))
 	if err != nil {
 		return err
 	}
@@ -61,7 +69,7 @@ func (s *Server) getConnector(c *call) *odataError {
 	if !found {
 		return notFound(id)
 	}
-	s.writeConnector(c, http.StatusOK, conn)
+	s.writeConnector(c, http.StatusOK, conn, q)
 	return nil
 }
 
@@ -91,48 +99,28 @@ func (s *Server) visibleRecord(id string, ex *exchange) *record {
 }
 
 func (s *Server) listConnectors(c *call) *odataError {
-	opts, err := parseQueryOptions(c.r.URL.RawQuery, true)
+	q, err := parseQuery(c.r.URL.RawQuery, readCollection(connectorType))
 	if err != nil {
 		return err
 	}
-	pageSize := s.opts.PageSize
-	if opts.top > 0 && opts.top < pageSize {
-		pageSize = opts.top
-	}
-
-	var page []Connector
-	var lastSeq int64
-	more := false
+	var items []listItem
 	s.mu.Lock()
 	for _, rec := range s.sortedRecords() {
-		if rec.seq <= opts.after || !rec.visible(c.arrived, c.faults.ReplicationLag) {
-			continue
+		if rec.visible(c.arrived, c.faults.ReplicationLag) {
+			items = append(items, listItem{position: rec.seq, value: connectorJSON(rec.seenBy(c.exchange), c.arrived)})
 		}
-		if len(page) == pageSize {
-			more = true
-			break
-		}
-		page = append(page, rec.seenBy(c.exchange))
-		lastSeq = rec.seq
 	}
 	s.mu.Unlock()
-
-	values := make([]jsonObject, len(page))
-	for i, conn := range page {
-		values[i] = connectorJSON(conn, c.arrived)
-	}
-	body := jsonObject{{"@odata.context", c.url("/$metadata#identity/apiConnectors")}, {"value", values}}
-	if more {
-		next := c.url("/identity/apiConnectors") + "?" + nextLinkQuery(c.r.URL.RawQuery, encodeSkipToken(lastSeq))
-		body = append(body, jsonField{"@odata.nextLink", next})
-	}
-	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	s.writeList(c, c.url("/$metadata#identity/apiConnectors"+q.contextSelection()), "/identity/apiConnectors", q, items)
 	return nil
 }
 
 func (s *Server) updateConnector(c *call) *odataError {
 	id, err := c.objectID()
 	if err != nil {
+		return err
+	}
+	if _, err := parseQuery(c.r.URL.RawQuery, noQueryOptions); err != nil {
 		return err
 	}
 	members, err := readJSONObject(c.exchange)
@@ -144,6 +132,9 @@ func (s *Server) updateConnector(c *call) *odataError {
 		return err
 	}
 	return s.writeVisible(c, id, func(rec *record) {
+		if c.unappliedWrite(WriteConnectorUpdate) {
+			return
+		}
 		before := rec.connector.clone()
 		rec.beforePatch, rec.patchedAt = &before, c.arrived
 		if change.displayName != nil {
@@ -180,6 +171,9 @@ func (s *Server) deleteConnector(c *call) *odataError {
 	if err != nil {
 		return err
 	}
+	if _, err := parseQuery(c.r.URL.RawQuery, noQueryOptions); err != nil {
+		return err
+	}
 	return s.writeVisible(c, id, func(rec *record) {
 		key := storeKey(id)
 		delete(s.records, key)
@@ -190,6 +184,9 @@ func (s *Server) deleteConnector(c *call) *odataError {
 func (s *Server) uploadClientCertificate(c *call) *odataError {
 	id, err := c.objectID()
 	if err != nil {
+		return err
+	}
+	if _, err := parseQuery(c.r.URL.RawQuery, noQueryOptions); err != nil {
 		return err
 	}
 	members, err := readJSONObject(c.exchange)
@@ -205,7 +202,11 @@ func (s *Server) uploadClientCertificate(c *call) *odataError {
 	var conn Connector
 	var appendErr error
 	if rec != nil {
-		appendErr = appendCertificate(&rec.connector.Auth, cert)
+		auth := rec.connector.clone().Auth
+		appendErr = appendCertificate(&auth, cert)
+		if appendErr == nil && !c.unappliedWrite(WriteCertificateUpload) {
+			rec.connector.Auth = auth
+		}
 		conn = rec.connector.clone()
 	}
 	s.mu.Unlock()
@@ -215,15 +216,16 @@ func (s *Server) uploadClientCertificate(c *call) *odataError {
 	case appendErr != nil:
 		return badRequest("invalidRequest", "Invalid pkcs12Value: "+appendErr.Error()+".")
 	}
-	s.writeConnector(c, http.StatusOK, conn)
+	s.writeConnector(c, http.StatusOK, conn, queryOptions{})
 	return nil
 }
 
-// writeConnector answers with one connector. Its "@odata.context" is the same for create (201), get and
-// uploadClientCertificate (200), as their reference pages show it.
-func (s *Server) writeConnector(c *call, status int, conn Connector) {
-	context := c.url("/$metadata#identity/apiConnectors/$entity")
-	body := append(jsonObject{{"@odata.context", context}}, connectorJSON(conn, c.arrived)...)
+// writeConnector answers with one connector, and of it what q selects. Its "@odata.context" is the same
+// for create (201), get and uploadClientCertificate (200), as their reference pages show it, and names the
+// selected properties after a $select.
+func (s *Server) writeConnector(c *call, status int, conn Connector, q queryOptions) {
+	context := c.url("/$metadata#identity/apiConnectors" + q.contextSelection() + "/$entity")
+	body := append(jsonObject{{"@odata.context", context}}, q.project(connectorJSON(conn, c.arrived))...)
 	writeJSON(c.out, status, odataJSON, body)
 }
 

@@ -342,25 +342,37 @@ func TestList_nextLinkSurvivesDeletes(t *testing.T) {
 	}
 }
 
-// The emulator implements the query options Graph documents for API connectors and the provider sends;
-// any other is refused, so that a client cannot come to rely on one Graph would not honour.
+// The emulator implements the query options Graph honours on API connectors ($select and $expand on reads,
+// paging on the list); any other is refused, so that a client cannot come to rely on one Graph would not
+// honour.
 func TestQueryOptions_onlyDocumentedOnesAreAccepted(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
 	id := g.create(basicBody("Alpha"))
 
 	for _, bad := range []string{
-		"?$filter=" + url.QueryEscape("displayName eq 'Alpha'"), "?$select=displayName", "?select=id", "?$orderby=displayName",
+		"?$filter=" + url.QueryEscape("displayName eq 'Alpha'"), "?$orderby=displayName", "?orderby=displayName",
 		"?$count=true", "?$expand=authenticationConfiguration", "?$top=0", "?$top=1000", "?$skiptoken=garbage",
+		"?$select=", "?$select=id,,displayName",
 	} {
 		r := g.do(http.MethodGet, connectorsPath+bad, nil)
 		if r.status != http.StatusBadRequest || r.odataCode(t) != "BadRequest" {
 			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}
 	}
-	for _, bad := range []string{"?$top=1", "?$select=id"} {
+	for _, bad := range []string{"?$top=1", "?$skiptoken=" + encodeSkipToken(1)} {
 		if r := g.do(http.MethodGet, connectorsPath+"/"+id+bad, nil); r.status != http.StatusBadRequest {
 			t.Errorf("entity%s: %d %s", bad, r.status, r.body)
+		}
+	}
+	// Writes take no query option.
+	for _, write := range []struct{ method, path string }{
+		{http.MethodPatch, connectorsPath + "/" + id + "?$select=id"},
+		{http.MethodPost, connectorsPath + "?$select=id"},
+		{http.MethodDelete, connectorsPath + "/" + id + "?$top=1"},
+	} {
+		if r := g.do(write.method, write.path, basicBody("Beta")); r.status != http.StatusBadRequest {
+			t.Errorf("%s %s: %d %s", write.method, write.path, r.status, r.body)
 		}
 	}
 	// Parameters that are not system query options are left alone, as Graph leaves them.

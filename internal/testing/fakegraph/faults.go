@@ -37,14 +37,16 @@ type Faults struct {
 
 	// ReplicationLag models Graph's eventual consistency. For this long after a create, reading, updating,
 	// deleting or uploading to the new connector answers 404 and the list omits it; for this long after a
-	// delete, reading it still answers 200 with its last state. For this long after a user flow's step is
-	// set or cleared, reading the flow's connectors shows the step as it was. The current value applies, so
-	// setting it back to zero makes everything consistent at once.
+	// delete, reading it still answers 200 with its last state. The same holds for user flows, user-flow
+	// attributes and attribute assignments made or deleted through Graph. For this long after a user flow's
+	// step, identity providers, assignments or their order are written, reads of them show them as they
+	// were. The current value applies, so setting it back to zero makes everything consistent at once.
 	ReplicationLag time.Duration
 
-	// NotFoundFlaps is how many of the next GETs of an existing connector or user flow (the flow itself or
-	// its apiConnectorConfiguration) answer 404, as a replica that has fallen behind can: each such GET uses
-	// one up, and SetFaults starts the count again. Lists are not affected.
+	// NotFoundFlaps is how many of the next GETs of an existing connector or user flow (the flow itself,
+	// its apiConnectorConfiguration, its identity providers, its assignments or their order) answer 404,
+	// as a replica that has fallen behind can: each such GET uses one up, and SetFaults starts the count
+	// again. Lists of connectors and flows are not affected.
 	NotFoundFlaps int
 
 	// StaleReads models a replica that has not seen a PATCH yet: for this long after a PATCH, a GET of the
@@ -57,6 +59,12 @@ type Faults struct {
 	// ThrottleRetryAfter is the wait ThrottleAll's answers ask for; 0 means 50 ms. Graph has been seen to
 	// ask for five minutes and more.
 	ThrottleRetryAfter time.Duration
+
+	// UnappliedWrites are the kinds of write (the Write… constants) that Graph acknowledges and does not
+	// apply, as a write lost between Graph's front end and its store would be: each is answered with the
+	// status and body the operation gives when it succeeds, and nothing changes. The request log marks
+	// them Unapplied. SetFaults keeps the slice itself: do not change it afterwards.
+	UnappliedWrites []string
 
 	// FractionalRetryAfter writes Retry-After in fractional seconds ("0.512", as Graph has been seen to
 	// send) instead of HTTP's whole seconds, rounded up and never 0 ("1", what Graph documents). A client

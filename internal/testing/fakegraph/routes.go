@@ -28,18 +28,31 @@ func (s *Server) routes() *router {
 	rt.handle(azureDevOpsPath, s.serveAzureDevOpsOIDCToken)
 
 	// API connectors: https://learn.microsoft.com/graph/api/resources/identityapiconnector
-	rt.graph("GET /identity/apiConnectors", s.listConnectors)
-	rt.graph("POST /identity/apiConnectors", s.createConnector)
-	rt.graph("GET /identity/apiConnectors/{id}", s.getConnector)
-	rt.graph("PATCH /identity/apiConnectors/{id}", s.updateConnector)
-	rt.graph("DELETE /identity/apiConnectors/{id}", s.deleteConnector)
+	rt.graph("GET /identity/apiConnectors", connectorsRead, s.listConnectors)
+	rt.graph("POST /identity/apiConnectors", connectorsWrite, s.createConnector)
+	rt.graph("GET /identity/apiConnectors/{id}", connectorsRead, s.getConnector)
+	rt.graph("PATCH /identity/apiConnectors/{id}", connectorsWrite, s.updateConnector)
+	rt.graph("DELETE /identity/apiConnectors/{id}", connectorsWrite, s.deleteConnector)
 	// An action may be called by its name alone or qualified by its namespace.
-	rt.graph("POST /identity/apiConnectors/{id}/uploadClientCertificate", s.uploadClientCertificate)
-	rt.graph("POST /identity/apiConnectors/{id}/microsoft.graph.uploadClientCertificate", s.uploadClientCertificate)
+	rt.graph("POST /identity/apiConnectors/{id}/uploadClientCertificate", connectorsWrite, s.uploadClientCertificate)
+	rt.graph("POST /identity/apiConnectors/{id}/microsoft.graph.uploadClientCertificate", connectorsWrite, s.uploadClientCertificate)
 
-	// User flows and the API connectors their steps call:
-	// https://learn.microsoft.com/graph/api/resources/userflowapiconnectorconfiguration
+	// User flows, the API connectors their steps call, their identity providers and attribute assignments:
+	// https://learn.microsoft.com/graph/api/resources/b2xidentityuserflow
 	s.userFlowRoutes(rt)
+
+	// User-flow attributes: https://learn.microsoft.com/graph/api/resources/identityuserflowattribute
+	rt.graph("GET /identity/userFlowAttributes", userFlowsRead, s.listAttributes)
+	rt.graph("POST /identity/userFlowAttributes", userFlowsWrite, s.createAttribute)
+	rt.graph("GET /identity/userFlowAttributes/{id}", userFlowsRead, s.getAttribute)
+	rt.graph("PATCH /identity/userFlowAttributes/{id}", userFlowsWrite, s.updateAttribute)
+	rt.graph("DELETE /identity/userFlowAttributes/{id}", userFlowsWrite, s.deleteAttribute)
+
+	// The tenant's identity providers: https://learn.microsoft.com/graph/api/resources/identityproviderbase
+	rt.graph("GET /identity/identityProviders", identityProvidersRead, s.listTenantProviders)
+	rt.graph("GET /identity/identityProviders/{id}", identityProvidersRead, s.getTenantProvider)
+	rt.graph("GET /identity/identityProviders/availableProviderTypes", identityProvidersRead, s.availableProviderTypes)
+	rt.graph("GET /identity/identityProviders/availableProviderTypes()", identityProvidersRead, s.availableProviderTypes)
 
 	rt.finish()
 	return rt
@@ -65,22 +78,21 @@ func (c *call) objectID() (string, *odataError) {
 	if !isGUID(id) {
 		return "", badRequest("Request_BadRequest", fmt.Sprintf("Invalid object identifier '%s'.", id))
 	}
-	// An operation on one connector takes no query options.
-	if _, err := parseQueryOptions(c.r.URL.RawQuery, false); err != nil {
-		return "", err
-	}
 	return id, nil
 }
 
-// serveGraph is the one adapter between the router and a Graph operation: faults and the bearer check
-// come first, as at Graph's gateway, then the operation; an error any of them returns is written as an
-// OData error, and a committed write may lose its answer.
-func (s *Server) serveGraph(version string, h graphHandler) func(*exchange) {
+// serveGraph is the one adapter between the router and a Graph operation: faults, the bearer check and
+// the permissions the operation requires come first, as at Graph's gateway, then the operation; an error
+// any of them returns is written as an OData error, and a committed write may lose its answer.
+func (s *Server) serveGraph(version string, required permission, h graphHandler) func(*exchange) {
 	return func(ex *exchange) {
 		ex.out.Header().Set("OData-Version", "4.0")
 		err := s.admitGraphRequest(ex)
 		if err == nil {
 			err = s.authorize(ex)
+		}
+		if err == nil {
+			err = s.checkPermission(required)
 		}
 		if err == nil {
 			err = h(&call{exchange: ex, version: version})
@@ -147,8 +159,9 @@ func (rt *router) handle(pattern string, h func(*exchange)) {
 	})
 }
 
-// graph registers a Graph operation, "METHOD /path", under every Graph version.
-func (rt *router) graph(pattern string, h graphHandler) {
+// graph registers a Graph operation, "METHOD /path", under every Graph version, with the permissions it
+// requires.
+func (rt *router) graph(pattern string, required permission, h graphHandler) {
 	method, path, found := strings.Cut(pattern, " ")
 	if !found || !strings.HasPrefix(path, "/") {
 		panic("fakegraph: a Graph route needs a method and a path: " + pattern)
@@ -158,9 +171,15 @@ func (rt *router) graph(pattern string, h graphHandler) {
 	}
 	rt.graphMethods[path] = append(rt.graphMethods[path], method)
 	for _, v := range graphVersions {
-		rt.handle(method+" /"+v+path, rt.s.serveGraph(v, h))
+		rt.handle(method+" /"+v+path, rt.s.serveGraph(v, required, h))
 	}
 }
+
+// graphMethods are the HTTP methods Graph's operations use, which a known Graph path answers with 405
+// when it has no operation for them. They are registered one by one rather than as one pattern for every
+// method, because a pattern without a method would conflict in http.ServeMux with a wildcard sibling that
+// has one (GET …/userAttributeAssignments/{id} and …/userAttributeAssignments/setOrder).
+var graphMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // finish registers what answers the requests no operation matches: 405 with Allow on a known Graph path,
 // 400 "Resource not found for the segment" elsewhere under a Graph version, as Graph answers them, and a
@@ -168,22 +187,28 @@ func (rt *router) graph(pattern string, h graphHandler) {
 func (rt *router) finish() {
 	for _, path := range rt.graphPaths {
 		allow := strings.Join(rt.graphMethods[path], ", ")
-		for _, v := range graphVersions {
-			rt.handle("/"+v+path, rt.s.serveGraph(v, func(c *call) *odataError {
-				c.out.Header().Set("Allow", allow)
-				return &odataError{
-					status:  http.StatusMethodNotAllowed,
-					code:    "BadRequest",
-					message: fmt.Sprintf("The HTTP method '%s' is not allowed on this resource; allowed: %s.", c.r.Method, allow),
-				}
-			}))
+		notAllowed := func(c *call) *odataError {
+			c.out.Header().Set("Allow", allow)
+			return &odataError{
+				status:  http.StatusMethodNotAllowed,
+				code:    "BadRequest",
+				message: fmt.Sprintf("The HTTP method '%s' is not allowed on this resource; allowed: %s.", c.r.Method, allow),
+			}
+		}
+		for _, method := range graphMethods {
+			if slices.Contains(rt.graphMethods[path], method) {
+				continue
+			}
+			for _, v := range graphVersions {
+				rt.handle(method+" /"+v+path, rt.s.serveGraph(v, nil, notAllowed))
+			}
 		}
 	}
 	rt.handle("/", func(ex *exchange) {
 		segments := strings.Split(strings.TrimPrefix(ex.route.URL.Path, "/"), "/")
 		if slices.Contains(graphVersions, segments[0]) {
 			unknown := rt.unknownSegment(segments[1:])
-			rt.s.serveGraph(segments[0], func(*call) *odataError {
+			rt.s.serveGraph(segments[0], nil, func(*call) *odataError {
 				return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", unknown))
 			})(ex)
 			return
@@ -211,14 +236,19 @@ func (rt *router) unknownSegment(segments []string) string {
 	return ""
 }
 
-// canonical is the path a request is matched on (see router).
+// canonical is the path a request is matched on (see router). OData's key syntax, a collection's segment
+// followed by the key in parentheses (userFlowAttributes('extension_…_Hobby'), the form of a new
+// attribute's Location), is read as the collection's segment and the key's own segment.
 func (rt *router) canonical(path string) string {
 	var b strings.Builder
 	for _, seg := range strings.Split(path, "/") {
 		if seg == "" {
 			continue
 		}
-		if spelled, ok := rt.literals[strings.ToLower(seg)]; ok {
+		if name, key, ok := keySegment(seg); ok && rt.literals[strings.ToLower(name)] != "" {
+			b.WriteString("/" + rt.literals[strings.ToLower(name)])
+			seg = key
+		} else if spelled, ok := rt.literals[strings.ToLower(seg)]; ok {
 			seg = spelled
 		}
 		b.WriteString("/" + seg)
@@ -227,4 +257,13 @@ func (rt *router) canonical(path string) string {
 		return "/"
 	}
 	return b.String()
+}
+
+// keySegment splits a segment in OData's key syntax, name('key'), with a quote in the key written twice.
+func keySegment(seg string) (name, key string, ok bool) {
+	open := strings.Index(seg, "('")
+	if open <= 0 || !strings.HasSuffix(seg, "')") || open+2 >= len(seg)-2 {
+		return "", "", false
+	}
+	return seg[:open], strings.ReplaceAll(seg[open+2:len(seg)-2], "''", "'"), true
 }

@@ -4,15 +4,25 @@
 // three parts at one loopback base URL: Microsoft Entra (the tenant's OpenID metadata and a token endpoint for
 // client secrets, certificate-signed client assertions and federated tokens); the token services beside a
 // workload (an OIDC issuer with GitHub Actions' and Azure DevOps' token request endpoints, and the
-// managed-identity endpoints of the instance metadata service and of App Service); and the Graph
-// `/identity/apiConnectors` API under both `/v1.0` and `/beta`. Tests can switch on faults (latency, a token
-// endpoint that hangs, rate limiting, random 5xx, lost responses, replication lag, 404 flaps, stale reads
-// after a PATCH), read a log of every request, and edit the stored connectors out of band as if someone
-// had used the portal.
+// managed-identity endpoints of the instance metadata service and of App Service); and Graph under both
+// `/v1.0` and `/beta`: API connectors (`/identity/apiConnectors`), user flows (`b2xUserFlows`, and
+// `b2cUserFlows` on beta) with the connectors of their steps, their identity providers and the attribute
+// assignments of their sign-up page, user-flow attributes (`/identity/userFlowAttributes`) and the
+// tenant's identity providers (`/identity/identityProviders`), with $select, $expand, $filter where Graph
+// documents it, and paging.
 //
-// Every endpoint is one line in routes.go: an http.ServeMux pattern and its handler. A Graph operation is
-// a graphHandler that returns its error; one adapter applies faults and the bearer check before it and
-// writes what it returns as an OData error.
+// Tests can switch on faults (latency, a token endpoint that hangs, rate limiting, random 5xx, lost
+// responses, replication lag, 404 flaps, stale reads after a PATCH, writes acknowledged and not applied),
+// choose the kind of directory (workforce or Azure AD B2C, each refusing the other's user flows) and the
+// application permissions granted, read a log of every request, and seed, read and edit what Graph holds
+// out of band as if someone had used the portal: connectors, flows, attributes and social identity
+// providers.
+//
+// Every endpoint is one line in routes.go (the user flows' in userFlowRoutes): an http.ServeMux pattern,
+// the permissions it requires and its handler. A Graph operation is a graphHandler that returns its error;
+// one adapter applies faults, the bearer check and the permissions before it and writes what it returns
+// as an OData error. Where the reference leaves an answer open, the handler's comment says what the
+// emulator answers and why.
 //
 // The package is written from the Graph reference on its own and shares no code or types with the
 // provider's Graph client, so that a wrong field name or status in the client cannot hide behind the same
@@ -27,8 +37,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +91,19 @@ type Options struct {
 	TokenLifetime time.Duration // default 1h
 	PageSize      int           // list page size and the largest page a $top can ask for, default 100
 
+	// ExtensionsAppID is the application id of the tenant's aad-extensions-app, which the ids of custom
+	// user-flow attributes carry without dashes; default DefaultExtensionsAppID.
+	ExtensionsAppID string
+
+	// TenantKind is the kind of directory the emulator plays: "" (serves both b2x and B2C user flows),
+	// WorkforceTenant or B2CTenant, each of which refuses the other's user flows as Graph does.
+	TenantKind TenantKind
+
+	// Permissions are the application permissions (app roles) granted to the emulator's application; nil
+	// grants every one. A Graph call that needs a permission not granted answers 403, as the reference's
+	// permission tables say.
+	Permissions []string
+
 	// OnRequest, when set, is called after each request has been answered (or dropped), with the same
 	// record Requests returns. It runs outside the emulator's lock, on the request's goroutine.
 	OnRequest func(Request)
@@ -106,7 +131,13 @@ func (o Options) withDefaults() Options {
 	if o.PageSize <= 0 {
 		o.PageSize = defaultPageSize
 	}
+	if o.ExtensionsAppID == "" {
+		o.ExtensionsAppID = DefaultExtensionsAppID
+	}
 	o.ClientCertificates = append([]*x509.Certificate(nil), o.ClientCertificates...)
+	if o.Permissions != nil {
+		o.Permissions = slices.Clone(o.Permissions)
+	}
 	return o
 }
 
@@ -124,6 +155,9 @@ type Request struct {
 	// Stale reports an answer that showed Graph as it was before a write, as a replica that has not caught
 	// up does (Faults.ReplicationLag after a delete or a user flow's step change, Faults.StaleReads).
 	Stale bool
+	// Unapplied reports a write that was acknowledged as Graph acknowledges it and changed nothing
+	// (Faults.UnappliedWrites).
+	Unapplied bool
 }
 
 // Server is one emulator instance. All methods are safe for concurrent use.
@@ -153,6 +187,8 @@ type Server struct {
 	records          map[string]*record
 	tombstones       map[string]tombstone
 	userFlows        map[string]*userFlowRecord
+	providers        map[string]*providerRecord  // the tenant's identity providers
+	attributes       map[string]*attributeRecord // user-flow attributes, built-in and custom
 	nextSeq          int64
 	oidcRequestToken string
 	// identityHeader and systemAccessToken are the secrets of the App Service managed-identity endpoint
@@ -177,6 +213,9 @@ func NewHandler(opts Options) *Server {
 }
 
 func newServer(opts Options, clock func() time.Time) *Server {
+	if _, ok := tenantKinds[opts.TenantKind]; !ok {
+		panic(fmt.Sprintf("fakegraph: Options.TenantKind %q is none of \"\", %q and %q", opts.TenantKind, WorkforceTenant, B2CTenant))
+	}
 	s := &Server{
 		opts:              opts.withDefaults(),
 		clock:             clock,
@@ -189,6 +228,9 @@ func newServer(opts Options, clock func() time.Time) *Server {
 		identityHeader:    randomHex(16),
 		systemAccessToken: randomHex(24),
 	}
+	s.userFlows = make(map[string]*userFlowRecord)
+	s.seedBuiltInProviders()
+	s.seedBuiltInAttributes()
 	s.router = s.routes()
 	return s
 }
@@ -233,6 +275,9 @@ func (s *Server) Close() {
 func (s *Server) Options() Options {
 	o := s.opts
 	o.ClientCertificates = append([]*x509.Certificate(nil), o.ClientCertificates...)
+	if o.Permissions != nil {
+		o.Permissions = slices.Clone(o.Permissions)
+	}
 	return o
 }
 
@@ -287,6 +332,7 @@ type exchange struct {
 	base            string
 	lost            bool
 	stale           bool // the answer shows Graph as it was before a write
+	unapplied       bool // the write was acknowledged and not applied
 }
 
 // pathValue is a wildcard of the matched route, such as "id" in /identity/apiConnectors/{id}.
@@ -348,14 +394,15 @@ func (s *Server) pause(r *http.Request, d time.Duration) bool {
 
 func (s *Server) logRequest(ex *exchange, status int) {
 	entry := Request{
-		Method:   ex.r.Method,
-		Path:     ex.r.URL.Path,
-		RawQuery: ex.r.URL.RawQuery,
-		Header:   ex.r.Header.Clone(),
-		Body:     bytes.Clone(ex.body),
-		Status:   status,
-		Time:     ex.arrived,
-		Stale:    ex.stale,
+		Method:    ex.r.Method,
+		Path:      ex.r.URL.Path,
+		RawQuery:  ex.r.URL.RawQuery,
+		Header:    ex.r.Header.Clone(),
+		Body:      bytes.Clone(ex.body),
+		Status:    status,
+		Time:      ex.arrived,
+		Stale:     ex.stale,
+		Unapplied: ex.unapplied,
 	}
 	s.mu.Lock()
 	s.requests = append(s.requests, entry)

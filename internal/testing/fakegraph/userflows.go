@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -33,25 +31,51 @@ const (
 )
 
 // userFlowKind is what the emulator knows of one kind, from the Graph reference (b2xIdentityUserFlow,
-// b2cIdentityUserFlow) and the beta metadata (preTokenIssuance, on B2C flows).
+// b2cIdentityUserFlow, their create pages) and the beta metadata (preTokenIssuance, on B2C flows).
 type userFlowKind struct {
 	collection string
 	typeName   string
 	idPrefix   string
 	versions   []string
 	steps      []string
+	properties []string // in the order Graph writes them
+	// flowTypes are the userFlowType values a create accepts.
+	flowTypes []string
+	// version is the one userFlowTypeVersion a create accepts; 0 accepts any positive number.
+	version float64
+	// startProviders are the identity providers a flow made through Graph starts with. The product page for
+	// self-service sign-up says Microsoft Entra ID is the default provider, so a b2x flow starts with
+	// AADSignup-OAUTH; nothing says a B2C flow starts with any.
+	startProviders []string
+}
+
+// userFlowNavigations are the navigation properties of both kinds, which $select may name and $expand
+// brings in (languages excepted: the emulator does not model them).
+var userFlowNavigations = []string{"identityProviders", "languages", "userAttributeAssignments", "userFlowIdentityProviders"}
+
+// entity is the kind's type as $select and $expand see it.
+func (k userFlowKind) entity() entityType {
+	return entityType{name: k.typeName, properties: k.properties, navigations: userFlowNavigations}
 }
 
 var userFlowKinds = map[UserFlowKind]userFlowKind{
 	B2XUserFlow: {
 		collection: "b2xUserFlows", typeName: "microsoft.graph.b2xIdentityUserFlow", idPrefix: "B2X_1_",
-		versions: []string{"v1.0", "beta"},
-		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection},
+		versions:       []string{"v1.0", "beta"},
+		steps:          []string{StepPostFederationSignup, StepPostAttributeCollection},
+		properties:     []string{"id", "userFlowType", "userFlowTypeVersion", "apiConnectorConfiguration"},
+		flowTypes:      []string{"signUpOrSignIn"},
+		version:        1,
+		startProviders: []string{"AADSignup-OAUTH"},
 	},
 	B2CUserFlow: {
 		collection: "b2cUserFlows", typeName: "microsoft.graph.b2cIdentityUserFlow", idPrefix: "B2C_1_",
 		versions: []string{"beta"},
 		steps:    []string{StepPostFederationSignup, StepPostAttributeCollection, StepPreTokenIssuance},
+		properties: []string{
+			"id", "userFlowType", "userFlowTypeVersion", "isLanguageCustomizationEnabled", "defaultLanguageTag", "apiConnectorConfiguration",
+		},
+		flowTypes: []string{"signUp", "signIn", "signUpOrSignIn", "passwordReset", "profileUpdate", "resourceOwner"},
 	},
 }
 
@@ -65,24 +89,74 @@ type UserFlow struct {
 	UserFlowType        string  // default signUpOrSignIn
 	UserFlowTypeVersion float64 // default 1
 	APIConnectors       map[string]string
+
+	// IsLanguageCustomizationEnabled and DefaultLanguageTag are a B2C flow's language settings; an empty
+	// tag reads as null. A b2x flow has neither.
+	IsLanguageCustomizationEnabled bool
+	DefaultLanguageTag             string
+
+	// IdentityProviders are the ids of the tenant's identity providers (IdentityProvider.ID) the flow
+	// offers, in the order they were added.
+	IdentityProviders []string
+
+	// AttributeAssignments are the attributes the flow's sign-up page collects, in the page's order.
+	AttributeAssignments []AttributeAssignment
 }
 
 func (f UserFlow) clone() UserFlow {
 	f.APIConnectors = maps.Clone(f.APIConnectors)
+	f.IdentityProviders = slices.Clone(f.IdentityProviders)
+	f.AttributeAssignments = cloneAssignments(f.AttributeAssignments)
 	return f
 }
 
 type userFlowRecord struct {
 	flow UserFlow
 	seq  int64
+	// createdAt is when Graph created the flow; zero for a seeded one, which replication lag does not hide.
+	createdAt time.Time
+	// deletedAt is when Graph deleted the flow, which reads still see while replication lag lasts.
+	deletedAt time.Time
 	// changes are the steps written through Graph, with what they held before, for replication lag.
 	changes map[string]stepChange
+	// providers and assignments are the flow's identity providers and attribute assignments (their order
+	// included) as reads see them while a write through Graph replicates.
+	providers   lagged[[]string]
+	assignments lagged[[]AttributeAssignment]
 }
 
 // stepChange is a step written through Graph: until at plus the replication lag, reads see before.
 type stepChange struct {
 	before string // the connector id before the write; "" for none
 	at     time.Time
+}
+
+// lagged keeps what a part of a stored object held before a write through Graph, which reads see until
+// the replication lag after the write has passed, as replicas that have not caught up would answer.
+type lagged[T any] struct {
+	before  T
+	at      time.Time
+	pending bool
+}
+
+// wrote records a write at now over what held current. A write while an earlier one still replicates
+// keeps the value from before the first.
+func (l *lagged[T]) wrote(current T, now time.Time, clone func(T) T) {
+	if !l.pending {
+		l.before, l.pending = clone(current), true
+	}
+	l.at = now
+}
+
+// seen is what a read at ex sees of a part that holds current; the request log marks a read that sees
+// the value from before a write stale.
+func (l *lagged[T]) seen(current T, ex *exchange) T {
+	if l.pending && ex.arrived.Before(l.at.Add(ex.faults.ReplicationLag)) {
+		ex.stale = true
+		return l.before
+	}
+	l.pending = false
+	return current
 }
 
 // userFlowKindOf tells a flow's kind from its id prefix, as Graph assigns them.
@@ -95,10 +169,12 @@ func userFlowKindOf(id string) (UserFlowKind, bool) {
 	return "", false
 }
 
-// PutUserFlow stores a user flow as if it had been made in the portal, replacing one with the same id.
-// The provider never creates flows, so tests and the emulator command seed them with this. A Kind left
-// empty is taken from the id's prefix; an id without its kind's prefix gets it, as Graph prefixes the
-// name it is given. Steps naming a connector that does not exist are kept: they read as calling none.
+// PutUserFlow stores a user flow as if it had been made in the portal, replacing one with the same id, and
+// replication lag does not hide it. A Kind left empty is taken from the id's prefix; an id without its
+// kind's prefix gets it. Steps naming a connector that does not exist are kept: they read as calling none.
+// The flow is stored as given: unlike a flow made through Graph, a b2x flow gets no default identity
+// provider. Its identity providers must be the tenant's and its assignments name existing attributes,
+// each once.
 func (s *Server) PutUserFlow(f UserFlow) (UserFlow, error) {
 	f = f.clone()
 	if f.Kind == "" {
@@ -125,14 +201,20 @@ func (s *Server) PutUserFlow(f UserFlow) (UserFlow, error) {
 	if f.APIConnectors == nil {
 		f.APIConnectors = map[string]string{}
 	}
+	if f.Kind == B2XUserFlow && (f.IsLanguageCustomizationEnabled || f.DefaultLanguageTag != "") {
+		return UserFlow{}, fmt.Errorf("fakegraph: a b2x user flow has no language settings")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkFlowParts(&f); err != nil {
+		return UserFlow{}, err
+	}
 	if s.userFlows == nil {
 		s.userFlows = map[string]*userFlowRecord{}
 	}
 	key := storeKey(f.ID)
 	if rec, ok := s.userFlows[key]; ok {
-		rec.flow, rec.changes = f.clone(), nil
+		*rec = userFlowRecord{flow: f.clone(), seq: rec.seq}
 		return f, nil
 	}
 	s.nextSeq++
@@ -140,16 +222,54 @@ func (s *Server) PutUserFlow(f UserFlow) (UserFlow, error) {
 	return f, nil
 }
 
+// checkFlowParts checks a seeded or edited flow's identity providers and assignments against the tenant,
+// and writes their ids in the tenant's spelling. The caller holds s.mu.
+func (s *Server) checkFlowParts(f *UserFlow) error {
+	var providers []string
+	for _, id := range f.IdentityProviders {
+		p, ok := s.providers[storeKey(id)]
+		if !ok {
+			return fmt.Errorf("fakegraph: the tenant has no identity provider %q", id)
+		}
+		if slices.Contains(providers, p.provider.ID) {
+			return fmt.Errorf("fakegraph: user flow %s lists identity provider %q twice", f.ID, id)
+		}
+		providers = append(providers, p.provider.ID)
+	}
+	f.IdentityProviders = providers
+	var assigned []string
+	for i, a := range f.AttributeAssignments {
+		attr, ok := s.attributes[storeKey(a.ID)]
+		if !ok {
+			return fmt.Errorf("fakegraph: no user flow attribute %q to assign", a.ID)
+		}
+		if slices.Contains(assigned, attr.attribute.ID) {
+			return fmt.Errorf("fakegraph: user flow %s assigns attribute %q twice", f.ID, a.ID)
+		}
+		assigned = append(assigned, attr.attribute.ID)
+		a.ID = attr.attribute.ID
+		a.DisplayName = cmp.Or(a.DisplayName, attr.attribute.DisplayName)
+		if a.UserInputType = canonicalEnum(cmp.Or(a.UserInputType, "textBox"), userInputTypes); a.UserInputType == "" {
+			return fmt.Errorf("fakegraph: the assignment of %q has no valid UserInputType", a.ID)
+		}
+		if err := a.check(); err != nil {
+			return fmt.Errorf("fakegraph: the assignment of %q: %s", a.ID, err.message)
+		}
+		f.AttributeAssignments[i] = a
+	}
+	return nil
+}
+
 // UserFlow returns a stored flow as Graph would describe it: a step whose connector was deleted since
-// calls none.
+// calls none, and a provider or attribute deleted out of band is no longer offered or collected.
 func (s *Server) UserFlow(id string) (UserFlow, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.userFlows[storeKey(id)]
-	if !ok {
+	if !ok || !rec.deletedAt.IsZero() {
 		return UserFlow{}, false
 	}
-	return s.liveUserFlow(rec), true
+	return s.liveUserFlow(rec.flow), true
 }
 
 // UserFlows returns every stored flow, in the order they were stored.
@@ -158,13 +278,15 @@ func (s *Server) UserFlows() []UserFlow {
 	defer s.mu.Unlock()
 	var out []UserFlow
 	for _, rec := range s.sortedUserFlows("") {
-		out = append(out, s.liveUserFlow(rec))
+		out = append(out, s.liveUserFlow(rec.flow))
 	}
 	return out
 }
 
 // EditUserFlow changes a stored flow out of band, as someone in the portal would, and replication lag does
-// not hide the change; its id and kind cannot change. It reports false when there is no such flow.
+// not hide the change; its id and kind cannot change, and its identity providers and assignments must
+// still be the tenant's. It reports false when there is no such flow or the edit is not one the portal
+// could make.
 func (s *Server) EditUserFlow(id string, edit func(*UserFlow)) bool {
 	f, ok := s.UserFlow(id)
 	if !ok {
@@ -174,49 +296,56 @@ func (s *Server) EditUserFlow(id string, edit func(*UserFlow)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.userFlows[storeKey(id)]
-	if !ok {
+	if !ok || !rec.deletedAt.IsZero() {
 		return false
 	}
 	f.ID, f.Kind = rec.flow.ID, rec.flow.Kind
 	if f.APIConnectors == nil {
 		f.APIConnectors = map[string]string{}
 	}
-	rec.flow = f.clone()
+	f = f.clone()
+	if s.checkFlowParts(&f) != nil {
+		return false
+	}
 	// An edit in the portal is not hidden by replication lag.
-	rec.changes = nil
+	*rec = userFlowRecord{flow: f, seq: rec.seq}
 	return true
 }
 
-// DeleteUserFlow removes a flow out of band.
+// DeleteUserFlow removes a flow out of band; replication lag does not keep it readable.
 func (s *Server) DeleteUserFlow(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.userFlows[storeKey(id)]; !ok {
+	rec, ok := s.userFlows[storeKey(id)]
+	if !ok {
 		return false
 	}
 	delete(s.userFlows, storeKey(id))
-	return true
+	return rec.deletedAt.IsZero()
 }
 
-// liveUserFlow is a copy of rec's flow in which a step whose connector no longer exists calls none. The
-// reference documents no precondition on deleting a connector that a flow calls (DELETE answers 204), so
-// the emulator deletes it and the flow stops calling it. The caller holds s.mu.
-func (s *Server) liveUserFlow(rec *userFlowRecord) UserFlow {
-	f := rec.flow.clone()
+// liveUserFlow is a copy of f in which a step whose connector no longer exists calls none, and a provider
+// or attribute deleted out of band is gone. The reference documents no precondition on deleting a
+// connector that a flow calls (DELETE answers 204), so the emulator deletes it and the flow stops calling
+// it. The caller holds s.mu.
+func (s *Server) liveUserFlow(f UserFlow) UserFlow {
+	f = f.clone()
 	for step, id := range f.APIConnectors {
 		if _, ok := s.records[storeKey(id)]; !ok {
 			delete(f.APIConnectors, step)
 		}
 	}
+	f.IdentityProviders = slices.DeleteFunc(f.IdentityProviders, func(id string) bool { return s.providers[storeKey(id)] == nil })
+	f.AttributeAssignments = slices.DeleteFunc(f.AttributeAssignments, func(a AttributeAssignment) bool { return s.attributes[storeKey(a.ID)] == nil })
 	return f
 }
 
-// sortedUserFlows lists the records of one kind ("" for all) in the order they were stored; the caller
-// holds s.mu.
+// sortedUserFlows lists the flows of one kind ("" for all) in the order they were stored, without the
+// ones deleted through Graph; the caller holds s.mu.
 func (s *Server) sortedUserFlows(kind UserFlowKind) []*userFlowRecord {
 	var recs []*userFlowRecord
 	for _, rec := range s.userFlows {
-		if kind == "" || rec.flow.Kind == kind {
+		if (kind == "" || rec.flow.Kind == kind) && rec.deletedAt.IsZero() {
 			recs = append(recs, rec)
 		}
 	}
@@ -224,54 +353,87 @@ func (s *Server) sortedUserFlows(kind UserFlowKind) []*userFlowRecord {
 	return recs
 }
 
-// userFlowRoutes registers the user-flow operations of both kinds on rt.
+// userFlowRoutes registers the user-flow operations of both kinds on rt: the flows themselves, the API
+// connectors of their steps, their identity providers and their attribute assignments.
 func (s *Server) userFlowRoutes(rt *router) {
 	for _, kind := range []UserFlowKind{B2XUserFlow, B2CUserFlow} {
-		collection := "/identity/" + userFlowKinds[kind].collection
-		rt.graph("GET "+collection, s.userFlowOperation(kind, s.listUserFlows))
-		rt.graph("GET "+collection+"/{flow}", s.userFlowOperation(kind, s.getUserFlow))
-		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration", s.userFlowOperation(kind, s.getAPIConnectorConfiguration))
-		rt.graph("GET "+collection+"/{flow}/apiConnectorConfiguration/{step}", s.userFlowOperation(kind, s.getStepConnector))
-		rt.graph("PUT "+collection+"/{flow}/apiConnectorConfiguration/{step}/$ref", s.userFlowOperation(kind, s.putStepReference))
+		flows := "/identity/" + userFlowKinds[kind].collection
+		flow := flows + "/{flow}"
+		op := func(h func(*call, UserFlowKind) *odataError) graphHandler { return s.userFlowOperation(kind, h) }
+		rt.graph("GET "+flows, userFlowsRead, op(s.listUserFlows))
+		rt.graph("POST "+flows, userFlowsWrite, op(s.createUserFlow))
+		rt.graph("GET "+flow, userFlowsRead, op(s.getUserFlow))
+		if kind == B2CUserFlow { // b2x flows have no update; the router answers a PATCH with 405
+			rt.graph("PATCH "+flow, userFlowsWrite, op(s.updateUserFlow))
+		}
+		rt.graph("DELETE "+flow, userFlowsWrite, op(s.deleteUserFlow))
+
+		rt.graph("GET "+flow+"/apiConnectorConfiguration", userFlowsRead, op(s.getAPIConnectorConfiguration))
+		rt.graph("GET "+flow+"/apiConnectorConfiguration/{step}", userFlowsRead, op(s.getStepConnector))
+		rt.graph("PUT "+flow+"/apiConnectorConfiguration/{step}/$ref", userFlowsWrite, op(s.putStepReference))
+
+		// Both navigations to a flow's identity providers: the current one and the deprecated one.
+		for _, nav := range providerNavigations {
+			rt.graph("GET "+flow+"/"+nav.name, userFlowsRead, op(s.listFlowProviders(nav)))
+			rt.graph("GET "+flow+"/"+nav.name+"/{provider}", userFlowsRead, op(s.getFlowProvider(nav)))
+			rt.graph("POST "+flow+"/"+nav.name+"/$ref", userFlowsWrite, op(s.addFlowProvider))
+			if nav.name == "userFlowIdentityProviders" { // the b2x beta page adds with PATCH
+				rt.graph("PATCH "+flow+"/"+nav.name+"/$ref", userFlowsWrite, op(s.addFlowProvider))
+			}
+			rt.graph("DELETE "+flow+"/"+nav.name+"/$ref", userFlowsWrite, op(s.removeFlowProviderByQuery))
+			rt.graph("DELETE "+flow+"/"+nav.name+"/{provider}/$ref", userFlowsWrite, op(s.removeFlowProvider))
+		}
+
+		assignments := flow + "/userAttributeAssignments"
+		rt.graph("GET "+assignments, userFlowsRead, op(s.listAssignments))
+		rt.graph("POST "+assignments, userFlowsWrite, op(s.createAssignment))
+		rt.graph("GET "+assignments+"/{assignment}", userFlowsRead, op(s.getAssignment))
+		rt.graph("PATCH "+assignments+"/{assignment}", userFlowsWrite, op(s.updateAssignment))
+		rt.graph("DELETE "+assignments+"/{assignment}", userFlowsWrite, op(s.deleteAssignment))
+		rt.graph("GET "+assignments+"/{assignment}/userAttribute", userFlowsRead, op(s.getAssignedAttribute))
+		// A function may be called with its parentheses, as the SDKs call it, or without, as the reference does.
+		rt.graph("GET "+assignments+"/getOrder", userFlowsRead, op(s.getAssignmentOrder))
+		rt.graph("GET "+assignments+"/getOrder()", userFlowsRead, op(s.getAssignmentOrder))
+		rt.graph("POST "+assignments+"/setOrder", userFlowsWrite, op(s.setAssignmentOrder))
 	}
 }
 
-// userFlowOperation serves a user-flow operation on the versions that have the kind's collection: on
-// another version the collection is not in the metadata, and Graph cannot route the segment.
+// userFlowOperation serves a user-flow operation on the versions that have the kind's collection, in a
+// tenant that has it: on another version the collection is not in the metadata, and Graph cannot route
+// the segment; a tenant of the other kind refuses the call.
 func (s *Server) userFlowOperation(kind UserFlowKind, op func(*call, UserFlowKind) *odataError) graphHandler {
 	return func(c *call) *odataError {
 		k := userFlowKinds[kind]
 		if !slices.Contains(k.versions, c.version) {
 			return unknownSegment(k.collection)
 		}
+		if err := s.servesUserFlows(kind); err != nil {
+			return err
+		}
 		return op(c, kind)
 	}
-}
-
-// stepOf is the {step} of the path, which must be a step the kind has, of a request that takes no query
-// options (a step's connector and its $ref take none).
-func stepOf(c *call, kind UserFlowKind) (string, *odataError) {
-	segment := c.pathValue("step")
-	for _, step := range userFlowKinds[kind].steps {
-		if strings.EqualFold(step, segment) {
-			_, err := parseUserFlowQuery(c.r.URL.RawQuery)
-			return step, err
-		}
-	}
-	return "", unknownSegment(segment)
 }
 
 func unknownSegment(segment string) *odataError {
 	return badRequest("BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segment))
 }
 
-// findUserFlow returns the flow with id in kind's collection as a Graph read at ex sees it: steps written
-// within the replication lag still hold what they held before, and a step whose connector is gone calls
-// none. The caller holds s.mu.
+// findUserFlow returns the flow with id in kind's collection as a Graph read at ex sees it: a flow created
+// within the replication lag is not there yet and one deleted within it still is; steps, identity providers
+// and assignments written within it still hold what they held before; and a step whose connector is gone
+// calls none. The caller holds s.mu.
 func (s *Server) findUserFlow(ex *exchange, kind UserFlowKind, id string) (UserFlow, bool) {
-	rec, ok := s.userFlows[storeKey(id)]
-	if !ok || rec.flow.Kind != kind {
+	key := storeKey(id)
+	rec, ok := s.userFlows[key]
+	if !ok || rec.flow.Kind != kind || !rec.visible(ex) {
 		return UserFlow{}, false
+	}
+	if !rec.deletedAt.IsZero() {
+		if !ex.arrived.Before(rec.deletedAt.Add(ex.faults.ReplicationLag)) {
+			delete(s.userFlows, key)
+			return UserFlow{}, false
+		}
+		ex.stale = true
 	}
 	seen := rec.flow.clone()
 	for step, change := range rec.changes {
@@ -286,7 +448,48 @@ func (s *Server) findUserFlow(ex *exchange, kind UserFlowKind, id string) (UserF
 			seen.APIConnectors[step] = change.before
 		}
 	}
-	return s.liveUserFlow(&userFlowRecord{flow: seen}), true
+	seen.IdentityProviders = slices.Clone(rec.providers.seen(seen.IdentityProviders, ex))
+	seen.AttributeAssignments = cloneAssignments(rec.assignments.seen(seen.AttributeAssignments, ex))
+	return s.liveUserFlow(seen), true
+}
+
+// visible reports whether replication lag lets a Graph request at ex see a flow Graph created.
+func (rec *userFlowRecord) visible(ex *exchange) bool {
+	return rec.createdAt.IsZero() || !ex.arrived.Before(rec.createdAt.Add(ex.faults.ReplicationLag))
+}
+
+// writableUserFlow is the flow a write through Graph at ex acts on: one that exists, is not deleted and
+// that replication lag does not hide. The caller holds s.mu.
+func (s *Server) writableUserFlow(ex *exchange, kind UserFlowKind, id string) *userFlowRecord {
+	rec, ok := s.userFlows[storeKey(id)]
+	if !ok || rec.flow.Kind != kind || !rec.deletedAt.IsZero() || !rec.visible(ex) {
+		return nil
+	}
+	return rec
+}
+
+// readSubresource finds the flow a GET of one of its parts names, as findUserFlow does, and uses up a 404
+// flap (Faults.NotFoundFlaps) when one is due. The caller holds s.mu.
+func (s *Server) readSubresource(c *call, kind UserFlowKind) (UserFlow, *odataError) {
+	id := c.pathValue("flow")
+	f, ok := s.findUserFlow(c.exchange, kind, id)
+	if !ok || s.flapNotFound() {
+		return UserFlow{}, userFlowNotFound(id)
+	}
+	return f, nil
+}
+
+// codeUserFlowService is the error code of the refusals that come from the user-flow service itself rather
+// than from Graph's OData layer: its rules on names, types, duplicates and the objects a body names. Both
+// answers of that service seen from real Graph carry it (400 for a create without an id,
+// microsoftgraph/microsoft-graph-docs-contrib#5493; 403 from a tenant of the other kind, #8478). Refusals
+// of the OData layer (a body that is not JSON, a property the type lacks, a query option) keep code
+// BadRequest, and a missing object Request_ResourceNotFound.
+const codeUserFlowService = "AADB2C"
+
+// userFlowServiceError is a refusal of the user-flow service.
+func userFlowServiceError(status int, format string, args ...any) *odataError {
+	return &odataError{status: status, code: codeUserFlowService, message: fmt.Sprintf(format, args...)}
 }
 
 func userFlowNotFound(id string) *odataError {
@@ -297,272 +500,84 @@ func userFlowNotFound(id string) *odataError {
 	}
 }
 
+// userFlowJSON is a flow's representation. apiConnectorConfiguration always reads as {}: the create pages
+// say so of that property, whose steps are navigation properties read through their own call.
 func userFlowJSON(f UserFlow) jsonObject {
 	out := jsonObject{{"id", f.ID}, {"userFlowType", f.UserFlowType}, {"userFlowTypeVersion", f.UserFlowTypeVersion}}
 	if f.Kind == B2CUserFlow {
-		out = append(out, jsonField{"isLanguageCustomizationEnabled", false}, jsonField{"defaultLanguageTag", nil})
-	}
-	return out
-}
-
-// userFlowQuery reads the query options of a user-flow request: $top and $skiptoken on the collection,
-// $expand on apiConnectorConfiguration (the steps), nothing elsewhere. Any other option is refused.
-type userFlowQuery struct {
-	top    int
-	after  int64
-	expand []string
-}
-
-func parseUserFlowQuery(rawQuery string, allowed ...string) (userFlowQuery, *odataError) {
-	var q userFlowQuery
-	values, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return q, badRequest("BadRequest", "The query string is malformed: "+err.Error()+".")
-	}
-	for _, key := range slices.Sorted(maps.Keys(values)) {
-		value := values.Get(key)
-		name := strings.ToLower(strings.TrimPrefix(key, "$"))
-		known := slices.Contains([]string{"top", "skiptoken", "filter", "count", "orderby", "search", "skip", "expand", "select"}, name)
-		switch {
-		case !slices.Contains(allowed, name):
-			if strings.HasPrefix(key, "$") || known {
-				return q, badRequest("BadRequest", fmt.Sprintf("The query option '%s' is not supported here.", key))
-			}
-		case name == "top":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > maxTop {
-				return q, badRequest("BadRequest", fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", value, maxTop))
-			}
-			q.top = n
-		case name == "skiptoken":
-			after, ok := decodeSkipToken(value)
-			if !ok {
-				return q, badRequest("BadRequest", "The $skiptoken is not valid; follow @odata.nextLink as given.")
-			}
-			q.after = after
-		case name == "expand":
-			for _, item := range strings.Split(value, ",") {
-				q.expand = append(q.expand, strings.TrimSpace(item))
-			}
+		var tag any
+		if f.DefaultLanguageTag != "" {
+			tag = f.DefaultLanguageTag
 		}
+		out = append(out, jsonField{"isLanguageCustomizationEnabled", f.IsLanguageCustomizationEnabled}, jsonField{"defaultLanguageTag", tag})
 	}
-	return q, nil
+	return append(out, jsonField{"apiConnectorConfiguration", jsonObject{}})
+}
+
+// expandableFlowNavigations write the navigation properties of a flow that $expand brings in; the caller
+// holds s.mu. languages, which the emulator does not model, is not among them.
+var expandableFlowNavigations = map[string]func(s *Server, f UserFlow) any{
+	"identityProviders":         func(s *Server, f UserFlow) any { return s.flowProvidersJSON(f, legacyProviderJSON) },
+	"userFlowIdentityProviders": func(s *Server, f UserFlow) any { return s.flowProvidersJSON(f, providerJSON) },
+	"userAttributeAssignments":  func(s *Server, f UserFlow) any { return s.assignmentsJSON(f, queryOptions{}) },
+}
+
+// expandedFlowJSON is a flow's representation with the navigation properties q expands; the caller holds
+// s.mu.
+func (s *Server) expandedFlowJSON(f UserFlow, q queryOptions) (jsonObject, *odataError) {
+	out := userFlowJSON(f)
+	for _, nav := range q.expand {
+		write, ok := expandableFlowNavigations[nav]
+		if !ok {
+			return nil, &odataError{status: http.StatusNotImplemented, code: "NotImplemented",
+				message: fmt.Sprintf("The emulator does not model the %s of a user flow.", nav)}
+		}
+		out = append(out, jsonField{nav, write(s, f)})
+	}
+	return out, nil
 }
 
 func (s *Server) listUserFlows(c *call, kind UserFlowKind) *odataError {
-	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "top", "skiptoken")
+	k := userFlowKinds[kind]
+	q, err := parseQuery(c.r.URL.RawQuery, readCollection(k.entity()))
 	if err != nil {
 		return err
 	}
-	pageSize := s.opts.PageSize
-	if q.top > 0 {
-		pageSize = min(pageSize, q.top)
-	}
-	page := []jsonObject{}
-	var lastSeq int64
-	more := false
+	var items []listItem
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, rec := range s.sortedUserFlows(kind) {
-		if rec.seq <= q.after {
+		f, ok := s.findUserFlow(c.exchange, kind, rec.flow.ID)
+		if !ok {
 			continue
 		}
-		if len(page) == pageSize {
-			more = true
-			break
+		value, err := s.expandedFlowJSON(f, q)
+		if err != nil {
+			return err
 		}
-		page = append(page, userFlowJSON(s.liveUserFlow(rec)))
-		lastSeq = rec.seq
+		items = append(items, listItem{position: rec.seq, value: value})
 	}
-	s.mu.Unlock()
-	collection := "/identity/" + userFlowKinds[kind].collection
-	body := jsonObject{{"@odata.context", c.url("/$metadata#" + strings.TrimPrefix(collection, "/"))}, {"value", page}}
-	if more {
-		body = append(body, jsonField{"@odata.nextLink", c.url(collection) + "?" + nextLinkQuery(c.r.URL.RawQuery, encodeSkipToken(lastSeq))})
-	}
-	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	s.writeList(c, c.url("/$metadata#identity/"+k.collection+q.contextSelection()), "/identity/"+k.collection, q, items)
 	return nil
 }
 
 func (s *Server) getUserFlow(c *call, kind UserFlowKind) *odataError {
-	if _, err := parseUserFlowQuery(c.r.URL.RawQuery); err != nil {
+	q, err := parseQuery(c.r.URL.RawQuery, readEntity(userFlowKinds[kind].entity()))
+	if err != nil {
 		return err
 	}
 	id := c.pathValue("flow")
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	f, ok := s.findUserFlow(c.exchange, kind, id)
-	if ok && s.flapNotFound() {
-		ok = false
-	}
-	s.mu.Unlock()
-	if !ok {
+	if !ok || s.flapNotFound() {
 		return userFlowNotFound(id)
 	}
-	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "/$entity")
-	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, userFlowJSON(f)...))
-	return nil
-}
-
-// getAPIConnectorConfiguration answers with the flow's userFlowApiConnectorConfiguration. Its steps are
-// navigation properties, so only those named in $expand are written: the connector, or null for a step
-// that calls none.
-func (s *Server) getAPIConnectorConfiguration(c *call, kind UserFlowKind) *odataError {
-	q, err := parseUserFlowQuery(c.r.URL.RawQuery, "expand")
+	value, err := s.expandedFlowJSON(f, q)
 	if err != nil {
 		return err
 	}
-	var expanded []string
-	for _, item := range q.expand {
-		i := slices.IndexFunc(userFlowKinds[kind].steps, func(step string) bool { return strings.EqualFold(step, item) })
-		if i < 0 {
-			return badRequest("BadRequest", fmt.Sprintf(
-				"Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", item, typeAPIConnectorConfiguration))
-		}
-		if step := userFlowKinds[kind].steps[i]; !slices.Contains(expanded, step) {
-			expanded = append(expanded, step)
-		}
-	}
-	id := c.pathValue("flow")
-	s.mu.Lock()
-	f, ok := s.findUserFlow(c.exchange, kind, id)
-	if ok && s.flapNotFound() {
-		ok = false
-	}
-	connectors := map[string]Connector{}
-	for step, connectorID := range f.APIConnectors {
-		connectors[step] = s.records[storeKey(connectorID)].connector.clone()
-	}
-	s.mu.Unlock()
-	if !ok {
-		return userFlowNotFound(id)
-	}
-	entity := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "('" + f.ID + "')/apiConnectorConfiguration")
-	context := entity
-	if len(expanded) > 0 {
-		parts := make([]string, len(expanded))
-		for i, step := range expanded {
-			parts[i] = step + "()"
-		}
-		context += "(" + strings.Join(parts, ",") + ")"
-	}
-	body := jsonObject{{"@odata.context", context}}
-	for _, step := range expanded {
-		conn, ok := connectors[step]
-		if !ok {
-			body = append(body, jsonField{step, nil})
-			continue
-		}
-		// The reference's example annotates each expanded step with its context, through the type cast.
-		body = append(body,
-			jsonField{step + "@odata.context", entity + "/" + typeAPIConnectorConfiguration + "/" + step + "/$entity"},
-			jsonField{step, connectorJSON(conn, c.arrived)})
-	}
-	writeJSON(c.out, http.StatusOK, odataJSON, body)
+	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + q.contextSelection() + "/$entity")
+	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, q.project(value)...))
 	return nil
-}
-
-// getStepConnector answers GET …/apiConnectorConfiguration/{step}: the connector the step calls, or 404
-// when it calls none.
-func (s *Server) getStepConnector(c *call, kind UserFlowKind) *odataError {
-	step, err := stepOf(c, kind)
-	if err != nil {
-		return err
-	}
-	id := c.pathValue("flow")
-	s.mu.Lock()
-	f, ok := s.findUserFlow(c.exchange, kind, id)
-	connectorID, linked := f.APIConnectors[step]
-	var conn Connector
-	if linked {
-		conn = s.records[storeKey(connectorID)].connector.clone()
-	}
-	s.mu.Unlock()
-	switch {
-	case !ok:
-		return userFlowNotFound(id)
-	case !linked:
-		return &odataError{status: http.StatusNotFound, code: "Request_ResourceNotFound",
-			message: fmt.Sprintf("The %s step of user flow '%s' calls no API connector.", step, f.ID)}
-	}
-	context := c.url("/$metadata#identity/" + userFlowKinds[kind].collection + "('" + f.ID + "')/apiConnectorConfiguration/" + step + "/$entity")
-	writeJSON(c.out, http.StatusOK, odataJSON, append(jsonObject{{"@odata.context", context}}, connectorJSON(conn, c.arrived)...))
-	return nil
-}
-
-// putStepReference sets or clears a step: PUT …/{step}/$ref with {"@odata.id": "…/identity/apiConnectors/{id}"},
-// or with {} to clear it. Graph answers 204 No Content either way.
-func (s *Server) putStepReference(c *call, kind UserFlowKind) *odataError {
-	step, err := stepOf(c, kind)
-	if err != nil {
-		return err
-	}
-	members, err := readJSONObject(c.exchange)
-	if err != nil {
-		return err
-	}
-	connectorID := ""
-	for _, name := range sortedKeys(members) {
-		if name != "@odata.id" {
-			return badRequest("BadRequest", fmt.Sprintf("The request body of a $ref may only hold '@odata.id'; '%s' is not allowed.", name))
-		}
-		reference, err := decodeString(name, members[name])
-		if err != nil {
-			return err
-		}
-		if connectorID, err = referencedConnector(reference); err != nil {
-			return err
-		}
-	}
-	id := c.pathValue("flow")
-	s.mu.Lock()
-	rec, found := s.userFlows[storeKey(id)]
-	found = found && rec.flow.Kind == kind
-	_, connectorExists := s.records[storeKey(connectorID)]
-	if found && (connectorID == "" || connectorExists) {
-		if rec.changes == nil {
-			rec.changes = map[string]stepChange{}
-		}
-		// A write on a step still replicating keeps the value from before the first one.
-		change, pending := rec.changes[step]
-		if !pending {
-			change.before = rec.flow.APIConnectors[step]
-		}
-		change.at = c.arrived
-		rec.changes[step] = change
-		if connectorID == "" {
-			delete(rec.flow.APIConnectors, step)
-		} else {
-			rec.flow.APIConnectors[step] = connectorID
-		}
-	}
-	s.mu.Unlock()
-	switch {
-	case !found:
-		return userFlowNotFound(id)
-	case connectorID != "" && !connectorExists:
-		return notFound(connectorID)
-	}
-	c.out.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// referencedConnector reads the connector id from an @odata.id: an absolute URL whose path ends in
-// /{version}/identity/apiConnectors/{id}, as Graph's reference writes it
-// (https://graph.microsoft.com/v1.0/identity/apiConnectors/{id}).
-func referencedConnector(reference string) (string, *odataError) {
-	invalid := badRequest("BadRequest", fmt.Sprintf(
-		"Invalid '@odata.id' '%s': it must be the URL of an API connector, as in https://graph.microsoft.com/v1.0/identity/apiConnectors/{id}.", reference))
-	u, err := url.Parse(reference)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", invalid
-	}
-	segments := strings.Split(strings.Trim(u.Path, "/"), "/")
-	n := len(segments)
-	if n < 4 || !slices.Contains(graphVersions, segments[n-4]) ||
-		!strings.EqualFold(segments[n-3], "identity") || !strings.EqualFold(segments[n-2], "apiConnectors") {
-		return "", invalid
-	}
-	if id := segments[n-1]; isGUID(id) {
-		return strings.ToLower(id), nil
-	}
-	return "", badRequest("Request_BadRequest", fmt.Sprintf("Invalid object identifier '%s'.", segments[n-1]))
 }

@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -229,5 +230,77 @@ func TestUserFlows_replicationLagShowsAStepAsItWas(t *testing.T) {
 	}
 	if got := staleMarks(s); !slices.Equal(got, []bool{true, false}) {
 		t.Errorf("the request log marks the reads stale: %v, want the first", got)
+	}
+}
+
+// Every list of user flows as code pages with @odata.nextLink, as the connector list does.
+func TestUserFlowsAsCode_everyListPages(t *testing.T) {
+	s, _ := newTestServer(t, Options{PageSize: 2})
+	for _, p := range []string{"Google", "Facebook"} {
+		if _, err := s.PutIdentityProvider(IdentityProvider{Type: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PutUserFlow(UserFlow{ID: "B2X_1_PartnerSignUp",
+		IdentityProviders:    []string{"AADSignup-OAUTH", "Google-OAUTH", "Facebook-OAUTH"},
+		AttributeAssignments: []AttributeAssignment{{ID: "City"}, {ID: "Email"}, {ID: "Surname"}}}); err != nil {
+		t.Fatal(err)
+	}
+	g := newGraph(t, s)
+	tests := []struct {
+		path string
+		want int
+	}{
+		{partnerAssignments, 3},
+		{partnerProviders, 3},
+		{b2xFlowsPath + "/B2X_1_PartnerSignUp/identityProviders", 3},
+		{"/v1.0/identity/identityProviders", 5},
+		{attributesPath, 10},
+		{attributesPath + "?$filter=" + url.QueryEscape("dataType eq 'string'") + "&$select=id", 10},
+	}
+	for _, tt := range tests {
+		var got []string
+		next := tt.path
+		for pages := 0; next != ""; pages++ {
+			if pages > tt.want {
+				t.Fatalf("%s: the next links do not end", tt.path)
+			}
+			r := g.do(http.MethodGet, next, nil)
+			got = append(got, ids(t, r)...)
+			if len(ids(t, r)) > 2 {
+				t.Errorf("%s: a page of %d", tt.path, len(ids(t, r)))
+			}
+			next, _ = r.json(t)["@odata.nextLink"].(string)
+		}
+		if len(got) != tt.want {
+			t.Errorf("%s: %d items over every page, want %d", tt.path, len(got), tt.want)
+		}
+	}
+}
+
+func TestUserFlowsAsCode_lostResponsesCommitTheWrite(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	g := newGraph(t, s)
+	s.SetFaults(Faults{LostResponseRatio: 1, Seed: 7})
+	req := g.request(http.MethodPost, b2xFlowsPath, `{"id": "Lost", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1}`)
+	if resp, err := testClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("an answer came: %d", resp.StatusCode)
+	}
+	if _, ok := s.UserFlow("B2X_1_Lost"); !ok {
+		t.Error("the create was not committed")
+	}
+	if log := s.Requests(); log[len(log)-1].Status != 0 {
+		t.Errorf("the request log records status %d, want 0 for a lost answer", log[len(log)-1].Status)
+	}
+}
+
+// OData's key syntax names a flow as well as a path segment does.
+func TestUserFlows_keySyntax(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	seedUserFlows(t, s)
+	g := newGraph(t, s)
+	if r := g.do(http.MethodGet, "/v1.0/identity/b2xUserFlows('B2X_1_PartnerSignUp')/userAttributeAssignments", nil); r.status != http.StatusOK {
+		t.Errorf("%d %s", r.status, r.body)
 	}
 }

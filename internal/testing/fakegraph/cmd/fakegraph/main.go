@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,6 +39,9 @@ type config struct {
 	caFile      string
 	logRequests bool
 	userFlows   []string
+	social      []string // identityProviderType of the social providers to configure
+	tenantKind  fakegraph.TenantKind
+	permissions []string // nil: every permission
 }
 
 // state is what the state file holds: everything a client needs to reach the emulator and sign in.
@@ -84,7 +88,7 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		return err
 	}
 
-	opts := fakegraph.Options{PageSize: cfg.pageSize}
+	opts := fakegraph.Options{PageSize: cfg.pageSize, TenantKind: cfg.tenantKind, Permissions: cfg.permissions}
 	if cfg.logRequests {
 		opts.OnRequest = func(r fakegraph.Request) {
 			fmt.Fprintln(stdout, requestLine(r))
@@ -95,7 +99,12 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 		cfg.faults.Seed = newSeed()
 	}
 	server.SetFaults(cfg.faults)
-	// The provider never creates user flows, so the emulator starts with the ones asked for.
+	for _, providerType := range cfg.social {
+		if _, err := server.PutIdentityProvider(fakegraph.IdentityProvider{Type: providerType, ClientID: "fakegraph-" + strings.ToLower(providerType)}); err != nil {
+			return err
+		}
+	}
+	// The emulator starts with the user flows asked for, as if made in the portal.
 	for _, id := range cfg.userFlows {
 		if _, err := server.PutUserFlow(fakegraph.UserFlow{ID: id}); err != nil {
 			return err
@@ -168,8 +177,11 @@ func run(ctx context.Context, args []string, output io.Writer) error {
 }
 
 // defaultUserFlows are the flows the emulator starts with unless -user-flows says otherwise: one of each
-// kind, named as in Graph's reference examples.
+// kind, named as in Graph's reference examples, of the kinds the tenant serves.
 const defaultUserFlows = "B2X_1_PartnerSignUp,B2C_1_SignUpSignIn"
+
+// defaultFlowPrefix is the prefix of the default flows a tenant kind keeps.
+var defaultFlowPrefix = map[fakegraph.TenantKind]string{fakegraph.WorkforceTenant: "B2X_1_", fakegraph.B2CTenant: "B2C_1_"}
 
 func parseFlags(args []string) (config, error) {
 	var cfg config
@@ -191,13 +203,32 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.logRequests, "log-requests", false, "print one line per request (method, path, status), secrets masked")
 	userFlows := fs.String("user-flows", defaultUserFlows,
 		"comma-separated `ids` of the user flows to start with (B2X_1_… External ID sign-up, B2C_1_… Azure AD B2C); \"\" for none")
+	social := fs.String("social-providers", "", "comma-separated `types` of social identity providers configured in the tenant (Google, Facebook; in a B2C tenant also Amazon, LinkedIn, …)")
+	tenantKind := fs.String("tenant-kind", "", "the directory to play: \"workforce\" (refuses B2C user flows), \"b2c\" (refuses b2x user flows, no built-in identity providers), or \"\" for one that serves both")
+	permissions := fs.String("permissions", "*", "comma-separated application `permissions` granted to the client (APIConnectors.ReadWrite.All, IdentityUserFlow.Read.All, …); \"*\" for all")
+	unapplied := fs.String("unapplied-writes", "", "comma-separated `kinds` of write acknowledged and not applied (connectorUpdate, certificateUpload, stepReference, userFlowUpdate, identityProviderReference, attributeAssignment, assignmentOrder, userFlowAttributeUpdate)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	for _, id := range strings.Split(*userFlows, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			cfg.userFlows = append(cfg.userFlows, id)
+	cfg.userFlows = splitList(*userFlows)
+	cfg.social = splitList(*social)
+	cfg.tenantKind = fakegraph.TenantKind(*tenantKind)
+	if *permissions != "*" {
+		cfg.permissions = append([]string{}, splitList(*permissions)...)
+	}
+	f.UnappliedWrites = splitList(*unapplied)
+	for _, kind := range f.UnappliedWrites {
+		if !slices.Contains(writeKinds, kind) {
+			return cfg, fmt.Errorf("-unapplied-writes: %q is none of %s", kind, strings.Join(writeKinds, ", "))
 		}
+	}
+	switch cfg.tenantKind {
+	case "", fakegraph.WorkforceTenant, fakegraph.B2CTenant:
+	default:
+		return cfg, fmt.Errorf("-tenant-kind must be %q, %q or empty, not %q", fakegraph.WorkforceTenant, fakegraph.B2CTenant, cfg.tenantKind)
+	}
+	if prefix := defaultFlowPrefix[cfg.tenantKind]; prefix != "" && *userFlows == defaultUserFlows {
+		cfg.userFlows = slices.DeleteFunc(cfg.userFlows, func(id string) bool { return !strings.HasPrefix(id, prefix) })
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -212,6 +243,23 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-error-ratio and -lost-response-ratio must be between 0 and 1")
 	}
 	return cfg, nil
+}
+
+// writeKinds are the kinds of write -unapplied-writes may name.
+var writeKinds = []string{
+	fakegraph.WriteConnectorUpdate, fakegraph.WriteCertificateUpload, fakegraph.WriteStepReference, fakegraph.WriteUserFlowUpdate,
+	fakegraph.WriteIdentityProviderReference, fakegraph.WriteAttributeAssignment, fakegraph.WriteAssignmentOrder, fakegraph.WriteUserFlowAttributeUpdate,
+}
+
+// splitList reads a comma-separated flag; nil when it names nothing.
+func splitList(list string) []string {
+	var items []string
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items
 }
 
 // newSeed picks a seed for a run that names none, so that the run can still be replayed with -seed.

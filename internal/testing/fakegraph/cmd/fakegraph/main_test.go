@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -47,10 +48,10 @@ func TestParseFlags(t *testing.T) {
 	}
 	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42, FractionalRetryAfter: true,
 		NotFoundFlaps: 3, StaleReads: 1500 * time.Millisecond}
-	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || cfg.faults != want || !cfg.logRequests {
+	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || !reflect.DeepEqual(cfg.faults, want) || !cfg.logRequests {
 		t.Errorf("%+v", cfg)
 	}
-	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"extra"}} {
+	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"-tenant-kind", "consumer"}, {"-unapplied-writes", "everything"}, {"extra"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}
@@ -199,6 +200,33 @@ func TestParseFlags_userFlows(t *testing.T) {
 	}
 }
 
+func TestParseFlags_tenantPermissionsAndUnappliedWrites(t *testing.T) {
+	cfg, err := parseFlags(nil)
+	if err != nil || cfg.tenantKind != "" || cfg.permissions != nil || cfg.faults.UnappliedWrites != nil {
+		t.Errorf("defaults: %+v %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-tenant-kind", "b2c", "-permissions", "IdentityUserFlow.Read.All, APIConnectors.Read.All",
+		"-unapplied-writes", "connectorUpdate,assignmentOrder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.tenantKind != fakegraph.B2CTenant || !slices.Equal(cfg.permissions, []string{"IdentityUserFlow.Read.All", "APIConnectors.Read.All"}) ||
+		!slices.Equal(cfg.faults.UnappliedWrites, []string{fakegraph.WriteConnectorUpdate, fakegraph.WriteAssignmentOrder}) {
+		t.Errorf("%+v", cfg)
+	}
+	if !slices.Equal(cfg.userFlows, []string{"B2C_1_SignUpSignIn"}) {
+		t.Errorf("a B2C tenant starts with %v, want the default B2C flow only", cfg.userFlows)
+	}
+	cfg, err = parseFlags([]string{"-social-providers", "Google, Facebook", "-tenant-kind", "workforce"})
+	if err != nil || !slices.Equal(cfg.social, []string{"Google", "Facebook"}) || !slices.Equal(cfg.userFlows, []string{"B2X_1_PartnerSignUp"}) {
+		t.Errorf("%+v %v", cfg, err)
+	}
+	// An empty list grants nothing, which is not the same as granting everything.
+	if cfg, _ := parseFlags([]string{"-permissions", ""}); cfg.permissions == nil || len(cfg.permissions) != 0 {
+		t.Errorf("-permissions \"\": %#v", cfg.permissions)
+	}
+}
+
 func TestRun_refusesAUserFlowWithoutAKind(t *testing.T) {
 	err := run(t.Context(), []string{"-user-flows", "PartnerSignUp"}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "PartnerSignUp") {
@@ -214,7 +242,8 @@ func TestRun_namesTheCAFileByAnAbsolutePath(t *testing.T) {
 	out := syncBuffer{wrote: make(chan struct{}, 1)}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-state-file", "state.json"}, &out) }()
-	out.waitFor(t, "fakegraph listening on", 5*time.Second)
+	// The CA file's line is the last the command prints before it serves.
+	out.waitFor(t, "CA file:", 5*time.Second)
 
 	var st state
 	if b, err := os.ReadFile("state.json"); err != nil || json.Unmarshal(b, &st) != nil {
