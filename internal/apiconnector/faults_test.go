@@ -185,7 +185,7 @@ func TestAccIdentityAPIConnector_throttledPastItsCreateTimeout(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
 	withTimeout := fleet(1, "Fleet")
-	withTimeout.CreateTimeout = "3s"
+	withTimeout.Timeouts = map[string]string{"create": "3s"}
 	config := acctest.ProviderBlock(server) + withTimeout.HCL()
 
 	resource.ParallelTest(t, resource.TestCase{

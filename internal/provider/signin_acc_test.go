@@ -496,7 +496,7 @@ func TestAccProvider_signInEndsAtTheOperationsTimeout(t *testing.T) {
 	server := startEmulator(t, fakegraph.Options{})
 	server.SetFaults(fakegraph.Faults{TokenLatency: time.Hour})
 	withCreateTimeout := signInConnector
-	withCreateTimeout.CreateTimeout = "3s"
+	withCreateTimeout.Timeouts = map[string]string{"create": "3s"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -61,3 +61,43 @@ data "entra_user_flow" "test" {
 		}},
 	})
 }
+
+// TestAccUserFlowAPIConnectors_stepGraphNeverShows: Graph answers the PUT that moves a step to another
+// connector with 204 and never applies it. The apply fails when its update timeout ends, naming the step's
+// argument, the connector sent and the one Graph still shows; the state holds what Graph shows, so the next
+// apply, on a Graph that applies writes, sends the PUT again.
+func TestAccUserFlowAPIConnectors_stepGraphNeverShows(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	first, second := seedConnector(server, "first"), seedConnector(server, "second")
+	seedFlow(t, server, partnerFlow, nil)
+	moved := acctest.ProviderBlock(server) + acctest.UserFlowLink{UserFlowID: partnerFlow,
+		Steps: map[string]any{"post_attribute_collection": second}, Timeouts: map[string]string{"update": "3s"}}.HCL()
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: linkConfig(server, partnerFlow, map[string]string{"post_attribute_collection": first})},
+			{
+				PreConfig: func() { server.SetFaults(fakegraph.Faults{UnappliedWrites: []string{fakegraph.WriteStepReference}}) },
+				Config:    moved,
+				ExpectError: acctest.Wrapped(`Graph did not apply the user flow's change … post_attribute_collection: This apply sent "` + second +
+					`", and Graph shows "` + first + `". Graph answered PUT /v1.0/identity/b2xUserFlows/` + partnerFlow +
+					`/apiConnectorConfiguration/{step}/$ref as done, but in … reads until the update timeout it did not show it.`),
+			},
+			{
+				PreConfig: func() { server.SetFaults(fakegraph.Faults{}) },
+				Config:    moved,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(linkAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(linkAddress, tfjsonpath.New("post_attribute_collection"), knownvalue.StringExact(second)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					return expectSteps(server, partnerFlow, map[string]string{pac: second})
+				},
+			},
+		},
+	})
+}

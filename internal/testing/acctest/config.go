@@ -24,8 +24,8 @@ type Connector struct {
 	TargetURL   any
 	Basic       *Basic
 	PKCS12      *PKCS12
-	// CreateTimeout, when set, is the timeouts block's create.
-	CreateTimeout string
+	// Timeouts, when set, is the timeouts block: operation → duration, such as "update": "3s".
+	Timeouts map[string]string
 }
 
 // Basic is the connector's basic_auth block. Version nil leaves password_wo_version out.
@@ -58,9 +58,7 @@ func (c Connector) HCL() string {
 		b.nested("pkcs12", attr{"value_wo", c.PKCS12.Value}, attr{"password_wo", c.PKCS12.Password},
 			attr{"value_wo_version", c.PKCS12.Version}, attr{"rotation", c.PKCS12.Rotation})
 	}
-	if c.CreateTimeout != "" {
-		b.nested("timeouts", attr{"create", c.CreateTimeout})
-	}
+	b.timeouts(c.Timeouts)
 	return b.close()
 }
 
@@ -71,6 +69,8 @@ type UserFlowLink struct {
 	Count      int
 	UserFlowID any
 	Steps      map[string]any
+	// Timeouts, when set, is the timeouts block: operation → duration.
+	Timeouts map[string]string
 }
 
 // HCL is the resource block.
@@ -82,6 +82,7 @@ func (l UserFlowLink) HCL() string {
 	for _, step := range slices.Sorted(maps.Keys(l.Steps)) {
 		b.attr(step, l.Steps[step])
 	}
+	b.timeouts(l.Timeouts)
 	return b.close()
 }
 
@@ -114,6 +115,18 @@ func (b *block) nested(kind string, attrs ...attr) {
 }
 
 func (b *block) close() string { return b.String() + "}\n" }
+
+// timeouts writes a timeouts block, when there are any.
+func (b *block) timeouts(durations map[string]string) {
+	if len(durations) == 0 {
+		return
+	}
+	var attrs []attr
+	for _, operation := range slices.Sorted(maps.Keys(durations)) {
+		attrs = append(attrs, attr{operation, durations[operation]})
+	}
+	b.nested("timeouts", attrs...)
+}
 
 // hcl writes a value as an HCL expression.
 func hcl(value any) string {
