@@ -60,6 +60,13 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &graphErr) && graphErr.StatusCode == http.StatusNotFound
 }
 
+// IsForbidden reports whether err is Graph refusing the caller the object: a missing permission, or in an
+// Azure AD B2C tenant also a kind of user flow the tenant does not have.
+func IsForbidden(err error) bool {
+	var graphErr *Error
+	return errors.As(err, &graphErr) && graphErr.StatusCode == http.StatusForbidden
+}
+
 // ErrOutcomeUnknown marks a write whose answer was lost: Graph may or may not have carried it out.
 var ErrOutcomeUnknown = errors.New("the outcome of the request is unknown")
 

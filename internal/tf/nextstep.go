@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
@@ -53,11 +54,19 @@ type Call struct {
 	Timeout Timeout
 }
 
-// nextStep is one row of nextSteps: what to do after an answer with this status (and code, when set).
+// nextStep is one row of nextSteps: what to do after an answer with this status and, when set, code (a
+// code ending in "*" matches every code that begins with the rest).
 type nextStep struct {
 	status int
 	code   string
 	advice func(call Call, err error) string
+}
+
+// matches reports whether the row is for answer.
+func (row nextStep) matches(answer *graph.Error) bool {
+	prefix, any := strings.CutSuffix(row.code, "*")
+	return row.status == answer.StatusCode &&
+		(row.code == "" || row.code == answer.Code || any && strings.HasPrefix(answer.Code, prefix))
 }
 
 // nextSteps is the table of Graph answers the user can do something about, first match wins. Graph's
@@ -65,7 +74,11 @@ type nextStep struct {
 // and code, never on the message.
 var nextSteps = []nextStep{
 	{status: http.StatusUnauthorized, advice: signIn},
+	// A caller without the rights: the directory's code, Graph's generic one, and an Azure AD B2C tenant's,
+	// which begins with AADB2C (the B2C service also answers with it a user flow of the kind the tenant lacks).
 	{status: http.StatusForbidden, code: "Authorization_RequestDenied", advice: permission},
+	{status: http.StatusForbidden, code: "accessDenied", advice: permission},
+	{status: http.StatusForbidden, code: "AADB2C*", advice: permission},
 	{status: http.StatusNotFound, advice: notFound},
 	{status: http.StatusBadRequest, advice: func(call Call, _ error) string { return call.Object.BadRequest }},
 	{status: http.StatusTooManyRequests, advice: throttled},
@@ -92,7 +105,7 @@ func NextStep(err error, call Call) string {
 		return ""
 	}
 	for _, row := range nextSteps {
-		if row.status == answer.StatusCode && (row.code == "" || row.code == answer.Code) {
+		if row.matches(answer) {
 			return row.advice(call, err)
 		}
 	}
@@ -105,10 +118,29 @@ func signIn(Call, error) string {
 		"authority_host) names the cloud the tenant is in."
 }
 
-func permission(call Call, _ error) string {
-	return fmt.Sprintf("The identity the provider signs in as may not manage %ss: give its app registration the Microsoft "+
+func permission(call Call, err error) string {
+	advice := fmt.Sprintf("The identity the provider signs in as may not manage %ss: give its app registration the Microsoft "+
 		"Graph application permission %s (API permissions, then Grant admin consent), or, for a managed identity, the same "+
 		"app role. A new permission can take a few minutes to apply.", call.Object.Name, call.Object.Permission)
+	var answer *graph.Error
+	if errors.As(err, &answer) {
+		for _, kind := range tenantKinds {
+			if strings.Contains(strings.ToLower(answer.Path), strings.ToLower(kind.collection)) {
+				advice += " " + kind.advice
+			}
+		}
+	}
+	return advice
+}
+
+// tenantKinds says, for each user-flow collection, what a tenant that lacks it has instead: a tenant serves
+// one kind of user flow, and Graph refuses the other with a 403 like a missing permission's.
+var tenantKinds = []struct{ collection, advice string }{
+	{"/identity/b2xUserFlows", "Or the tenant is an Azure AD B2C tenant, which has no External ID self-service sign-up flows " +
+		"(B2X_1_…): name one of its Azure AD B2C user flows (B2C_1_…) instead, which Graph serves on beta (the provider calls " +
+		"beta for them whatever api_version says)."},
+	{"/identity/b2cUserFlows", "Or the tenant is a Microsoft Entra workforce tenant, which has no Azure AD B2C user flows " +
+		"(B2C_1_…): name one of its External ID self-service sign-up flows (B2X_1_…) instead."},
 }
 
 func notFound(call Call, _ error) string {

@@ -30,11 +30,15 @@ func TestNextStep_oneRowPerAnswer(t *testing.T) {
 			"may not manage API connectors: give its app registration the Microsoft Graph application permission APIConnectors.ReadWrite.All (API permissions, then Grant admin consent)"},
 		"403 denied: the user-flow permission": {answer(403, "Authorization_RequestDenied"), Call{Object: userFlows},
 			"permission IdentityUserFlow.ReadWrite.All"},
-		"403 of another code: nothing to add": {answer(403, "Forbidden"), Call{Object: connectors}, ""},
-		"404 on an id: where ids come from":   {answer(404, "Request_ResourceNotFound"), Call{Object: userFlows, ID: "B2X_1_x"}, "No user flow has the id B2X_1_x. Flows come from the portal."},
-		"404 without an id: nothing to add":   {answer(404, "Request_ResourceNotFound"), Call{Object: connectors}, ""},
-		"400 on a connector: the URL rule":    {answer(400, "invalidRequest"), Call{Object: connectors}, "Check target_url."},
-		"400 on a user flow: nothing to add":  {answer(400, "BadRequest"), Call{Object: userFlows}, ""},
+		"403 accessDenied: the permission": {answer(403, "accessDenied"), Call{Object: connectors}, "permission APIConnectors.ReadWrite.All (API permissions, then Grant admin consent)"},
+		"403 of an Azure AD B2C tenant: the permission": {answer(403, "AADB2C"), Call{Object: userFlows},
+			"permission IdentityUserFlow.ReadWrite.All (API permissions, then Grant admin consent)"},
+		"403 of an Azure AD B2C tenant, longer code": {answer(403, "AADB2C90205"), Call{Object: connectors}, "Grant admin consent"},
+		"403 of another code: nothing to add":        {answer(403, "Forbidden"), Call{Object: connectors}, ""},
+		"404 on an id: where ids come from":          {answer(404, "Request_ResourceNotFound"), Call{Object: userFlows, ID: "B2X_1_x"}, "No user flow has the id B2X_1_x. Flows come from the portal."},
+		"404 without an id: nothing to add":          {answer(404, "Request_ResourceNotFound"), Call{Object: connectors}, ""},
+		"400 on a connector: the URL rule":           {answer(400, "invalidRequest"), Call{Object: connectors}, "Check target_url."},
+		"400 on a user flow: nothing to add":         {answer(400, "BadRequest"), Call{Object: userFlows}, ""},
 		"429 out of retries: a longer timeout": {answer(429, "TooManyRequests"), Call{Object: connectors, Timeout: ResourceCreate},
 			"set a longer timeouts { create } on this resource"},
 		"500: nothing to add":         {answer(500, "InternalServerError"), Call{Object: connectors}, ""},
@@ -51,6 +55,24 @@ func TestNextStep_oneRowPerAnswer(t *testing.T) {
 				t.Errorf("Detail = %q, want the error, then the next step", detail)
 			}
 		})
+	}
+}
+
+// TestNextStep_aRefusedUserFlowKindSaysWhatTheTenantHasInstead: Graph refuses the user flows of the kind a
+// tenant lacks with the 403 of a missing permission, so the advice after a 403 on either collection names
+// the other kind, and how Graph serves it.
+func TestNextStep_aRefusedUserFlowKindSaysWhatTheTenantHasInstead(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v1.0/identity/b2xUserFlows/B2X_1_Partner/apiConnectorConfiguration/postAttributeCollection/$ref": "Or the tenant is an Azure AD B2C tenant, " +
+			"which has no External ID self-service sign-up flows (B2X_1_…): name one of its Azure AD B2C user flows (B2C_1_…) instead, which Graph serves on beta",
+		"/beta/identity/b2cUserFlows/B2C_1_SignUp": "Or the tenant is a Microsoft Entra workforce tenant, which has no Azure AD B2C user flows",
+		"/v1.0/identity/apiConnectors":             "",
+	} {
+		err := &graph.Error{Method: "PUT", Path: path, StatusCode: 403, Code: "AADB2C", Message: "m"}
+		got := NextStep(err, Call{Object: userFlows})
+		if !strings.Contains(got, "Grant admin consent") || (want == "" && strings.Contains(got, "Or the tenant")) || !strings.Contains(got, want) {
+			t.Errorf("%s: NextStep = %q, want the permission and %q", path, got, want)
+		}
 	}
 }
 

@@ -49,8 +49,9 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"kind": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "List only flows of this kind: `b2x` (External ID self-service sign-up flows) or `b2c` (Azure AD B2C " +
-					"user flows). Unset lists both. A tenant holds one kind or the other, and Graph may refuse to list the kind a tenant " +
-					"cannot have: set it to the tenant's kind then.",
+					"user flows). Unset lists both: a tenant holds one kind or the other, and Graph refuses to list the kind the tenant " +
+					"cannot have (403), so that kind is left out as long as Graph lists the other; when Graph refuses both, the " +
+					"error is the missing permission's.",
 				Validators: []validator.String{stringvalidator.OneOf(kinds...)},
 			},
 			"user_flows": schema.ListNestedAttribute{
@@ -76,16 +77,25 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 
 	config.UserFlows = []flowModel{}
+	// A tenant serves one kind of user flow, and Graph refuses the other with a 403. Without kind, a refused
+	// kind is left out when the other kind was listed; when Graph refuses both, the caller lacks the permission.
+	var refused error
+	listed := 0
 	for _, kind := range graph.UserFlowKinds() {
 		if !config.Kind.IsNull() && config.Kind.ValueString() != string(kind) {
 			continue
 		}
 		flows, err := d.client.ListUserFlows(ctx, kind)
+		if graph.IsForbidden(err) && config.Kind.IsNull() && refused == nil {
+			refused = err
+			continue
+		}
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot list the "+string(kind)+" user flows",
 				tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.DataSourceRead}))
 			return
 		}
+		listed++
 		for _, flow := range flows {
 			connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
 			if err != nil {
@@ -95,6 +105,10 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 			}
 			config.UserFlows = append(config.UserFlows, flowFromAPI(flow, connectors))
 		}
+	}
+	if listed == 0 && refused != nil {
+		resp.Diagnostics.AddError("Cannot list the user flows", tf.Detail(refused, tf.Call{Object: tf.UserFlows, Timeout: tf.DataSourceRead}))
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }

@@ -195,7 +195,7 @@ func (r *linkResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
+		reportFlowFailure(&resp.Diagnostics, flowID, err, tf.ResourceRead)
 		return
 	}
 	adopt, diags := req.Private.GetKey(ctx, adoptKey)
@@ -372,6 +372,12 @@ func (r *linkResource) setSteps(ctx context.Context, diags *diag.Diagnostics, fl
 // there? The diagnostic then names the argument at fault.
 func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagnostics, flowID string, s step, connectorID string,
 	err error, timeout tf.Timeout) {
+	// The PUT names the flow: Graph refusing the caller is refusing the flow (a missing permission, or a kind
+	// of flow the tenant does not have), which user_flow_id names.
+	if graph.IsForbidden(err) {
+		diags.AddAttributeError(path.Root("user_flow_id"), "Graph refused user flow "+flowID, tf.Detail(err, flowCall(flowID, timeout)))
+		return
+	}
 	if graph.IsClientError(err) {
 		if connectorID != "" {
 			if _, getErr := r.client.GetAPIConnector(ctx, connectorID); graph.IsNotFound(getErr) {
@@ -393,11 +399,14 @@ func (r *linkResource) reportStepFailure(ctx context.Context, diags *diag.Diagno
 		tf.Detail(err, flowCall(flowID, timeout)))
 }
 
-// reportFlowFailure explains a failed read of the flow, naming user_flow_id when the flow does not exist.
+// reportFlowFailure explains a failed read of the flow against user_flow_id, which names it.
 func reportFlowFailure(diags *diag.Diagnostics, flowID string, err error, timeout tf.Timeout) {
 	summary := "Cannot read user flow " + flowID
-	if graph.IsNotFound(err) {
+	switch {
+	case graph.IsNotFound(err):
 		summary = "User flow not found"
+	case graph.IsForbidden(err):
+		summary = "Graph refused user flow " + flowID
 	}
 	diags.AddAttributeError(path.Root("user_flow_id"), summary, tf.Detail(err, flowCall(flowID, timeout)))
 }
