@@ -49,12 +49,6 @@ type connectorDataSourceModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
-// Values of auth_type.
-const (
-	authTypeBasic       = "basic"
-	authTypeCertificate = "certificate"
-)
-
 func (d *connectorDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_identity_api_connector"
 }
@@ -73,7 +67,8 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		MarkdownDescription: "The exact name of the connector to read. It must match exactly one connector.",
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned.",
+		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned. Requires the Graph " +
+			"permission `" + tf.APIConnectors.ReadPermission + "` or `" + tf.APIConnectors.Permission + "`.",
 		Attributes:          attributes,
 		Blocks:              map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
@@ -169,45 +164,31 @@ func connectorDataAttributes() map[string]schema.Attribute {
 		"auth_type": schema.StringAttribute{Computed: true,
 			MarkdownDescription: "How the connector signs in to the API: `basic` or `certificate`."},
 		"username": schema.StringAttribute{Computed: true, MarkdownDescription: "The basic authentication username; null for certificates."},
-		"certificates": schema.ListNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The client certificates the connector holds, ordered by `not_before`; empty for basic authentication.",
-			NestedObject:        schema.NestedAttributeObject{Attributes: dataCertificateAttributes()},
+		"certificates": schema.ListAttribute{
+			Computed:    true,
+			ElementType: certificateType,
+			MarkdownDescription: "The client certificates the connector holds, ordered by `not_before`; empty for basic authentication. " +
+				certificateMembers,
 		},
 	}
 }
 
 // dataFromAPI maps a connector for the data sources.
 func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
+	auth, err := readAuth(c)
 	m := connectorDataModel{
 		ID:           types.StringValue(c.ID),
 		DisplayName:  types.StringValue(c.DisplayName),
 		TargetURL:    types.StringValue(c.TargetURL),
 		AuthType:     types.StringNull(),
 		Username:     types.StringNull(),
-		Certificates: certificatesValue(nil),
+		Certificates: certificatesValue(auth.certificates),
 	}
-	switch auth := c.AuthenticationConfiguration.(type) {
-	case *graph.BasicAuthentication:
-		m.AuthType = types.StringValue(authTypeBasic)
-		m.Username = types.StringValue(auth.Username)
-	case *graph.ClientCertificateAuthentication:
-		m.AuthType = types.StringValue(authTypeCertificate)
-		m.Certificates = certificatesValue(certificatesFromAPI(auth.CertificateList))
-	case nil:
-	default:
-		return m, fmt.Errorf("connector %s uses the authentication type %q, which this provider does not know", c.ID, auth.ODataType())
+	if auth.kind != "" {
+		m.AuthType = types.StringValue(auth.kind)
 	}
-	return m, nil
-}
-
-// dataCertificateAttributes are the computed members of one certificates element, as the resource has them.
-func dataCertificateAttributes() map[string]schema.Attribute {
-	return certificateMembers(
-		func(description string) schema.Attribute {
-			return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
-		},
-		func(description string) schema.Attribute {
-			return schema.StringAttribute{Computed: true, MarkdownDescription: description}
-		})
+	if auth.kind == authTypeBasic {
+		m.Username = types.StringValue(auth.username)
+	}
+	return m, err
 }

@@ -36,7 +36,8 @@ func (d *connectorListDataSource) Metadata(_ context.Context, req datasource.Met
 
 func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists every API connector in the tenant, across all of Graph's pages. Secrets are never returned.",
+		MarkdownDescription: "Lists every API connector in the tenant, across all of Graph's pages. Secrets are never returned. " +
+			"Requires the Graph permission `" + tf.APIConnectors.ReadPermission + "` or `" + tf.APIConnectors.Permission + "`.",
 		Attributes: map[string]schema.Attribute{
 			"display_name_prefix": schema.StringAttribute{
 				Optional:            true,

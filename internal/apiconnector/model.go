@@ -62,14 +62,10 @@ var certificateAttrTypes = map[string]attr.Type{
 
 var certificateType = types.ObjectType{AttrTypes: certificateAttrTypes}
 
-// certificateDescriptions document the members of one certificates element, in the resource and both
-// data sources alike.
-var certificateDescriptions = map[string]string{
-	"thumbprint": "The SHA-1 thumbprint of the certificate, uppercase hex.",
-	"not_before": "Start of validity, RFC 3339.",
-	"not_after":  "End of validity, RFC 3339.",
-	"is_active":  "Whether Graph uses this certificate: the most recently uploaded one that is valid now.",
-}
+// certificateMembers describes the members of one certificates element, for the resource and both data
+// sources alike.
+const certificateMembers = "Each certificate has `thumbprint` (the SHA-1 thumbprint, uppercase hex), `not_before` and " +
+	"`not_after` (its validity, RFC 3339) and `is_active` (whether Graph uses it: the most recently uploaded one that is valid now)."
 
 // getModel reads a configuration, plan or state into m.
 func getModel(ctx context.Context, from interface {
@@ -157,28 +153,63 @@ func (m *connectorModel) authKind() string {
 	return ""
 }
 
+// Values of auth_type, the data sources' name for the kind of authentication.
+const (
+	authTypeBasic       = "basic"
+	authTypeCertificate = "certificate"
+)
+
+// remoteAuth is a connector's authentication as Graph describes it, in the terms the resource and the data
+// sources both use: its kind (authTypeBasic, authTypeCertificate, or "" for none), the basic username, and
+// the certificates.
+type remoteAuth struct {
+	kind         string
+	username     string
+	certificates []certificate
+}
+
+// readAuth reads a connector's authenticationConfiguration: basic authentication, or a client certificate
+// (clientCertificateAuthentication with its list, or pkcs12Certificate, which an answer may echo from a
+// write). Any other type is an error that names it.
+func readAuth(c *graph.APIConnector) (remoteAuth, error) {
+	switch auth := c.AuthenticationConfiguration.(type) {
+	case nil:
+		return remoteAuth{}, nil
+	case *graph.BasicAuthentication:
+		return remoteAuth{kind: authTypeBasic, username: auth.Username}, nil
+	case *graph.ClientCertificateAuthentication:
+		return remoteAuth{kind: authTypeCertificate, certificates: certificatesFromAPI(auth.CertificateList)}, nil
+	case *graph.PKCS12Certificate:
+		return remoteAuth{kind: authTypeCertificate}, nil
+	default:
+		return remoteAuth{}, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
+			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
+	}
+}
+
 // fromAPI maps a connector as Graph returns it onto the model. Graph never returns secrets, so the
 // write-only members stay null and the *_wo_version values and the rotation come from prior, the state
 // before the read.
 func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error) {
+	auth, err := readAuth(c)
 	m := connectorModel{
 		ID:           types.StringValue(c.ID),
 		DisplayName:  types.StringValue(c.DisplayName),
 		TargetURL:    types.StringValue(c.TargetURL),
-		Certificates: certificatesValue(nil),
+		Certificates: certificatesValue(auth.certificates),
 		Timeouts:     prior.Timeouts,
 	}
-	switch auth := c.AuthenticationConfiguration.(type) {
-	case *graph.BasicAuthentication:
+	switch auth.kind {
+	case authTypeBasic:
 		m.BasicAuth = &basicAuthModel{
-			Username:          types.StringValue(auth.Username),
+			Username:          types.StringValue(auth.username),
 			PasswordWO:        types.StringNull(),
 			PasswordWOVersion: types.Int64Null(),
 		}
 		if prior.BasicAuth != nil {
 			m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
 		}
-	case *graph.ClientCertificateAuthentication, *graph.PKCS12Certificate:
+	case authTypeCertificate:
 		m.PKCS12 = &pkcs12Model{
 			ValueWO:        types.StringNull(),
 			PasswordWO:     types.StringNull(),
@@ -191,15 +222,8 @@ func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error
 				m.PKCS12.Rotation = prior.PKCS12.Rotation
 			}
 		}
-		if certs, ok := auth.(*graph.ClientCertificateAuthentication); ok {
-			m.Certificates = certificatesValue(certificatesFromAPI(certs.CertificateList))
-		}
-	case nil:
-	default:
-		return m, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
-			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
 	}
-	return m, nil
+	return m, err
 }
 
 // authenticationToAPI builds the authentication to send from the configuration, which alone holds the

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
@@ -67,12 +66,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					credentialInQuery{},
 				},
 			},
-			"certificates": schema.ListNestedAttribute{
-				Computed: true,
+			"certificates": schema.ListAttribute{
+				Computed:    true,
+				ElementType: certificateType,
 				MarkdownDescription: "The client certificates the connector holds, as Graph reports them, ordered by `not_before`. " +
 					"When an apply will upload a certificate, the plan shows its thumbprint and dates, computed locally from the file. " +
-					"Empty for basic authentication.",
-				NestedObject: schema.NestedAttributeObject{Attributes: certificateAttributes()},
+					"Empty for basic authentication. " + certificateMembers,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -169,29 +168,4 @@ func pkcs12Block() schema.ListNestedBlock {
 			},
 		}},
 	}
-}
-
-// certificateAttributes are the computed members of one certificates element.
-func certificateAttributes() map[string]schema.Attribute {
-	return certificateMembers(
-		func(description string) schema.Attribute {
-			return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
-		},
-		func(description string) schema.Attribute {
-			return schema.StringAttribute{Computed: true, MarkdownDescription: description}
-		})
-}
-
-// certificateMembers builds the members of one certificates element from certificateAttrTypes and
-// certificateDescriptions, with the attribute types of the resource's or the data sources' schema package.
-func certificateMembers[A any](boolean, text func(description string) A) map[string]A {
-	members := make(map[string]A, len(certificateAttrTypes))
-	for name, typ := range certificateAttrTypes {
-		if typ.Equal(types.BoolType) {
-			members[name] = boolean(certificateDescriptions[name])
-		} else {
-			members[name] = text(certificateDescriptions[name])
-		}
-	}
-	return members
 }

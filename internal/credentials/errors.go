@@ -273,15 +273,12 @@ func withoutSecrets(err error, secrets ...string) error {
 	return errors.New(message)
 }
 
-// maskSecrets applies the provider's redaction rule (internal/redact) to text: every secret of at least three
-// characters (masking one or two letters would mangle every word holding them while hiding nothing an attacker
-// could not guess), as it is and form-encoded as a request body echoes it, and every URL's query values.
+// maskSecrets applies the provider's redaction rule (internal/redact) to text: every secret, as it is and
+// form-encoded as a request body echoes it, and every URL's query values.
 func maskSecrets(text string, secrets ...string) string {
 	var spellings []string
 	for _, secret := range secrets {
-		if len(secret) >= 3 {
-			spellings = append(spellings, secret, url.QueryEscape(secret))
-		}
+		spellings = append(spellings, secret, url.QueryEscape(secret))
 	}
 	return redact.Text(text, spellings...)
 }

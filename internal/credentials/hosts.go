@@ -18,9 +18,9 @@ import (
 
 // The methods that take the identity of the host they run on: its managed identity, or the Azure CLI's account.
 
-// imdsTokenEndpoint is where the instance metadata service (IMDS) hands out managed-identity tokens. The
+// IMDSTokenEndpoint is where the instance metadata service (IMDS) hands out managed-identity tokens. The
 // library asks only this address; msi_endpoint moves its requests elsewhere.
-const imdsTokenEndpoint = "http://169.254.169.254/metadata/identity/oauth2/token" //nolint:gosec // An address, not a credential.
+const IMDSTokenEndpoint = "http://169.254.169.254/metadata/identity/oauth2/token" //nolint:gosec // An address, not a credential.
 
 // newManagedIdentityCredential uses whatever managed identity the host offers: azidentity finds App Service,
 // Functions and Container Apps (IDENTITY_ENDPOINT with IDENTITY_HEADER), Azure Arc, Cloud Shell and Service
@@ -72,7 +72,7 @@ type imdsAt struct {
 }
 
 func (t imdsAt) Do(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme+"://"+req.URL.Host+req.URL.Path != imdsTokenEndpoint {
+	if req.URL.Scheme+"://"+req.URL.Host+req.URL.Path != IMDSTokenEndpoint {
 		return t.next.Do(req)
 	}
 	moved := req.Clone(req.Context())

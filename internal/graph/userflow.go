@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -74,6 +75,11 @@ func UserFlowKinds() []UserFlowKind { return []UserFlowKind{B2XUserFlow, B2CUser
 // Steps lists the steps a flow of this kind can call an API connector at.
 func (k UserFlowKind) Steps() []UserFlowStep {
 	return append([]UserFlowStep(nil), userFlowCollections[k].steps...)
+}
+
+// HasStep reports whether a flow of this kind can call an API connector at step.
+func (k UserFlowKind) HasStep(step UserFlowStep) bool {
+	return slices.Contains(userFlowCollections[k].steps, step)
 }
 
 // IDPrefix is the prefix of every id of this kind, such as B2X_1_.
@@ -215,7 +221,7 @@ func (c *Client) SetUserFlowStep(ctx context.Context, flowID string, step UserFl
 	if !ok {
 		return userFlowIDError(flowID)
 	}
-	if !hasStep(kind, step) {
+	if !kind.HasStep(step) {
 		return fmt.Errorf("a %s user flow has no %s step; it has %s", kind, step, joinSteps(kind.Steps(), ", "))
 	}
 	_, target, err := c.userFlowURL(flowID, "apiConnectorConfiguration/"+string(step)+"/$ref", "")
@@ -296,15 +302,6 @@ func (c *Client) versionedURL(version, p, query string) string {
 	target := u.JoinPath(version, p)
 	target.RawQuery = query
 	return target.String()
-}
-
-func hasStep(kind UserFlowKind, step UserFlowStep) bool {
-	for _, s := range userFlowCollections[kind].steps {
-		if s == step {
-			return true
-		}
-	}
-	return false
 }
 
 func joinSteps(steps []UserFlowStep, separator string) string {

@@ -120,7 +120,7 @@ var arguments = []argument{
 		description: "Sign in with the managed identity of the Azure host: a VM or scale set (instance metadata service), App Service, Functions, Container Apps, Azure Arc or Cloud Shell, found from what the host sets in the environment. Set `client_id` to pick a user-assigned identity.",
 		value:       func(s *settings) any { return &s.UseMSI }},
 	{name: "msi_endpoint", env: []string{"ARM_MSI_ENDPOINT"}, methods: []credentials.Method{credentials.ManagedIdentity},
-		description: "Moves the instance metadata service's token endpoint (`" + imdsTokenEndpoint + "`), as a proxy in front of it would. " +
+		description: "Moves the instance metadata service's token endpoint (`" + credentials.IMDSTokenEndpoint + "`), as a proxy in front of it would. " +
 			"It applies only on hosts that use that service: where the host names its own managed-identity endpoint (App Service, Functions, Container Apps, Arc, Cloud Shell), setting it is an error. " +
 			"Must be https unless the host is loopback or link-local.",
 		value: func(s *settings) any { return &s.MSIEndpoint }},

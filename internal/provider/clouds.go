@@ -111,7 +111,7 @@ const cloudsHeading = "## Clouds"
 // its aliases, hosts and default version, then what the overrides do.
 func cloudsDocumentation() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", orList(argumentNamed("environment").env))
+	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", quotedNames(argumentNamed("environment").env, "or"))
 	b.WriteString("| `environment` | Graph endpoint | sign-in host | default `api_version` |\n|---|---|---|---|\n")
 	fallback := argumentNamed("environment").fallback
 	names := cloudNames()
@@ -138,7 +138,7 @@ func cloudsDocumentation() string {
 	}
 	var overrides []string
 	for _, name := range []string{"api_version", "graph_endpoint", "authority_host"} {
-		overrides = append(overrides, fmt.Sprintf("`%s` (%s)", name, orList(argumentNamed(name).env)))
+		overrides = append(overrides, fmt.Sprintf("`%s` (%s)", name, quotedNames(argumentNamed(name).env, "or")))
 	}
 	fmt.Fprintf(&b, "\nAliases are matched without regard to case. Graph serves API connectors only in `beta` in %s, so there `beta` "+
 		"is the default and `v1.0` is an error. %s override the cloud's choices, for example for a proxy; endpoints must be "+

@@ -87,17 +87,10 @@ func (r report) howToSet(attribute string) string {
 	return hint
 }
 
-// mask applies the provider's redaction rule to a message: the configured secrets (those of at least three
-// characters: masking one or two letters would mangle every word holding them while hiding nothing an attacker
-// could not guess), and the query values of every URL.
+// mask applies the provider's redaction rule to a message: the configured secrets, and the query values of
+// every URL.
 func (r report) mask(text string) string {
-	var secrets []string
-	for _, secret := range r.secrets {
-		if len(secret) >= 3 {
-			secrets = append(secrets, secret)
-		}
-	}
-	return redact.Text(text, secrets...)
+	return redact.Text(text, r.secrets...)
 }
 
 // alternatives are arguments that another argument stands in for: a diagnostic about the first goes to the

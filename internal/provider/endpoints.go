@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-)
 
-// imdsTokenEndpoint is the instance metadata service's managed-identity token endpoint, which msi_endpoint moves.
-const imdsTokenEndpoint = "http://169.254.169.254/metadata/identity/oauth2/token" //nolint:gosec // An address, not a credential.
+	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+)
 
 // endpointRule is an argument naming a URL that the provider sends a credential or a token to.
 type endpointRule struct {
@@ -31,7 +30,7 @@ var endpointRules = []endpointRule{
 	{attribute: "authority_host", value: func(s settings) string { return s.AuthorityHost },
 		example: "https://login.microsoftonline.com", baseOnly: true, httpsOnly: true},
 	{attribute: "msi_endpoint", value: func(s settings) string { return s.MSIEndpoint },
-		example: imdsTokenEndpoint, linkLocal: true},
+		example: credentials.IMDSTokenEndpoint, linkLocal: true},
 	{attribute: "oidc_request_url", value: func(s settings) string { return s.OIDCRequestURL },
 		example: "https://pipelines.actions.githubusercontent.com/…/idtoken?api-version=2.0"},
 }

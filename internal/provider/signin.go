@@ -57,7 +57,7 @@ func signInDocumentation() string {
 		var names, env []string
 		for _, a := range methodArguments(m.Name) {
 			names = append(names, "`"+a.name+"`")
-			env = append(env, orList(a.env))
+			env = append(env, quotedNames(a.env, "or"))
 		}
 		label := m.Label
 		if m.Application {
@@ -67,7 +67,7 @@ func signInDocumentation() string {
 	}
 	var common []string
 	for _, a := range applicationArguments() {
-		common = append(common, fmt.Sprintf("`%s` (%s)", a.name, orList(a.env)))
+		common = append(common, fmt.Sprintf("`%s` (%s)", a.name, quotedNames(a.env, "or")))
 	}
 	fmt.Fprintf(&b, "\n† signs in as an app registration, and also reads %s; `tenant_id` and `client_id` are required.\n\n", strings.Join(common, ", "))
 	b.WriteString("Each argument is taken from the provider block when it is set there, and otherwise from the first of its " +
@@ -77,15 +77,6 @@ func signInDocumentation() string {
 		"needs the Graph application permission `" + tf.APIConnectors.Permission + "`, and `" + tf.UserFlows.Permission +
 		"` for user flows.")
 	return b.String()
-}
-
-// orList quotes names and joins them with "or".
-func orList(names []string) string {
-	quoted := make([]string, len(names))
-	for i, name := range names {
-		quoted[i] = "`" + name + "`"
-	}
-	return strings.Join(quoted, " or ")
 }
 
 // signInOptions lists the methods, one a line, with their arguments and environment variables, for the error of

@@ -19,13 +19,18 @@ import (
 // Mask replaces every value this package removes.
 const Mask = "***"
 
-// Text returns text with every one of secrets replaced by Mask, longest first so that no part of a
-// longer secret that holds a shorter one survives, and with every URL in it passed through URL.
+// shortestSecret is the length, in bytes, of the shortest secret Text masks: masking one or two letters
+// would mangle every word holding them while hiding nothing an attacker could not guess.
+const shortestSecret = 3
+
+// Text returns text with every one of secrets (of at least three bytes) replaced by Mask, longest first so
+// that no part of a longer secret that holds a shorter one survives, and with every URL in it passed through
+// URL.
 func Text(text string, secrets ...string) string {
 	ordered := slices.Clone(secrets)
 	slices.SortStableFunc(ordered, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	for _, secret := range ordered {
-		if secret != "" {
+		if len(secret) >= shortestSecret {
 			text = strings.ReplaceAll(text, secret, Mask)
 		}
 	}

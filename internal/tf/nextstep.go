@@ -14,8 +14,9 @@ import (
 type Object struct {
 	// Name is the kind as errors say it: "API connector".
 	Name string
-	// Permission is the Graph application permission that lets the provider manage objects of the kind.
-	Permission string
+	// Permission is the Graph application permission that lets the provider manage objects of the kind, and
+	// ReadPermission the least one that lets a data source read them.
+	Permission, ReadPermission string
 	// Find says where ids of the kind come from, for an id that Graph does not know.
 	Find string
 	// BadRequest, when set, is what to check when Graph refuses a write as malformed (400).
@@ -30,16 +31,18 @@ const TargetURLRule = "an absolute `https://` URL with a host name or IP address
 var (
 	// APIConnectors are Graph's identityApiConnector.
 	APIConnectors = Object{
-		Name:       "API connector",
-		Permission: "APIConnectors.ReadWrite.All",
+		Name:           "API connector",
+		Permission:     "APIConnectors.ReadWrite.All",
+		ReadPermission: "APIConnectors.Read.All",
 		Find: "List the tenant's connectors with the entra_identity_api_connectors data source; a connector made outside " +
 			"Terraform can be imported by its id.",
 		BadRequest: "When Graph's message is about targetUrl: target_url must be " + TargetURLRule + ".",
 	}
 	// UserFlows are Graph's b2xIdentityUserFlow and b2cIdentityUserFlow.
 	UserFlows = Object{
-		Name:       "user flow",
-		Permission: "IdentityUserFlow.ReadWrite.All",
+		Name:           "user flow",
+		Permission:     "IdentityUserFlow.ReadWrite.All",
+		ReadPermission: "IdentityUserFlow.Read.All",
 		Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
 			"with the entra_user_flows data source.",
 	}

@@ -56,7 +56,7 @@ func (d *flowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one user flow and the API connector each of its steps calls: two requests, the flow and its " +
-			"`apiConnectorConfiguration`. Requires the Graph permission `IdentityUserFlow.Read.All` or `" + tf.UserFlows.Permission + "`.",
+			"`apiConnectorConfiguration`. Requires the Graph permission `" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "`.",
 		Attributes: attributes,
 		Blocks:     map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}

@@ -44,7 +44,7 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type and the API connector " +
 			"each of its steps calls: one request per page of each kind, and one per flow for its `apiConnectorConfiguration`. " +
 			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
-			"`IdentityUserFlow.Read.All` or `" + tf.UserFlows.Permission + "`.",
+			"`" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "`.",
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Optional: true,

@@ -125,7 +125,7 @@ func (r *linkResource) ValidateConfig(ctx context.Context, req resource.Validate
 	}
 	for _, s := range steps {
 		value := s.link(&config)
-		if value.IsNull() || hasStep(kind, s) {
+		if value.IsNull() || kind.HasStep(s.graph) {
 			continue
 		}
 		resp.Diagnostics.AddAttributeError(path.Root(s.attribute), "Step not in this kind of user flow",
@@ -414,15 +414,6 @@ func reportFlowFailure(diags *diag.Diagnostics, flowID string, err error, timeou
 // flowCall is a call on one user flow, for the next steps after it fails.
 func flowCall(flowID string, timeout tf.Timeout) tf.Call {
 	return tf.Call{Object: tf.UserFlows, ID: flowID, Timeout: timeout}
-}
-
-func hasStep(kind graph.UserFlowKind, s step) bool {
-	for _, k := range s.kindsWith() {
-		if k == kind {
-			return true
-		}
-	}
-	return false
 }
 
 func joinKindNames(kinds []graph.UserFlowKind) string {

@@ -6,7 +6,6 @@ package userflow
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -57,7 +56,7 @@ var steps = []step{
 func (s step) kindsWith() []graph.UserFlowKind {
 	var kinds []graph.UserFlowKind
 	for _, kind := range graph.UserFlowKinds() {
-		if slices.Contains(kind.Steps(), s.graph) {
+		if kind.HasStep(s.graph) {
 			kinds = append(kinds, kind)
 		}
 	}
@@ -68,7 +67,7 @@ func (s step) kindsWith() []graph.UserFlowKind {
 func stepsOf(kind graph.UserFlowKind) []string {
 	var names []string
 	for _, s := range steps {
-		if slices.Contains(kind.Steps(), s.graph) {
+		if kind.HasStep(s.graph) {
 			names = append(names, s.attribute)
 		}
 	}
