@@ -41,18 +41,14 @@ type argument struct {
 }
 
 // settings is the provider block once every value has been taken from the configuration, the environment or a
-// default.
+// default. The arguments the sign-in reads as they are land in the credentials' Config itself (authority_host as
+// an override, until the cloud's host fills it in); the others are what the provider turns into Config's values:
+// files to read, a base64 certificate, the cloud and the Graph endpoint.
 type settings struct {
-	TenantID, ClientID, ClientIDFilePath                                string
-	ClientSecret, ClientSecretFilePath                                  string
-	ClientCertificate, ClientCertificatePath, ClientCertificatePassword string
-	UseOIDC                                                             bool
-	OIDCToken, OIDCTokenFilePath, OIDCRequestURL, OIDCRequestToken      string
-	ADOServiceConnectionID, OIDCAudience                                string
-	UseMSI                                                              bool
-	MSIEndpoint                                                         string
-	UseCLI                                                              bool
-	Environment, APIVersion, GraphEndpoint, AuthorityHost               string
+	credentials.Config
+	ClientIDFilePath, ClientSecretFilePath         string
+	ClientCertificateBase64, ClientCertificatePath string
+	Environment, APIVersion, GraphEndpoint         string
 
 	// sources says where each argument's value came from, by name, for messages: "the provider block",
 	// "the environment variable ARM_TENANT_ID" or "the default".
@@ -81,7 +77,7 @@ var arguments = []argument{
 		value:       func(s *settings) any { return &s.ClientIDFilePath }},
 	{name: "client_certificate", env: []string{"ARM_CLIENT_CERTIFICATE"}, sensitive: true, methods: []credentials.Method{credentials.ClientCertificate},
 		description: "A client certificate of the app registration: the base64 encoding of a PKCS#12 (PFX) file with its private key, as `filebase64()` gives. Conflicts with `client_certificate_path`.",
-		value:       func(s *settings) any { return &s.ClientCertificate }},
+		value:       func(s *settings) any { return &s.ClientCertificateBase64 }},
 	{name: "client_certificate_path", env: []string{"ARM_CLIENT_CERTIFICATE_PATH"}, methods: []credentials.Method{credentials.ClientCertificate},
 		description: "Path to a client certificate of the app registration: a PKCS#12 (PFX) file, or a PEM file holding the certificate and its unencrypted private key.",
 		value:       func(s *settings) any { return &s.ClientCertificatePath }},

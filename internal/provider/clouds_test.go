@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 )
 
 func TestResolveEndpoints(t *testing.T) {
@@ -24,7 +26,7 @@ func TestResolveEndpoints(t *testing.T) {
 			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0", "api://AzureADTokenExchangeChina"}},
 		{"an alias and another case", settings{Environment: " AzureChinaCloud "},
 			endpoints{"https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "v1.0", "api://AzureADTokenExchangeChina"}},
-		{"overrides lose their trailing slash", settings{Environment: "global", GraphEndpoint: "http://127.0.0.1:9/", AuthorityHost: "http://127.0.0.1:9/"},
+		{"overrides lose their trailing slash", settings{Environment: "global", GraphEndpoint: "http://127.0.0.1:9/", Config: credentials.Config{AuthorityHost: "http://127.0.0.1:9/"}},
 			endpoints{"http://127.0.0.1:9", "http://127.0.0.1:9", "v1.0", "api://AzureADTokenExchange"}},
 		{"overrides keep the cloud's version", settings{Environment: "usgovernment", GraphEndpoint: "http://127.0.0.1:9"},
 			endpoints{"http://127.0.0.1:9", "https://login.microsoftonline.us", "beta", "api://AzureADTokenExchangeUSGov"}},

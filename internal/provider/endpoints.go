@@ -11,7 +11,6 @@ import (
 // endpointRule is an argument naming a URL that the provider sends a credential or a token to.
 type endpointRule struct {
 	attribute string
-	value     func(settings) string
 	example   string
 	// baseOnly marks a base URL: a scheme and a host, with no path or query.
 	baseOnly bool
@@ -25,21 +24,17 @@ type endpointRule struct {
 // endpointRules are every URL argument. They must be https, so that no credential or token crosses the network
 // in the clear, except on a loopback host, where a local emulator or proxy serves plain http.
 var endpointRules = []endpointRule{
-	{attribute: "graph_endpoint", value: func(s settings) string { return s.GraphEndpoint },
-		example: "https://graph.microsoft.com", baseOnly: true},
-	{attribute: "authority_host", value: func(s settings) string { return s.AuthorityHost },
-		example: "https://login.microsoftonline.com", baseOnly: true, httpsOnly: true},
-	{attribute: "msi_endpoint", value: func(s settings) string { return s.MSIEndpoint },
-		example: credentials.IMDSTokenEndpoint, linkLocal: true},
-	{attribute: "oidc_request_url", value: func(s settings) string { return s.OIDCRequestURL },
-		example: "https://pipelines.actions.githubusercontent.com/…/idtoken?api-version=2.0"},
+	{attribute: "graph_endpoint", example: "https://graph.microsoft.com", baseOnly: true},
+	{attribute: "authority_host", example: "https://login.microsoftonline.com", baseOnly: true, httpsOnly: true},
+	{attribute: "msi_endpoint", example: credentials.IMDSTokenEndpoint, linkLocal: true},
+	{attribute: "oidc_request_url", example: "https://pipelines.actions.githubusercontent.com/…/idtoken?api-version=2.0"},
 }
 
 // checkEndpoints returns a problem for each URL argument that is set and not acceptable.
 func checkEndpoints(s settings) []settingError {
 	var problems []settingError
 	for _, rule := range endpointRules {
-		if raw := rule.value(s); raw != "" {
+		if raw := s.stringValue(rule.attribute); raw != "" {
 			if problem := rule.check(raw); problem != nil {
 				problems = append(problems, *problem)
 			}

@@ -149,53 +149,36 @@ func userAgent(providerVersion, cliVersion string) string {
 // arguments point to. It reports every problem it finds, not only the first.
 func buildCredentials(s settings) (credentials.Config, endpoints, []settingError) {
 	problems := checkEndpoints(s)
+	note := func(problem *settingError) {
+		if problem != nil {
+			problems = append(problems, *problem)
+		}
+	}
 	e, problem := resolveEndpoints(s)
-	if problem != nil {
-		problems = append(problems, *problem)
-	}
-	clientID, problem := readFileSetting(s.ClientID, s.ClientIDFilePath, "client_id", "client_id_file_path")
-	if problem != nil {
-		problems = append(problems, *problem)
-	}
-	clientSecret, problem := readFileSetting(s.ClientSecret, s.ClientSecretFilePath, "client_secret", "client_secret_file_path")
-	if problem != nil {
-		problems = append(problems, *problem)
-	}
-	certificate, problem := readCertificate(s)
-	if problem != nil {
-		problems = append(problems, *problem)
-	}
-	return credentials.Config{
-		TenantID:                  s.TenantID,
-		ClientID:                  clientID,
-		ClientSecret:              clientSecret,
-		ClientCertificate:         certificate,
-		ClientCertificatePassword: s.ClientCertificatePassword,
-		UseOIDC:                   s.UseOIDC,
-		OIDCToken:                 s.OIDCToken,
-		OIDCTokenFilePath:         s.OIDCTokenFilePath,
-		OIDCRequestURL:            s.OIDCRequestURL,
-		OIDCRequestToken:          s.OIDCRequestToken,
-		OIDCAudience:              cmp.Or(s.OIDCAudience, e.oidcAudience),
-		ADOServiceConnectionID:    s.ADOServiceConnectionID,
-		UseMSI:                    s.UseMSI,
-		MSIEndpoint:               s.MSIEndpoint,
-		UseCLI:                    s.UseCLI,
-		AuthorityHost:             e.authority,
-		Resource:                  e.graph,
-	}, e, problems
+	note(problem)
+	// The argument table filled the sign-in's configuration; what remains is reading files and applying the cloud.
+	cfg := s.Config
+	cfg.ClientID, problem = readFileSetting(cfg.ClientID, s.ClientIDFilePath, "client_id", "client_id_file_path")
+	note(problem)
+	cfg.ClientSecret, problem = readFileSetting(cfg.ClientSecret, s.ClientSecretFilePath, "client_secret", "client_secret_file_path")
+	note(problem)
+	cfg.ClientCertificate, problem = readCertificate(s)
+	note(problem)
+	cfg.OIDCAudience = cmp.Or(cfg.OIDCAudience, e.oidcAudience)
+	cfg.AuthorityHost, cfg.Resource = e.authority, e.graph
+	return cfg, e, problems
 }
 
 // readCertificate returns the PKCS#12 or PEM bytes from client_certificate (base64) or
 // client_certificate_path; setting both is a contradiction.
 func readCertificate(s settings) ([]byte, *settingError) {
 	switch {
-	case s.ClientCertificate != "" && s.ClientCertificatePath != "":
+	case s.ClientCertificateBase64 != "" && s.ClientCertificatePath != "":
 		return nil, &settingError{"client_certificate_path", "Contradictory provider arguments",
 			"client_certificate and client_certificate_path are both set. Set only one: client_certificate to the base64 of a PKCS#12 file, or client_certificate_path to the file."}
-	case s.ClientCertificate != "":
+	case s.ClientCertificateBase64 != "":
 		// Line breaks are dropped, since `base64` without -w0 wraps its output.
-		decoded, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s.ClientCertificate), ""))
+		decoded, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s.ClientCertificateBase64), ""))
 		if err != nil {
 			return nil, &settingError{"client_certificate", "Invalid client_certificate",
 				"client_certificate is not base64. It must be the base64 encoding of a PKCS#12 (PFX) file, as filebase64(\"cert.pfx\") or `base64 -w0 cert.pfx` gives; " +
