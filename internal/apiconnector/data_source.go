@@ -69,8 +69,8 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one API connector by `id` or by `display_name`. Secrets are never returned. Requires the Graph " +
 			"permission `" + tf.APIConnectors.ReadPermission + "` or `" + tf.APIConnectors.Permission + "`.",
-		Attributes:          attributes,
-		Blocks:              map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
+		Attributes: attributes,
+		Blocks:     map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
 }
 
