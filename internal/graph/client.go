@@ -38,9 +38,6 @@ type Config struct {
 	// ConsistencyWait bounds the polling after a create or delete until Graph's replicas agree. Zero
 	// means two minutes; the context's deadline bounds it too.
 	ConsistencyWait time.Duration
-	// RateMemory is a file (see RateMemoryPath) in which the client keeps the rate Graph admitted when it
-	// last throttled, for the next process to start at; "" keeps it in this process only.
-	RateMemory string
 }
 
 // Client calls Graph. It is safe for concurrent use.
@@ -50,7 +47,7 @@ type Client struct {
 	http            *http.Client
 	auth            *authTransport
 	retry           retryPolicy
-	throttle        *pacer
+	throttle        *throttle
 	consistencyWait time.Duration
 }
 
@@ -81,7 +78,7 @@ func New(cfg Config) (*Client, error) {
 			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),
 			waitMax:    valueOr(cfg.RetryWaitMax, 30*time.Second),
 		},
-		throttle:        newPacer(cfg.RateMemory),
+		throttle:        &throttle{},
 		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
 }
