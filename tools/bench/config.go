@@ -65,13 +65,7 @@ resource "entra_identity_api_connector" "bench" {
 }
 `)
 		if kind == KindTenant {
-			b.WriteString(`
-resource "entra_user_flow_api_connectors" "bench" {
-  count                     = var.n
-  user_flow_id              = "` + flowIDPrefix + `${count.index}"
-  post_attribute_collection = entra_identity_api_connector.bench[count.index].id
-}
-`)
+			b.WriteString(tenantLinks)
 		}
 	case KindData:
 		b.WriteString(`
@@ -93,6 +87,15 @@ func DisplayName(i, generation int) string {
 
 // flowIDPrefix starts the id of each user flow a KindTenant scenario links a connector into.
 const flowIDPrefix = "B2X_1_Bench"
+
+// tenantLinks links each connector of a KindTenant scenario into its user flow.
+const tenantLinks = `
+resource "entra_user_flow_api_connectors" "bench" {
+  count                     = var.n
+  user_flow_id              = "` + flowIDPrefix + `${count.index}"
+  post_attribute_collection = entra_identity_api_connector.bench[count.index].id
+}
+`
 
 // FlowID is the user flow KindTenant links resource i into.
 func FlowID(i int) string {
