@@ -129,18 +129,19 @@ func perSecond(n int) fakegraph.RateLimit {
 	return fakegraph.RateLimit{PerApp: n, Window: time.Second, RejectedCount: true}
 }
 
-// checkFewRejected requires the rate limit to have turned some requests away, and few. The first
-// process meets the limit unprepared, with as many requests in flight as the CLI's parallelism (10, the
-// default the tests run with), each of which may be turned away; afterwards the provider spaces its requests,
-// and at most one request in ten it gets admitted may be turned away.
+// checkFewRejected requires the rate limit to have turned some requests away, and few. Each provider process
+// that calls Graph (the apply, the plan after it, the destroy) meets the limit unprepared, with as many
+// requests in flight as the CLI's parallelism (10, the default the tests run with), each of which may be
+// turned away; afterwards the provider spaces its requests, and at most one request in ten it gets admitted
+// may be turned away.
 func checkFewRejected(server *fakegraph.Server) resource.TestCheckFunc {
-	const parallelism = 10
+	const parallelism, processes = 10, 3
 	return func(*terraform.State) error {
 		counts := server.RateLimitCounts()
 		switch {
 		case counts.Rejected == 0:
 			return fmt.Errorf("the rate limit never answered 429: the test proves nothing")
-		case counts.Rejected > parallelism+counts.Admitted/10:
+		case counts.Rejected > processes*parallelism+counts.Admitted/10:
 			return fmt.Errorf("the rate limit turned away %d requests for %d it admitted", counts.Rejected, counts.Admitted)
 		}
 		return nil
