@@ -152,14 +152,10 @@ func TestAccIdentityAPIConnectorDataSource_lookupsThatFail(t *testing.T) {
 }
 
 // TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout: Graph asks for a five-minute wait and
-// the data sources allow three seconds. The first fails at once, with one request, naming Graph's wait and
-// the setting that would cover it. The others run in later provider processes, which remember that wait:
-// they send nothing, and name the turn Graph's wait leaves them and the same setting.
+// the data sources allow three seconds. Each fails at once, with one request, naming Graph's wait and the
+// setting that would cover it; each case starts its own emulator and provider, so none depends on another.
 func TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout(t *testing.T) {
-	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
-
-	for i, tc := range []struct {
+	for _, tc := range []struct {
 		name, body string
 	}{
 		{"by id", `data "entra_identity_api_connector" "test" {` + "\n" + `id = "00000000-0000-0000-0000-00000000beef"`},
@@ -167,26 +163,24 @@ func TestAccIdentityAPIConnectorDataSource_throttledPastItsReadTimeout(t *testin
 		{"list", `data "entra_identity_api_connectors" "test" {`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, wantRequests := `asked for a wait of 5m before the next request.`, 1
-			if i > 0 {
-				want, wantRequests = `this one's turn comes in 4m5`, 0
-			}
-			before := len(server.Requests())
+			server := acctest.StartEmulator(t, fakegraph.Options{})
+			server.SetFaults(fakegraph.Faults{ThrottleAll: true, ThrottleRetryAfter: 5 * time.Minute})
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      acctest.ProviderBlock(server) + tc.body + "\n" + `timeouts { read = "3s" }` + "\n}\n",
-					ExpectError: regexp.MustCompile(wrappedText(want).String() + `[\s\S]*` + wrappedText(`Set timeouts { read = "6m" } or more on this data source`).String()),
+					Config: acctest.ProviderBlock(server) + tc.body + "\n" + `timeouts { read = "3s" }` + "\n}\n",
+					ExpectError: regexp.MustCompile(wrappedText(`asked for a wait of 5m before the next request.`).String() + `[\s\S]*` +
+						wrappedText(`Set timeouts { read = "6m" } or more on this data source`).String()),
 				}},
 			})
 			graphRequests := 0
-			for _, r := range server.Requests()[before:] {
+			for _, r := range server.Requests() {
 				if strings.Contains(r.Path, connectorsPath) {
 					graphRequests++
 				}
 			}
-			if graphRequests != wantRequests {
-				t.Errorf("Graph received %d requests, want %d: the wait cannot fit, so nothing is sent again", graphRequests, wantRequests)
+			if graphRequests != 1 {
+				t.Errorf("Graph received %d requests, want 1: the wait cannot fit, so nothing is sent again", graphRequests)
 			}
 		})
 	}

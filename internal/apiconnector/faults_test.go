@@ -75,7 +75,7 @@ func faultReport(server *fakegraph.Server) string {
 func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 	const n = 50
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: 60, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.08, RateLimit: perSecond(60), FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() { t.Log(faultReport(server)) })
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -97,13 +97,13 @@ func TestAccIdentityAPIConnector_fiftyUnderFaults(t *testing.T) {
 // rest with 429, with a fractional Retry-After (such as "0.087"), which the provider must wait out rather
 // than read as zero, or one in whole seconds, as Graph documents it. Every request turned away counts
 // against the limit, so a provider that sends in bursts when the wait is over keeps being turned away;
-// one that paces itself at the rate Graph admits is turned away seldom.
+// one that spaces its requests after a 429 is turned away seldom.
 func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 	for name, fractional := range map[string]bool{"fractional Retry-After": true, "Retry-After in whole seconds": false} {
 		t.Run(name, func(t *testing.T) {
 			const n = 20
 			server := acctest.StartEmulator(t, fakegraph.Options{})
-			server.SetFaults(fakegraph.Faults{RateLimit: 10, FractionalRetryAfter: fractional, Seed: acctest.FaultSeed(t)})
+			server.SetFaults(fakegraph.Faults{RateLimit: perSecond(10), FractionalRetryAfter: fractional, Seed: acctest.FaultSeed(t)})
 			t.Cleanup(func() { t.Log(faultReport(server)) })
 
 			resource.ParallelTest(t, resource.TestCase{
@@ -123,18 +123,25 @@ func TestAccIdentityAPIConnector_throttledApply(t *testing.T) {
 	}
 }
 
-// checkFewRejected requires the rate limit to have turned some requests away, and few. The first
-// process meets the limit unprepared, with as many requests in flight as the CLI's parallelism (10, the
-// default the tests run with), each of which may be turned away; afterwards the provider paces itself,
-// and at most one request in ten it gets admitted may be turned away.
+// perSecond is a budget of n requests a second for the application, every request counted: a stress
+// case, far above the 200 a minute Graph documents.
+func perSecond(n int) fakegraph.RateLimit {
+	return fakegraph.RateLimit{PerApp: n, Window: time.Second, RejectedCount: true}
+}
+
+// checkFewRejected requires the rate limit to have turned some requests away, and few. Each provider process
+// that calls Graph (the apply, the plan after it, the destroy) meets the limit unprepared, with as many
+// requests in flight as the CLI's parallelism (10, the default the tests run with), each of which may be
+// turned away; afterwards the provider spaces its requests, and at most one request in ten it gets admitted
+// may be turned away.
 func checkFewRejected(server *fakegraph.Server) resource.TestCheckFunc {
-	const parallelism = 10
+	const parallelism, processes = 10, 3
 	return func(*terraform.State) error {
 		counts := server.RateLimitCounts()
 		switch {
 		case counts.Rejected == 0:
 			return fmt.Errorf("the rate limit never answered 429: the test proves nothing")
-		case counts.Rejected > parallelism+counts.Admitted/10:
+		case counts.Rejected > processes*parallelism+counts.Admitted/10:
 			return fmt.Errorf("the rate limit turned away %d requests for %d it admitted", counts.Rejected, counts.Admitted)
 		}
 		return nil

@@ -40,9 +40,6 @@ type Config struct {
 	// (at most 30 seconds). Zero means those bounds. Reading a write back until Graph shows it is bounded by
 	// the context's deadline alone: the operation's timeout.
 	ConsistencyWait time.Duration
-	// RateMemory is a file (see RateMemoryPath) in which the client keeps the rate Graph admitted when it
-	// last throttled, for the next process to start at; "" keeps it in this process only.
-	RateMemory string
 }
 
 // Client calls Graph. It is safe for concurrent use.
@@ -52,7 +49,7 @@ type Client struct {
 	http            *http.Client
 	auth            *authTransport
 	retry           retryPolicy
-	throttle        *pacer
+	throttle        *throttle
 	consistencyWait time.Duration
 }
 
@@ -83,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),
 			waitMax:    valueOr(cfg.RetryWaitMax, 30*time.Second),
 		},
-		throttle:        newPacer(cfg.RateMemory),
+		throttle:        &throttle{},
 		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
 }

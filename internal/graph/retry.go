@@ -23,7 +23,7 @@ import (
 // do sends r and returns a 2xx answer, or an error: an *Error for any other answer, marked
 // ErrOutcomeUnknown when Graph may have acted on a write that cannot be repeated.
 //
-// It is the client's one retry loop. Each attempt waits its turn at the throttle gate (pacer), goes out
+// It is the client's one retry loop. Each attempt waits its turn at the throttle, goes out
 // once (send), and what came back decides whether it goes again (judge), and after how long: Graph's
 // Retry-After, which the gate holds every request to, or else the backoff (retryPolicy). What the loop
 // knows about earlier attempts is in its own variables.
@@ -43,7 +43,7 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 	// after a run of 429s waits as long as a first 5xx does.
 	backoffs := 0
 	for {
-		// Sign in before taking a turn: the pacer counts a turn as spent when it hands it out, and a
+		// Sign in before taking a turn: the throttle counts a turn as spent when it hands it out, and a
 		// sign-in in between would send the request later than it counted.
 		if _, err := c.auth.token(ctx); err != nil {
 			return answer{}, tries.noAnswer(&tokenError{err: err}, false)
@@ -339,17 +339,17 @@ func isDelaySeconds(value string) bool {
 // RetryAfterError is a wait for Graph longer than the time left before the operation's deadline: the
 // request is not sent (again), since it could not succeed in time. Either Graph asked this request for the
 // wait with Retry-After, and the error comes wrapped with the Graph *Error that asked, or (Queued) the
-// request was never sent: Graph is throttling the client, and its turn at the pacer comes too late.
+// request was never sent: Graph is throttling the client, and its turn at the throttle comes too late.
 type RetryAfterError struct {
-	// Wait is the wait, Graph's or the pacer's; Left is what the deadline left.
+	// Wait is the wait, Graph's or the throttle's; Left is what the deadline left.
 	Wait, Left time.Duration
 	Queued     bool
 }
 
 func (e *RetryAfterError) Error() string {
 	if e.Queued {
-		return fmt.Sprintf("Graph is throttling the provider's requests, and this one's turn comes in %s (after Graph's Retry-After, "+
-			"at the rate Graph admits), later than the %s left before the operation's deadline; it was not sent",
+		return fmt.Sprintf("Graph is throttling the provider's requests, and this one's turn comes in %s (Graph's Retry-After, "+
+			"and the spacing of requests after a 429), later than the %s left before the operation's deadline; it was not sent",
 			e.Wait.Round(time.Millisecond), e.Left.Round(time.Millisecond))
 	}
 	return fmt.Sprintf("Graph asked to wait %s before trying again (Retry-After), longer than the %s left before the operation's deadline",

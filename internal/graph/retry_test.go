@@ -606,7 +606,7 @@ func TestClient_throttlingHoldsBackEveryRequest(t *testing.T) {
 }
 
 // TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor: a 500 after a run of answers that named their
-// wait (here 503s with Retry-After, which leave the pacer's rate alone) waits the first backoff, not the
+// wait (here 503s with Retry-After, which start no spacing) waits the first backoff, not the
 // one its attempt number would give.
 func TestClient_backoffGrowsOnlyWithRetriesGraphNamedNoWaitFor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

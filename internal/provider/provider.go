@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -91,7 +90,6 @@ func (p *entraProvider) configure(ctx context.Context, b block, cliVersion strin
 		APIVersion: endpoints.apiVersion,
 		Tokens:     attribute(tokens, method, s.sources),
 		UserAgent:  userAgent(p.version, cliVersion),
-		RateMemory: rateMemory(endpoints.graph, cfg.TenantID, cfg.ClientID),
 	})
 	if err != nil {
 		diags.AddError("Cannot configure the Graph client", report.mask(err.Error()))
@@ -123,17 +121,6 @@ func (p *entraProvider) Functions(_ context.Context) []func() function.Function 
 	return []func() function.Function{
 		apiconnector.NewPKCS12CertificateFunction,
 	}
-}
-
-// rateMemory is where the Graph client remembers the rate Graph admits, for the provider's next process:
-// in the user's cache directory, per Graph endpoint, tenant and application, which Graph counts
-// requests per. "" (no memory) when the system names no cache directory.
-func rateMemory(graphEndpoint, tenantID, clientID string) string {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return graph.RateMemoryPath(filepath.Join(cache, "terraform-provider-entra"), graphEndpoint, tenantID, clientID)
 }
 
 // userAgent names the provider and the CLI running it, as Microsoft asks of Graph clients.

@@ -100,7 +100,7 @@ func Detail(err error, call Call) string {
 func NextStep(err error, call Call) string {
 	var answer *graph.Error
 	if !errors.As(err, &answer) {
-		// A request the pacer kept back past its deadline got no answer of its own.
+		// A request the throttle kept back past its deadline got no answer of its own.
 		var queued *graph.RetryAfterError
 		if errors.As(err, &queued) {
 			return throttled(call, err)

@@ -92,8 +92,8 @@ func TestNextStep_namesGraphsWaitAndATimeoutThatCoversIt(t *testing.T) {
 			`asked for a wait of 1m31s before the next request. Set timeouts { create = "3m" } or more on this resource`},
 		{"an hour", throttled(time.Hour, time.Minute), ResourceDelete,
 			`asked for a wait of 1h before the next request. Set timeouts { delete = "1h1m" } or more on this resource`},
-		// A request the pacer kept back was never sent: no Graph answer of its own.
-		{"a turn at the pacer", fmt.Errorf("GET /identity/apiConnectors/a: %w", &graph.RetryAfterError{Wait: 150 * time.Second, Left: time.Minute, Queued: true}), ResourceUpdate,
+		// A request the throttle kept back was never sent: no Graph answer of its own.
+		{"a turn at the throttle", fmt.Errorf("GET /identity/apiConnectors/a: %w", &graph.RetryAfterError{Wait: 150 * time.Second, Left: time.Minute, Queued: true}), ResourceUpdate,
 			`this request's turn comes in 2m30s. Set timeouts { update = "4m" } or more on this resource`},
 	}
 	for _, tt := range tests {

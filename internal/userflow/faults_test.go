@@ -26,7 +26,7 @@ func TestAccUserFlowAPIConnectors_tenFlowsUnderFaults(t *testing.T) {
 	for i := range n {
 		seedFlow(t, server, fmt.Sprintf("B2X_1_Flow%d", i), nil)
 	}
-	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.1, RateLimit: 40, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
+	server.SetFaults(fakegraph.Faults{ErrorRatio: 0.12, LostResponseRatio: 0.1, RateLimit: fakegraph.RateLimit{PerApp: 40, Window: time.Second, RejectedCount: true}, FractionalRetryAfter: true, Seed: acctest.FaultSeed(t)})
 	t.Cleanup(func() {
 		statuses := map[int]int{}
 		for _, r := range server.Requests() {

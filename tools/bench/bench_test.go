@@ -73,31 +73,50 @@ func TestFloor_isMinimalRequestsTimesLatencyOverParallelism(t *testing.T) {
 	}
 }
 
-func TestRateLimitUse_creditsWhatTheBucketHeld(t *testing.T) {
-	// The bucket held 0.5 tokens 1.5 s before the first request: 20/s refilled it to the burst of 20.
-	full := BucketAt(fakegraph.RateLimitCounts{Tokens: 0.5, At: t0.Add(-1500 * time.Millisecond)}, 20, t0)
-	// It was 2 tokens in debt 0.1 s before: it held none at the first request.
-	empty := BucketAt(fakegraph.RateLimitCounts{Tokens: -2, At: t0.Add(-100 * time.Millisecond)}, 20, t0)
+// twentyASecond is a stress scenario's budget: 20 requests a second for the application.
+var twentyASecond = fakegraph.RateLimit{PerApp: 20, Window: time.Second, RejectedCount: true}
+
+func TestRateLimitUse_creditsWhatTheBudgetHeld(t *testing.T) {
+	// The budget held 0.5 1.5 s before the first request: 20 a second refilled it to all 20.
+	full := BucketAt(fakegraph.RateLimitCounts{Left: 0.5, At: t0.Add(-1500 * time.Millisecond)}, twentyASecond, t0)
+	// It was 2 in debt 0.1 s before: it held none at the first request.
+	empty := BucketAt(fakegraph.RateLimitCounts{Left: -2, At: t0.Add(-100 * time.Millisecond)}, twentyASecond, t0)
 	if full != 20 || empty != 0 {
 		t.Fatalf("BucketAt = %g and %g, want 20 and 0", full, empty)
 	}
-	// 20/s for 10 s allows 200 requests, and 220 with a full bucket.
+	// 20 a second for 10 s allows 200 requests, and 220 with a full budget.
 	for held, want := range map[float64]string{empty: "0.99", full: "0.90"} {
 		traffic := Traffic{Admitted: map[string]int{http.MethodGet: 198}, First: t0, Last: t0.Add(10 * time.Second), Held: held, HeldKnown: true}
-		if got := traffic.RateLimitUse(20); fmt.Sprintf("%.2f", got) != want {
+		if got := traffic.RateLimitUse(twentyASecond); fmt.Sprintf("%.2f", got) != want {
 			t.Errorf("RateLimitUse holding %g = %.3f, want %s", held, got, want)
 		}
 	}
 }
 
-func TestRateLimitUse_creditsTheInitialBurst(t *testing.T) {
-	// 20/s for 10 s plus a full bucket of 20 allows 220 requests.
+func TestRateLimitUse_creditsTheWholeBudget(t *testing.T) {
+	// 20 a second for 10 s plus a full budget of 20 allows 220 requests.
 	traffic := Traffic{Admitted: map[string]int{http.MethodGet: 198}, First: t0, Last: t0.Add(10 * time.Second)}
-	if got := traffic.RateLimitUse(20); fmt.Sprintf("%.2f", got) != "0.90" {
+	if got := traffic.RateLimitUse(twentyASecond); fmt.Sprintf("%.2f", got) != "0.90" {
 		t.Errorf("RateLimitUse = %.3f, want 0.90", got)
 	}
 	if got := traffic.AchievedRate(); fmt.Sprintf("%.1f", got) != "19.8" {
 		t.Errorf("AchievedRate = %.2f, want 19.8", got)
+	}
+	// Graph's 200 a minute: a budget of 200 that regains 3.3 a second.
+	if got := traffic.RateLimitAllows(fakegraph.DocumentedRateLimit()); fmt.Sprintf("%.1f", got) != "233.3" {
+		t.Errorf("RateLimitAllows at Graph's limit = %.2f, want 233.3", got)
+	}
+}
+
+func TestLimitName(t *testing.T) {
+	for limit, want := range map[fakegraph.RateLimit]string{
+		twentyASecond:                         "20 a second, rejected counted",
+		fakegraph.DocumentedRateLimit():       "200 a minute, 300 a minute per tenant, rejected counted",
+		{PerApp: 5, Window: 10 * time.Second}: "5 per 10s, rejected not counted",
+	} {
+		if got := LimitName(limit); got != want {
+			t.Errorf("LimitName(%+v) = %q, want %q", limit, got, want)
+		}
 	}
 }
 
@@ -193,16 +212,20 @@ func TestChecks_reportsEachTarget(t *testing.T) {
 		Baseline: Scenario{Results: []PhaseResult{{Phase: PhaseCreate, Wall: 500 * time.Millisecond}, {Phase: PhaseRefresh, Wall: 500 * time.Millisecond}}},
 		Small:    Scenario{Results: []PhaseResult{phase(PhaseCreate, time.Second, 20, 20, 1, 2, 20<<10)}},
 		Throttled: []Scenario{{
-			ScenarioSpec: ScenarioSpec{Resources: 20, Faults: fakegraph.Faults{RateLimit: 3.3}},
+			ScenarioSpec: ScenarioSpec{Kind: KindConnectors, Resources: 20, Faults: fakegraph.Faults{RateLimit: twentyASecond}},
 			Results: []PhaseResult{
-				// 40 admitted over 11 s at 3.3/s with a burst of 3.3: use 40 / 39.6; 4 429s, 0.1 per admitted.
-				{Phase: PhaseCreate, Traffic: Traffic{Admitted: map[string]int{http.MethodPost: 20, http.MethodGet: 20}, First: t0, Last: t0.Add(11 * time.Second)},
-					RateLimit: fakegraph.RateLimitCounts{Admitted: 40, Rejected: 4}},
-				// 20 admitted over 10 s: use 0.55; 10 429s, 0.5 per admitted (0.23 over both phases); one
+				// 240 admitted over 11 s at 20 a second with a budget of 20: use 240 / 240; 4 429s.
+				{Phase: PhaseCreate, Traffic: Traffic{Admitted: map[string]int{http.MethodPost: 120, http.MethodGet: 120}, First: t0, Last: t0.Add(11 * time.Second)},
+					RateLimit: fakegraph.RateLimitCounts{Admitted: 240, Rejected: 4}},
+				// 60 admitted over 10 s: use 0.27; 100 429s, 1.7 per admitted (0.35 over both phases); one
 				// failed read.
-				{Phase: PhaseRefresh, Traffic: Traffic{Admitted: map[string]int{http.MethodGet: 20}, First: t0, Last: t0.Add(10 * time.Second)},
-					RateLimit: fakegraph.RateLimitCounts{Admitted: 20, Rejected: 10}, Errors: 1, Error: "boom"},
+				{Phase: PhaseRefresh, Traffic: Traffic{Admitted: map[string]int{http.MethodGet: 60}, First: t0, Last: t0.Add(10 * time.Second)},
+					RateLimit: fakegraph.RateLimitCounts{Admitted: 60, Rejected: 100}, Errors: 1, Error: "boom"},
 			},
+		}, {
+			ScenarioSpec: ScenarioSpec{Kind: KindTenant, Resources: 20, Faults: fakegraph.Faults{RateLimit: fakegraph.DocumentedRateLimit()}},
+			Results: []PhaseResult{{Phase: PhaseCreate, Traffic: Traffic{Admitted: map[string]int{http.MethodPost: 20}, First: t0, Last: t0.Add(time.Second)},
+				RateLimit: fakegraph.RateLimitCounts{Admitted: 20, Rejected: 30}}},
 		}},
 	}
 	results := map[string]bool{}
@@ -210,15 +233,16 @@ func TestChecks_reportsEachTarget(t *testing.T) {
 		results[c.Target] = c.Pass
 	}
 	want := map[string]bool{
-		"Graph requests per create ≤ 2":                                                                         true,
-		"Graph requests per refresh = 1":                                                                        false,
-		"one token request per provider process":                                                                false,
-		"create wall ≤ 1.25 × (floor + CLI overhead) at N=100":                                                  true,
-		"refresh wall ≤ 1.25 × (floor + CLI overhead) at N=100":                                                 false,
-		"provider memory flat in N (peak at N=100 ≤ 1.25 × peak at N=10)":                                       false,
-		"throttled R=3.3 N=20: Graph requests admitted ≥ 0.95 × what R allows, over the phases the limit binds": false,
-		"throttled R=3.3 N=20: 429 answers per admitted request ≤ 0.2, over the four phases":                    false,
-		"throttled R=3.3 N=20: failed resources = 0 (resource operations the CLI reported failed)":              false,
+		"Graph requests per create ≤ 2":                                   true,
+		"Graph requests per refresh = 1":                                  false,
+		"one token request per provider process":                          false,
+		"create wall ≤ 1.25 × (floor + CLI overhead) at N=100":            true,
+		"refresh wall ≤ 1.25 × (floor + CLI overhead) at N=100":           false,
+		"provider memory flat in N (peak at N=100 ≤ 1.25 × peak at N=10)": false,
+		"throttled 20 a second, rejected counted N=20: Graph requests admitted ≥ 0.85 × what the limit allows, over the phases the limit binds":      false,
+		"throttled 20 a second, rejected counted N=20: 429 answers per admitted request ≤ 0.3, over the four phases":                                 false,
+		"throttled 20 a second, rejected counted N=20: failed resources = 0 (resource operations the CLI reported failed)":                           false,
+		"throttled 200 a minute, 300 a minute per tenant, rejected counted N=20: failed resources = 0 (resource operations the CLI reported failed)": true,
 	}
 	for target, pass := range want {
 		got, ok := results[target]

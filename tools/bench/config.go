@@ -15,6 +15,9 @@ const (
 	KindData       Kind = "terraform_data"
 	// KindIdeal is the connectors' configuration served by the ideal provider (package idealprovider).
 	KindIdeal Kind = "ideal entra_identity_api_connector"
+	// KindTenant is the connectors, each linked to a user flow of its own (entra_user_flow_api_connectors)
+	// as the step after attribute collection: what a tenant's API connectors are for.
+	KindTenant Kind = "entra_identity_api_connector and entra_user_flow_api_connectors"
 )
 
 // Configuration is the root module a scenario applies. Both kinds take the same variables, n and
@@ -30,7 +33,7 @@ variable "generation" {
 }
 `)
 	switch kind {
-	case KindConnectors, KindIdeal:
+	case KindConnectors, KindIdeal, KindTenant:
 		b.WriteString(`
 terraform {
   required_providers {
@@ -61,6 +64,9 @@ resource "entra_identity_api_connector" "bench" {
   }
 }
 `)
+		if kind == KindTenant {
+			b.WriteString(tenantLinks)
+		}
 	case KindData:
 		b.WriteString(`
 resource "terraform_data" "bench" {
@@ -77,4 +83,21 @@ resource "terraform_data" "bench" {
 // DisplayName is the name the configuration gives resource i in a generation.
 func DisplayName(i, generation int) string {
 	return fmt.Sprintf("bench-%d-gen%d", i, generation)
+}
+
+// flowIDPrefix starts the id of each user flow a KindTenant scenario links a connector into.
+const flowIDPrefix = "B2X_1_Bench"
+
+// tenantLinks links each connector of a KindTenant scenario into its user flow.
+const tenantLinks = `
+resource "entra_user_flow_api_connectors" "bench" {
+  count                     = var.n
+  user_flow_id              = "` + flowIDPrefix + `${count.index}"
+  post_attribute_collection = entra_identity_api_connector.bench[count.index].id
+}
+`
+
+// FlowID is the user flow KindTenant links resource i into.
+func FlowID(i int) string {
+	return fmt.Sprintf("%s%d", flowIDPrefix, i)
 }

@@ -98,6 +98,13 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 	emulator := fakegraph.NewServer(fakegraph.Options{})
 	defer emulator.Close()
 	emulator.SetFaults(spec.Faults)
+	if spec.Kind == KindTenant {
+		for i := range spec.Resources {
+			if _, err := emulator.PutUserFlow(fakegraph.UserFlow{ID: FlowID(i)}); err != nil {
+				return sc, err
+			}
+		}
+	}
 	// The provider trusts the emulator's TLS certificate through SSL_CERT_FILE (see environment).
 	if err := fakegraph.WriteCACertificate(filepath.Join(dir, caFile)); err != nil {
 		return sc, err
@@ -161,8 +168,8 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 		result.Traffic.Tokens = emulator.TokenRequests() - tokensBefore
 		limited := emulator.RateLimitCounts()
 		result.RateLimit = fakegraph.RateLimitCounts{Admitted: limited.Admitted - limitedBefore.Admitted, Rejected: limited.Rejected - limitedBefore.Rejected}
-		if rate := spec.Faults.RateLimit; rate > 0 && !result.Traffic.First.IsZero() {
-			result.Traffic.Held, result.Traffic.HeldKnown = BucketAt(limitedBefore, rate, result.Traffic.First), true
+		if limit := spec.Faults.RateLimit; limit.PerApp > 0 && !result.Traffic.First.IsZero() {
+			result.Traffic.Held, result.Traffic.HeldKnown = BucketAt(limitedBefore, limit, result.Traffic.First), true
 		}
 		processes, err := readProcesses(rssDir)
 		if err != nil {
@@ -178,8 +185,11 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 		case phase == PhaseRefresh && run.exitCode == 2:
 			result.Error = "the plan after the apply was not empty" + tail(logFile)
 		}
-		if spec.Kind == KindConnectors {
+		if spec.Kind == KindConnectors || spec.Kind == KindTenant {
 			result.Failed = failedResources(phase, spec.Resources, emulator.Connectors())
+		}
+		if spec.Kind == KindTenant {
+			result.Failed += failedLinks(phase, spec.Resources, emulator)
 		}
 		sc.Results = append(sc.Results, result)
 		if r.Progress != nil {
@@ -196,7 +206,7 @@ func (r *Runner) Run(ctx context.Context, spec ScenarioSpec) (Scenario, error) {
 				fmt.Fprintln(r.Progress)
 			}
 			if result.Traffic.HeldKnown {
-				fmt.Fprintf(r.Progress, "    rate limit: the bucket held %.2f tokens at the first request; window %s; use of R %.3f\n",
+				fmt.Fprintf(r.Progress, "    rate limit: the application's budget held %.2f at the first request; window %s; use %.3f\n",
 					result.Traffic.Held, result.Traffic.Window().Round(time.Millisecond), result.Traffic.RateLimitUse(spec.Faults.RateLimit))
 			}
 			if result.Error != "" {
@@ -341,6 +351,20 @@ func failedResources(phase Phase, resources int, connectors []fakegraph.Connecto
 		return len(connectors)
 	}
 	return 0
+}
+
+// failedLinks counts the user flows of a KindTenant scenario whose step is not as the phase should have
+// left it: linked to a connector until the delete, unlinked after it.
+func failedLinks(phase Phase, resources int, emulator *fakegraph.Server) int {
+	failed := 0
+	for i := range resources {
+		flow, ok := emulator.UserFlow(FlowID(i))
+		linked := ok && flow.APIConnectors[fakegraph.StepPostAttributeCollection] != ""
+		if linked == (phase == PhaseDelete) {
+			failed++
+		}
+	}
+	return failed
 }
 
 // countNamed counts the distinct resources 0..resources-1 that hold their name for generation.

@@ -29,8 +29,8 @@ type Traffic struct {
 	Bearers int
 	// First and Last are the arrival times of the first and the last Graph request.
 	First, Last time.Time
-	// Held is the tokens the emulator's rate-limit bucket held when the first Graph request came (below
-	// zero in debt), when HeldKnown; otherwise a full bucket is assumed.
+	// Held is what the application's budget of the emulator's rate limit held when the first Graph request
+	// came (below zero in debt), when HeldKnown; otherwise a full budget is assumed.
 	Held      float64
 	HeldKnown bool
 }
@@ -133,37 +133,46 @@ func (t Traffic) AchievedRate() float64 {
 	return float64(t.AdmittedTotal()) / window.Seconds()
 }
 
-// RateLimitBinds reports whether the phase asked for more than twice what a limit of rate requests per
-// second lets through at once (its burst of max(1, rate)). Below that the limit barely holds anything back:
-// the CLI's own pace sets the window, and the share of the limit used says nothing of the provider.
-func (t Traffic) RateLimitBinds(rate float64) bool {
-	return float64(t.AdmittedTotal()) > 2*max(1, rate)
+// appBudget is the size of a rate limit's budget per application, and what it regains a second.
+func appBudget(limit fakegraph.RateLimit) (size, perSecond float64) {
+	window := limit.Window
+	if window <= 0 {
+		window = time.Minute
+	}
+	return float64(limit.PerApp), float64(limit.PerApp) / window.Seconds()
 }
 
-// RateLimitUse is the share of what a rate limit of rate requests per second allowed during the window
-// that the phase used. The emulator's limiter is a token bucket with a burst of max(1, rate), so it allows
-// what the bucket held at the first request, and rate × window; crediting what it held keeps a short phase
+// RateLimitBinds reports whether the phase asked for more than twice what the application's budget lets
+// through at once. Below that the limit barely holds anything back: the CLI's own pace sets the window,
+// and the share of the limit used says nothing of the provider.
+func (t Traffic) RateLimitBinds(limit fakegraph.RateLimit) bool {
+	size, _ := appBudget(limit)
+	return size > 0 && float64(t.AdmittedTotal()) > 2*size
+}
+
+// RateLimitUse is the share of what the application's budget allowed during the window that the phase
+// used. The budget is a bucket that refills evenly over the limit's window, so it allows what it held at
+// the first request, and what it regained over the window; crediting what it held keeps a short phase
 // from scoring above 1, and one that starts soon after another from being charged for a burst it never had.
-func (t Traffic) RateLimitUse(rate float64) float64 {
-	if rate <= 0 {
+func (t Traffic) RateLimitUse(limit fakegraph.RateLimit) float64 {
+	if limit.PerApp <= 0 {
 		return 0
 	}
-	return float64(t.AdmittedTotal()) / t.RateLimitAllows(rate)
+	return float64(t.AdmittedTotal()) / t.RateLimitAllows(limit)
 }
 
-// RateLimitAllows is how many requests a rate limit of rate requests per second allowed during the
-// window: what the bucket held at the first request (Held, or else the full burst of max(1, rate)), and
-// rate × window.
-func (t Traffic) RateLimitAllows(rate float64) float64 {
-	held := max(1, rate)
+// RateLimitAllows is how many requests the application's budget allowed during the window: what it held
+// at the first request (Held, or else all of it), and what it regained over the window.
+func (t Traffic) RateLimitAllows(limit fakegraph.RateLimit) float64 {
+	held, perSecond := appBudget(limit)
 	if t.HeldKnown {
 		held = t.Held
 	}
-	return held + rate*t.Window().Seconds()
+	return held + perSecond*t.Window().Seconds()
 }
 
-// BucketAt is what a token bucket of rate tokens per second and a burst of max(1, rate), holding
-// counts.Tokens at counts.At, holds at t.
-func BucketAt(counts fakegraph.RateLimitCounts, rate float64, t time.Time) float64 {
-	return min(max(1, rate), counts.Tokens+rate*t.Sub(counts.At).Seconds())
+// BucketAt is what the application's budget of limit, holding counts.Left at counts.At, holds at t.
+func BucketAt(counts fakegraph.RateLimitCounts, limit fakegraph.RateLimit, t time.Time) float64 {
+	size, perSecond := appBudget(limit)
+	return min(size, counts.Left+perSecond*t.Sub(counts.At).Seconds())
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
@@ -328,7 +329,7 @@ func TestThrottledBurst(t *testing.T) {
 	client, _, server := newClient(t, fakegraph.Options{})
 	c := server.PutConnector(fakegraph.Connector{DisplayName: "hot", TargetURL: "https://api.contoso.com/hot",
 		Auth: fakegraph.Auth{Kind: fakegraph.AuthBasic, Username: "u", Password: "p"}})
-	server.SetFaults(fakegraph.Faults{RateLimit: 5})
+	server.SetFaults(fakegraph.Faults{RateLimit: fakegraph.RateLimit{PerApp: 5, Window: time.Second, RejectedCount: true}})
 
 	const burst = 8
 	errs := make(chan error, burst)

@@ -7,6 +7,7 @@ import (
 	mathrand "math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,11 +22,10 @@ type Faults struct {
 	// makes a sign-in host that hangs. The wait ends early when the client goes away.
 	TokenLatency time.Duration
 
-	// RateLimit is the most Graph requests per second that get through (a token bucket with a burst of
-	// max(1, RateLimit)). Requests above it get 429 with a Retry-After of the time until the bucket holds a
-	// token again. A request turned away counts against the bucket too, as Graph's throttling guidance says
-	// every request does. 0 turns it off.
-	RateLimit float64
+	// RateLimit is Graph's throttling, as its documentation describes it: budgets of requests per window, one
+	// per application and tenant and one per tenant for all applications. The zero value is no limit;
+	// DocumentedRateLimit is Graph's.
+	RateLimit RateLimit
 
 	// ErrorRatio is the fraction of Graph requests answered, before anything is done, with a random 500,
 	// 502, 503 (with a Retry-After of 100 ms) or 504.
@@ -85,8 +85,8 @@ func (s *Server) SetFaults(f Faults) {
 	if f.Seed != 0 {
 		s.random = newRandomSource(f.Seed)
 	}
-	if f.RateLimit != s.bucket.rate {
-		s.bucket = tokenBucket{counts: s.bucket.counts}
+	if f.RateLimit != s.limiter.limit {
+		s.limiter = rateLimiter{limit: f.RateLimit, counts: s.limiter.counts}
 	}
 }
 
@@ -107,9 +107,9 @@ func (s *Server) admitGraphRequest(ex *exchange) *odataError {
 		}
 		return tooManyRequests(throttleAllWait)
 	}
-	if f.RateLimit > 0 {
+	if f.RateLimit.on() {
 		s.mu.Lock()
-		wait, ok := s.bucket.take(s.now(), f.RateLimit)
+		wait, ok := s.limiter.take(s.now(), s.tokenClients[bearerToken(ex.r)])
 		s.mu.Unlock()
 		if !ok {
 			return tooManyRequests(wait)
@@ -178,65 +178,138 @@ func formatRetryAfter(d time.Duration, fractional bool) string {
 	return strconv.FormatFloat(secs, 'f', 3, 64)
 }
 
-// tokenBucket limits the Graph request rate the way Graph's throttling guidance describes it: every
-// request counts against the limit, the ones turned away included, so a client that keeps sending while
-// throttled stays throttled longer. It refills continuously at rate tokens per second up to a burst of
-// max(1, rate). A request turned away takes a token it does not have, down to a burst's worth of debt: as
-// in a limit counted over a window (Graph's are per 10 seconds or more), a request counts against one
-// window, here the second the burst lasts, and no longer.
-type tokenBucket struct {
-	rate   float64
-	tokens float64
-	last   time.Time
+// RateLimit is a throttling limit as Graph documents its own: PerApp requests per Window for one
+// application (the client id a bearer token was issued to) in the tenant, and PerTenant per Window for all
+// applications in it together. Each budget is a bucket that holds a window's requests and refills
+// continuously over the window, so that after a burst requests go at budget ÷ window. A request over
+// either budget is answered 429 with a Retry-After of the time until both hold one again.
+type RateLimit struct {
+	// PerApp and PerTenant are the budgets; 0 is none.
+	PerApp, PerTenant int
+	// Window is what the budgets are counted over; 0 is a minute.
+	Window time.Duration
+	// RejectedCount makes the requests turned away count against the budgets too, as Graph's guidance says
+	// all requests accrue against the limits, down to a window's worth of debt: a client that keeps sending
+	// while throttled stays throttled longer.
+	RejectedCount bool
+}
+
+// DocumentedRateLimit is the limit Graph documents for API connectors and user flows: 200 requests a minute
+// per application and tenant, 300 per tenant, every request counted.
+func DocumentedRateLimit() RateLimit {
+	return RateLimit{PerApp: 200, PerTenant: 300, Window: time.Minute, RejectedCount: true}
+}
+
+func (l RateLimit) on() bool { return l.PerApp > 0 || l.PerTenant > 0 }
+
+func (l RateLimit) window() time.Duration {
+	if l.Window <= 0 {
+		return time.Minute
+	}
+	return l.Window
+}
+
+// budget is what one bucket of a RateLimit holds: left requests at the moment at.
+type budget struct {
+	left float64
+	at   time.Time
+}
+
+// rateLimiter counts Graph requests against a RateLimit's budgets.
+type rateLimiter struct {
+	limit  RateLimit
+	apps   map[string]*budget
+	tenant budget
 	counts RateLimitCounts
 }
 
-// take counts a request against the bucket. When the bucket held no token for it, it reports how long
-// until it holds one again.
-func (b *tokenBucket) take(now time.Time, rate float64) (time.Duration, bool) {
-	burst := math.Max(1, rate)
-	if b.rate != rate || b.last.IsZero() {
-		*b = tokenBucket{rate: rate, tokens: burst, last: now, counts: b.counts}
+// take counts a request of app against the budgets. When one of them holds nothing for it, it reports how
+// long until both hold a request again.
+func (l *rateLimiter) take(now time.Time, app string) (time.Duration, bool) {
+	if l.apps == nil {
+		l.apps = map[string]*budget{}
 	}
-	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(burst, b.tokens+elapsed*rate)
-		b.last = now
+	if l.apps[app] == nil {
+		l.apps[app] = &budget{}
 	}
-	admitted := b.tokens >= 1
-	b.tokens = math.Max(b.tokens-1, -burst)
+	buckets := []struct {
+		b    *budget
+		size int
+	}{{l.apps[app], l.limit.PerApp}, {&l.tenant, l.limit.PerTenant}}
+	admitted := true
+	for _, bucket := range buckets {
+		if bucket.size > 0 && l.refill(bucket.b, bucket.size, now) < 1 {
+			admitted = false
+		}
+	}
+	var wait time.Duration
+	for _, bucket := range buckets {
+		if bucket.size == 0 {
+			continue
+		}
+		if admitted || l.limit.RejectedCount {
+			bucket.b.left = max(bucket.b.left-1, -float64(bucket.size))
+		}
+		if !admitted && bucket.b.left < 1 {
+			wait = max(wait, time.Duration((1-bucket.b.left)*l.limit.window().Seconds()/float64(bucket.size)*float64(time.Second)))
+		}
+	}
 	if admitted {
-		b.counts.Admitted++
+		l.counts.Admitted++
 		return 0, true
 	}
-	b.counts.Rejected++
-	wait := (1 - b.tokens) / rate
-	return time.Duration(wait * float64(time.Second)), false
+	l.counts.Rejected++
+	return wait, false
+}
+
+// refill brings b, a bucket of size requests, up to now, and returns what it holds.
+func (l *rateLimiter) refill(b *budget, size int, now time.Time) float64 {
+	if b.at.IsZero() {
+		b.left = float64(size)
+	} else if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
+		b.left = min(float64(size), b.left+elapsed*float64(size)/l.limit.window().Seconds())
+	}
+	if now.After(b.at) {
+		b.at = now
+	}
+	return b.left
 }
 
 // RateLimitCounts are the Graph requests the rate limit (Faults.RateLimit) let through and turned away
-// with 429, since the server started, and the tokens its bucket holds.
+// with 429, since the server started, and what the budget of the emulator's own application (Options.ClientID)
+// holds.
 type RateLimitCounts struct {
 	Admitted, Rejected int
-	// Tokens is what the bucket holds At: up to the burst, below zero in debt. It is the burst when the
-	// bucket has not been used since the limit was set, and 0 without a limit.
-	Tokens float64
-	At     time.Time
+	// Left is what the application's budget holds At: up to PerApp, below zero in debt. It is PerApp when
+	// the budget has not been used since the limit was set, and 0 without a per-application budget.
+	Left float64
+	At   time.Time
 }
 
-// RateLimitCounts returns what the rate limit has decided so far, and its bucket now; the difference
-// between two calls is what it decided in between.
+// RateLimitCounts returns what the rate limit has decided so far, and the application's budget now; the
+// difference between two calls is what it decided in between.
 func (s *Server) RateLimitCounts() RateLimitCounts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	counts := s.bucket.counts
+	counts := s.limiter.counts
 	counts.At = s.now()
-	if rate := s.faults.RateLimit; rate > 0 {
-		counts.Tokens = math.Max(1, rate)
-		if s.bucket.rate == rate && !s.bucket.last.IsZero() {
-			counts.Tokens = math.Min(counts.Tokens, s.bucket.tokens+counts.At.Sub(s.bucket.last).Seconds()*rate)
+	if size := s.limiter.limit.PerApp; size > 0 {
+		b := budget{}
+		if own := s.limiter.apps[s.opts.ClientID]; own != nil {
+			b = *own
 		}
+		counts.Left = s.limiter.refill(&b, size, counts.At)
 	}
 	return counts
+}
+
+// bearerToken is the access token a request carries, if any.
+func bearerToken(r *http.Request) string {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }
 
 // randomSource makes the fault decisions; it is only used under the server's lock.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,20 +15,26 @@ import (
 	"time"
 )
 
+// oneSecondBudget is a budget of size requests a second for the application, counting the requests turned
+// away or not.
+func oneSecondBudget(size int, rejectedCount bool) RateLimit {
+	return RateLimit{PerApp: size, Window: time.Second, RejectedCount: rejectedCount}
+}
+
 func TestFaults_rateLimitAnswers429WithRetryAfter(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	g := newGraph(t, s)
-	s.SetFaults(Faults{RateLimit: 2})
+	s.SetFaults(Faults{RateLimit: oneSecondBudget(2, true)})
 
 	for i := range 2 {
 		if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
-			t.Fatalf("request %d within the burst: %d", i, r.status)
+			t.Fatalf("request %d within the budget: %d", i, r.status)
 		}
 	}
 	// Whole seconds by default: half a second to wait is "1", as HTTP writes it.
 	r := g.do(http.MethodGet, connectorsPath, nil)
 	if got := r.header.Get("Retry-After"); r.status != http.StatusTooManyRequests || r.odataCode(t) != "TooManyRequests" || got != "1" {
-		t.Fatalf("over the limit: %d, Retry-After %q, %s", r.status, got, r.body)
+		t.Fatalf("over the budget: %d, Retry-After %q, %s", r.status, got, r.body)
 	}
 
 	// The token endpoint is never rate limited.
@@ -39,17 +46,17 @@ func TestFaults_rateLimitAnswers429WithRetryAfter(t *testing.T) {
 func TestFaults_rateLimitWithFractionalRetryAfter(t *testing.T) {
 	s, clock := newTestServer(t, Options{})
 	g := newGraph(t, s)
-	s.SetFaults(Faults{RateLimit: 2, FractionalRetryAfter: true})
+	s.SetFaults(Faults{RateLimit: oneSecondBudget(2, true), FractionalRetryAfter: true})
 
 	for i := range 2 {
 		if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
-			t.Fatalf("request %d within the burst: %d", i, r.status)
+			t.Fatalf("request %d within the budget: %d", i, r.status)
 		}
 	}
-	// The bucket is empty; the request turned away takes a token too, so the next one is a second away.
+	// The budget is spent; the request turned away counts too, so the next one is a second away.
 	r := g.do(http.MethodGet, connectorsPath, nil)
 	if r.status != http.StatusTooManyRequests || r.odataCode(t) != "TooManyRequests" {
-		t.Fatalf("over the limit: %d %s", r.status, r.body)
+		t.Fatalf("over the budget: %d %s", r.status, r.body)
 	}
 	if got := r.header.Get("Retry-After"); got != "1.000" {
 		t.Errorf("Retry-After = %q, want 1.000", got)
@@ -66,52 +73,83 @@ func TestFaults_rateLimitWithFractionalRetryAfter(t *testing.T) {
 	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
 		t.Errorf("after waiting Retry-After: %d", r.status)
 	}
-	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 3, Rejected: 2, Tokens: 0, At: clock.Now()}); got != want {
+	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 3, Rejected: 2, Left: 0, At: clock.Now()}); got != want {
 		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
 	}
-	// The bucket refills at the rate, up to the burst.
+	// The budget comes back over the window, up to its size.
 	clock.Advance(250 * time.Millisecond)
-	if got := s.RateLimitCounts().Tokens; got != 0.5 {
-		t.Errorf("a quarter second later the bucket holds %g tokens, want 0.5", got)
+	if got := s.RateLimitCounts().Left; got != 0.5 {
+		t.Errorf("a quarter second later the budget holds %g, want 0.5", got)
 	}
 	clock.Advance(time.Hour)
-	if got := s.RateLimitCounts().Tokens; got != 2 {
-		t.Errorf("an hour later the bucket holds %g tokens, want the burst of 2", got)
+	if got := s.RateLimitCounts().Left; got != 2 {
+		t.Errorf("an hour later the budget holds %g, want all 2", got)
 	}
 }
 
-func TestFaults_rateLimitDebtIsBounded(t *testing.T) {
+func TestFaults_rateLimitRejectedRequestsCountOnlyWhenAsked(t *testing.T) {
+	for _, counted := range []bool{true, false} {
+		s, clock := newTestServer(t, Options{})
+		g := newGraph(t, s)
+		s.SetFaults(Faults{RateLimit: oneSecondBudget(10, counted), FractionalRetryAfter: true})
+		var last string
+		for range 2000 {
+			last = g.do(http.MethodGet, connectorsPath, nil).header.Get("Retry-After")
+		}
+		// 10 within the budget; counted, the others run up a window's worth of debt at most: 10, and one
+		// more to send.
+		want, left := "0.100", 0.0
+		if counted {
+			want, left = "1.100", -10
+		}
+		if last != want {
+			t.Errorf("rejected requests counted %t: Retry-After after 2000 requests = %q, want %s", counted, last, want)
+		}
+		if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 10, Rejected: 1990, Left: left, At: clock.Now()}); got != want {
+			t.Errorf("rejected requests counted %t: RateLimitCounts() = %+v, want %+v", counted, got, want)
+		}
+	}
+}
+
+// TestFaults_rateLimitAsGraphDocumentsIt: 200 requests a minute for the application, 300 for the tenant.
+// After the first 200 the application gets one request every 0.3 s, and a second application the rest
+// of the tenant's 300.
+func TestFaults_rateLimitAsGraphDocumentsIt(t *testing.T) {
 	s, clock := newTestServer(t, Options{})
 	g := newGraph(t, s)
-	s.SetFaults(Faults{RateLimit: 10, FractionalRetryAfter: true})
-	if got := s.RateLimitCounts().Tokens; got != 10 {
-		t.Errorf("before any request the bucket holds %g tokens, want the burst of 10", got)
+	s.SetFaults(Faults{RateLimit: DocumentedRateLimit(), FractionalRetryAfter: true})
+	status := func(g *graph) int { return g.do(http.MethodGet, connectorsPath, nil).status }
+
+	for i := range 200 {
+		if got := status(g); got != http.StatusOK {
+			t.Fatalf("request %d of 200: %d", i+1, got)
+		}
 	}
-	var last string
-	for range 2000 {
-		last = g.do(http.MethodGet, connectorsPath, nil).header.Get("Retry-After")
+	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "0.600" {
+		t.Fatalf("request 201: %d, Retry-After %q, want 429 and 0.600 (0.3 s a request, and this one counted)", r.status, r.header.Get("Retry-After"))
 	}
-	// 10 within the burst, then a burst's worth of debt at most: 10 tokens, and one more to send.
-	if secs, err := strconv.ParseFloat(last, 64); err != nil || secs != 1.1 {
-		t.Errorf("Retry-After after 2000 requests = %q, want 1.100", last)
+	clock.Advance(600 * time.Millisecond)
+	if got := status(g); got != http.StatusOK {
+		t.Errorf("after the Retry-After: %d", got)
 	}
-	if got, want := s.RateLimitCounts(), (RateLimitCounts{Admitted: 10, Rejected: 1990, Tokens: -10, At: clock.Now()}); got != want {
-		t.Errorf("RateLimitCounts() = %+v, want %+v", got, want)
+
+	// A second application, a user-assigned managed identity, spends the rest of the tenant's budget.
+	r := send(t, withHeader(mustRequest(t, http.MethodGet, s.URL()+"/metadata/identity/oauth2/token?api-version=2018-02-01&resource="+
+		url.QueryEscape(s.URL())+"&client_id="+UserAssignedClientID), "Metadata", "true"))
+	other := &graph{t: t, s: s, token: r.json(t)["access_token"].(string)}
+	admitted := 0
+	for status(other) == http.StatusOK {
+		admitted++
+	}
+	// The tenant's 300, less the application's 202 requests (its 429 counted), and 3 that 0.6 s gave back.
+	if admitted != 101 {
+		t.Errorf("the second application got %d requests through, want the tenant's remaining 101", admitted)
 	}
 }
 
-func TestFaults_rateLimitBelowOnePerSecondHasBurstOfOne(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
-	g := newGraph(t, s)
-	s.SetFaults(Faults{RateLimit: 0.4, FractionalRetryAfter: true})
-	if r := g.do(http.MethodGet, connectorsPath, nil); r.status != http.StatusOK {
-		t.Fatalf("first: %d", r.status)
-	}
-	r := g.do(http.MethodGet, connectorsPath, nil)
-	secs, err := strconv.ParseFloat(r.header.Get("Retry-After"), 64)
-	if r.status != http.StatusTooManyRequests || err != nil || secs != 5 || !strings.Contains(r.header.Get("Retry-After"), ".") {
-		t.Errorf("second: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
-	}
+func withHeader(req *http.Request, name, value string) *http.Request {
+	req.Header.Set(name, value)
+	return req
 }
 
 func TestFaults_errorRatioAnswers5xxBeforeActing(t *testing.T) {

@@ -77,7 +77,7 @@ func (s *Server) serveAppServiceIdentity(ex *exchange) {
 		fail(http.StatusBadRequest, "Unable to load the proper Managed Identity: no identity with client_id "+clientID+" is assigned to this app.")
 		return
 	}
-	token, lifetime := s.issueAccessToken()
+	token, lifetime := s.issueAccessToken(clientID)
 	writeJSON(ex.out, http.StatusOK, plainJSON, jsonObject{
 		{"access_token", token},
 		{"expires_on", strconv.FormatInt(s.now().Add(lifetime).Unix(), 10)},

@@ -178,7 +178,7 @@ func (s *Server) serveManagedIdentity(ex *exchange) {
 		fail(http.StatusBadRequest, "invalid_request", "Identity not found")
 		return
 	}
-	token, lifetime := s.issueAccessToken()
+	token, lifetime := s.issueAccessToken(clientID)
 	now := s.now()
 	seconds := strconv.Itoa(int(lifetime / time.Second))
 	writeJSON(ex.out, http.StatusOK, plainJSON, jsonObject{

@@ -176,14 +176,17 @@ type Server struct {
 	oidcKey   *rsa.PrivateKey
 	oidcKeyID string
 
-	mu               sync.Mutex
-	baseURL          string
-	faults           Faults
-	random           randomSource
-	bucket           tokenBucket
-	requests         []Request
-	tokensIssued     []string
-	accessTokens     map[string]time.Time
+	mu           sync.Mutex
+	baseURL      string
+	faults       Faults
+	random       randomSource
+	limiter      rateLimiter
+	requests     []Request
+	tokensIssued []string
+	accessTokens map[string]time.Time
+	// tokenClients is the client id each access token was issued to: the application Graph's rate limits
+	// count it against.
+	tokenClients     map[string]string
 	records          map[string]*record
 	tombstones       map[string]tombstone
 	userFlows        map[string]*userFlowRecord
@@ -222,6 +225,7 @@ func newServer(opts Options, clock func() time.Time) *Server {
 		closed:            make(chan struct{}),
 		random:            newRandomSource(0),
 		accessTokens:      make(map[string]time.Time),
+		tokenClients:      make(map[string]string),
 		records:           make(map[string]*record),
 		tombstones:        make(map[string]tombstone),
 		oidcRequestToken:  randomHex(24),

@@ -93,7 +93,7 @@ func (s *Server) serveToken(ex *exchange, tenant string) {
 		s.writeOAuthError(ex, err)
 		return
 	}
-	token, expiresIn := s.issueAccessToken()
+	token, expiresIn := s.issueAccessToken(s.opts.ClientID)
 	seconds := int(expiresIn / time.Second)
 	ex.out.Header().Set("Cache-Control", "no-store, no-cache")
 	writeJSON(ex.out, http.StatusOK, plainJSON, jsonObject{
@@ -296,9 +296,9 @@ func (s *Server) findClientCertificate(h jwtHeader) *x509.Certificate {
 	return nil
 }
 
-// issueAccessToken makes an opaque access token and remembers it until it expires. It never embeds a
-// credential, so a token in a log gives nothing away.
-func (s *Server) issueAccessToken() (string, time.Duration) {
+// issueAccessToken makes an opaque access token for the application clientID and remembers it until it
+// expires. It never embeds a credential, so a token in a log gives nothing away.
+func (s *Server) issueAccessToken(clientID string) (string, time.Duration) {
 	token := "fakegraph." + randomHex(32)
 	now := s.now()
 	s.mu.Lock()
@@ -307,10 +307,12 @@ func (s *Server) issueAccessToken() (string, time.Duration) {
 		for t, exp := range s.accessTokens {
 			if !now.Before(exp) {
 				delete(s.accessTokens, t)
+				delete(s.tokenClients, t)
 			}
 		}
 	}
 	s.accessTokens[token] = now.Add(s.opts.TokenLifetime)
+	s.tokenClients[token] = clientID
 	s.tokensIssued = append(s.tokensIssued, token)
 	return token, s.opts.TokenLifetime
 }

@@ -34,10 +34,10 @@ type options struct {
 	resources, smallResources, parallelism               int
 	runs                                                 int
 	latency                                              time.Duration
-	rates                                                []float64
+	rates                                                []int
 	throttleSizes                                        []int
 	refresh, strict, keep, profile, countLogs, quietLogs bool
-	wholeSeconds                                         bool
+	fractional                                           bool
 	cli, out, before                                     string
 	scenarios                                            map[string]bool
 }
@@ -210,20 +210,36 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// runThrottled runs the provider under each rate limit over each N, once each.
+// tenantConnectors is the most API connectors a tenant holds.
+const tenantConnectors = 20
+
+// runThrottled runs the provider under the emulator's rate limit, once each: a full tenant at the limits
+// Graph documents, then the stress scenarios, a budget of R requests a second for each R and N, with the
+// requests turned away counted against it and not.
 func runThrottled(ctx context.Context, runner *bench.Runner, opts options, stdout io.Writer) ([]bench.Scenario, error) {
-	var scenarios []bench.Scenario
+	specs := []bench.ScenarioSpec{{Name: fmt.Sprintf("tenant-n%d", tenantConnectors), Kind: bench.KindTenant, Resources: tenantConnectors,
+		Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: fakegraph.DocumentedRateLimit(), FractionalRetryAfter: opts.fractional}}}
 	for _, rate := range opts.rates {
 		for _, n := range opts.throttleSizes {
-			spec := bench.ScenarioSpec{Name: fmt.Sprintf("throttled-r%g-n%d", rate, n), Kind: bench.KindConnectors, Resources: n,
-				Faults: fakegraph.Faults{Latency: opts.latency, RateLimit: rate, FractionalRetryAfter: !opts.wholeSeconds}}
-			fmt.Fprintf(stdout, "==> %s (%s)\n", spec.Name, filepath.Base(filepath.Dir(runner.Provider)))
-			sc, err := runner.Run(ctx, spec)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", spec.Name, err)
+			for _, counted := range []bool{true, false} {
+				name := fmt.Sprintf("stress-r%d-n%d-rejected-counted", rate, n)
+				if !counted {
+					name = fmt.Sprintf("stress-r%d-n%d-rejected-not-counted", rate, n)
+				}
+				specs = append(specs, bench.ScenarioSpec{Name: name, Kind: bench.KindConnectors, Resources: n,
+					Faults: fakegraph.Faults{Latency: opts.latency, FractionalRetryAfter: opts.fractional,
+						RateLimit: fakegraph.RateLimit{PerApp: rate, Window: time.Second, RejectedCount: counted}}})
 			}
-			scenarios = append(scenarios, sc)
 		}
+	}
+	var scenarios []bench.Scenario
+	for _, spec := range specs {
+		fmt.Fprintf(stdout, "==> %s (%s)\n", spec.Name, filepath.Base(filepath.Dir(runner.Provider)))
+		sc, err := runner.Run(ctx, spec)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		scenarios = append(scenarios, sc)
 	}
 	return scenarios, nil
 }
@@ -255,10 +271,10 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.IntVar(&o.resources, "n", envInt("BENCH_N", 200), "API connectors (and terraform_data resources) to run over, at most 1000 [BENCH_N]")
 	fs.IntVar(&o.smallResources, "small-n", envInt("BENCH_SMALL_N", 50), "the small N whose provider memory N's is compared with; 0 skips it [BENCH_SMALL_N]")
-	throttleSizes := fs.String("throttle-n", envString("BENCH_THROTTLE_N", "200,20"), "API connectors in the throttled scenarios, comma-separated; each at most N [BENCH_THROTTLE_N]")
+	throttleSizes := fs.String("throttle-n", envString("BENCH_THROTTLE_N", "200"), "API connectors in the stress scenarios, comma-separated; each at most N [BENCH_THROTTLE_N]")
 	fs.DurationVar(&o.latency, "latency", envDuration("BENCH_LATENCY", 50*time.Millisecond), "latency the emulator adds to every request [BENCH_LATENCY]")
-	rates := fs.String("rate", envString("BENCH_RATE", "20,3.3"), "Graph requests per second the throttled scenarios allow, comma-separated (3.3 is Graph's published 200 requests a minute per application and tenant); empty skips them [BENCH_RATE]")
-	fs.BoolVar(&o.wholeSeconds, "whole-seconds", envBool("BENCH_WHOLE_SECONDS"), "the throttled scenarios' Retry-After in whole seconds, rounded up, as Graph documents it; by default fractional (\"0.512\"), as Graph has been seen to send it [BENCH_WHOLE_SECONDS=1]")
+	rates := fs.String("rate", envString("BENCH_RATE", "20"), "the stress scenarios' budgets, Graph requests a second for the application, comma-separated; empty runs none [BENCH_RATE]")
+	fs.BoolVar(&o.fractional, "fractional-retry-after", envBool("BENCH_FRACTIONAL_RETRY_AFTER"), "the throttled scenarios' Retry-After in fractional seconds (\"0.512\"), as Graph has been seen to send it; by default whole seconds, rounded up, as Graph documents it [BENCH_FRACTIONAL_RETRY_AFTER=1]")
 	fs.StringVar(&o.before, "before", envString("BENCH_BEFORE", ""), "a git revision whose provider build also runs the throttled scenarios, for a before-and-after table [BENCH_BEFORE]")
 	fs.IntVar(&o.runs, "runs", envInt("BENCH_RUNS", 3), "how often each scenario but the throttled one runs; the report shows the median [BENCH_RUNS]")
 	fs.IntVar(&o.parallelism, "parallelism", envInt("BENCH_PARALLELISM", 10), "the CLI's -parallelism [BENCH_PARALLELISM]")
@@ -288,7 +304,7 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	var err error
-	if o.rates, err = parseList(*rates, "-rate", func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }); err != nil {
+	if o.rates, err = parseList(*rates, "-rate", strconv.Atoi); err != nil {
 		return o, err
 	}
 	if o.throttleSizes, err = parseList(*throttleSizes, "-throttle-n", strconv.Atoi); err != nil {
@@ -306,8 +322,8 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-parallelism must be at least 1, not %d", o.parallelism)
 	case o.latency < 0:
 		return o, fmt.Errorf("-latency must not be negative")
-	case slices.ContainsFunc(o.rates, func(r float64) bool { return r <= 0 }):
-		return o, fmt.Errorf("-rate must list rates above 0")
+	case slices.ContainsFunc(o.rates, func(r int) bool { return r <= 0 }):
+		return o, fmt.Errorf("-rate must list budgets above 0")
 	case slices.ContainsFunc(o.throttleSizes, func(n int) bool { return n < 1 }):
 		return o, fmt.Errorf("-throttle-n must list sizes of at least 1")
 	}
@@ -343,11 +359,11 @@ func command(o options) string {
 	if o.latency != 50*time.Millisecond {
 		vars = append(vars, "BENCH_LATENCY="+o.latency.String())
 	}
-	if rates := fmt.Sprint(o.rates); rates != "[20 3.3]" {
+	if rates := fmt.Sprint(o.rates); rates != "[20]" {
 		vars = append(vars, "BENCH_RATE="+strings.Trim(strings.ReplaceAll(rates, " ", ","), "[]"))
 	}
-	if o.wholeSeconds {
-		vars = append(vars, "BENCH_WHOLE_SECONDS=1")
+	if o.fractional {
+		vars = append(vars, "BENCH_FRACTIONAL_RETRY_AFTER=1")
 	}
 	if o.before != "" {
 		vars = append(vars, "BENCH_BEFORE="+o.before)

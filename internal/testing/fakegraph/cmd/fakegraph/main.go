@@ -190,7 +190,13 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.pageSize, "page-size", 100, "largest number of API connectors in one list page")
 	f := &cfg.faults
 	fs.DurationVar(&f.Latency, "latency", 0, "delay added before answering every request")
-	fs.Float64Var(&f.RateLimit, "rate-limit", 0, "most Graph requests per second before answering 429 (0 = no limit)")
+	rateLimit := fs.Bool("rate-limit", false, "throttle Graph requests as Graph documents it: 200 a minute per application and tenant, 300 per tenant, every request counted; the -rate-limit-* flags change it")
+	documented := fakegraph.DocumentedRateLimit()
+	limit := fakegraph.RateLimit{}
+	fs.IntVar(&limit.PerApp, "rate-limit-per-app", documented.PerApp, "Graph requests one application may send per window before 429 (0 = no such budget)")
+	fs.IntVar(&limit.PerTenant, "rate-limit-per-tenant", documented.PerTenant, "Graph requests all applications together may send per window before 429 (0 = no such budget)")
+	fs.DurationVar(&limit.Window, "rate-limit-window", documented.Window, "what the rate limit's budgets are counted over")
+	fs.BoolVar(&limit.RejectedCount, "rate-limit-rejected-count", documented.RejectedCount, "requests answered 429 count against the budgets too")
 	fs.Float64Var(&f.ErrorRatio, "error-ratio", 0, "`fraction` of Graph requests answered with a random 500, 502, 503 or 504 before acting")
 	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
 	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
@@ -209,6 +215,15 @@ func parseFlags(args []string) (config, error) {
 	unapplied := fs.String("unapplied-writes", "", "comma-separated `kinds` of write acknowledged and not applied (connectorUpdate, certificateUpload, stepReference, userFlowUpdate, identityProviderReference, attributeAssignment, assignmentOrder, userFlowAttributeUpdate)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	// Any -rate-limit-* flag turns the limit on.
+	fs.Visit(func(set *flag.Flag) {
+		if strings.HasPrefix(set.Name, "rate-limit") {
+			*rateLimit = true
+		}
+	})
+	if *rateLimit {
+		f.RateLimit = limit
 	}
 	cfg.userFlows = splitList(*userFlows)
 	cfg.social = splitList(*social)
@@ -236,8 +251,8 @@ func parseFlags(args []string) (config, error) {
 	if cfg.pageSize < 1 {
 		return cfg, fmt.Errorf("-page-size must be at least 1, not %d", cfg.pageSize)
 	}
-	if f.Latency < 0 || f.RateLimit < 0 || f.ReplicationLag < 0 || f.NotFoundFlaps < 0 || f.StaleReads < 0 {
-		return cfg, errors.New("-latency, -rate-limit, -replication-lag, -not-found-flaps and -stale-reads must not be negative")
+	if f.Latency < 0 || limit.PerApp < 0 || limit.PerTenant < 0 || limit.Window <= 0 || f.ReplicationLag < 0 || f.NotFoundFlaps < 0 || f.StaleReads < 0 {
+		return cfg, errors.New("-latency, -rate-limit-per-app, -rate-limit-per-tenant, -replication-lag, -not-found-flaps and -stale-reads must not be negative, and -rate-limit-window must be positive")
 	}
 	if f.ErrorRatio < 0 || f.ErrorRatio > 1 || f.LostResponseRatio < 0 || f.LostResponseRatio > 1 {
 		return cfg, errors.New("-error-ratio and -lost-response-ratio must be between 0 and 1")

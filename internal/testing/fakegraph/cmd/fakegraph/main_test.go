@@ -40,18 +40,28 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit", "2.5", "-log-requests",
+	cfg, err := parseFlags([]string{"-page-size", "3", "-latency", "20ms", "-rate-limit-per-app", "20", "-rate-limit-window", "1s", "-log-requests",
 		"-error-ratio", "0.1", "-lost-response-ratio", "0.05", "-replication-lag", "2s", "-seed", "42", "-fractional-retry-after",
 		"-not-found-flaps", "3", "-stale-reads", "1500ms"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: 2.5, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42, FractionalRetryAfter: true,
+	want := fakegraph.Faults{Latency: 20 * time.Millisecond, RateLimit: fakegraph.RateLimit{PerApp: 20, PerTenant: 300, Window: time.Second, RejectedCount: true}, ErrorRatio: 0.1, LostResponseRatio: 0.05, ReplicationLag: 2 * time.Second, Seed: 42, FractionalRetryAfter: true,
 		NotFoundFlaps: 3, StaleReads: 1500 * time.Millisecond}
 	if cfg.listen != "127.0.0.1:0" || cfg.pageSize != 3 || !reflect.DeepEqual(cfg.faults, want) || !cfg.logRequests {
 		t.Errorf("%+v", cfg)
 	}
-	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"-tenant-kind", "consumer"}, {"-unapplied-writes", "everything"}, {"extra"}} {
+	for args, want := range map[string]fakegraph.RateLimit{
+		"":                                 {},
+		"-rate-limit":                      fakegraph.DocumentedRateLimit(),
+		"-rate-limit-rejected-count=false": {PerApp: 200, PerTenant: 300, Window: time.Minute},
+	} {
+		cfg, err := parseFlags(strings.Fields(args))
+		if err != nil || cfg.faults.RateLimit != want {
+			t.Errorf("parseFlags(%q): rate limit %+v, %v; want %+v", args, cfg.faults.RateLimit, err, want)
+		}
+	}
+	for _, bad := range [][]string{{"-page-size", "0"}, {"-latency", "-1s"}, {"-rate-limit-per-app", "-1"}, {"-rate-limit-window", "0s"}, {"-error-ratio", "1.5"}, {"-lost-response-ratio", "-0.1"}, {"-not-found-flaps", "-1"}, {"-stale-reads", "-1s"}, {"-tenant-kind", "consumer"}, {"-unapplied-writes", "everything"}, {"extra"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}
