@@ -181,3 +181,9 @@ func asciiLower(b []byte) []byte {
 	}
 	return out
 }
+
+// hasStatus reports whether err is a Graph answer with the given status.
+func hasStatus(err error, status int) bool {
+	var graphErr *Error
+	return errors.As(err, &graphErr) && graphErr.StatusCode == status
+}
