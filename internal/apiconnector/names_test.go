@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/entra-iac/terraform-provider-entra/internal/apiconnector"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
 	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
 )
@@ -25,7 +24,10 @@ func TestAccIdentityAPIConnector_namesInEveryScript(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	const url = "https://api.contoso.com/validate"
 	basic := &acctest.Basic{Username: "b2c", Password: "p", Version: 1}
-	names := apiconnector.RealNames()
+	names := make([]string, len(acctest.RealNames))
+	for i, n := range acctest.RealNames {
+		names[i] = n.Name
+	}
 
 	config := acctest.ProviderBlock(server)
 	var planChecks []plancheck.PlanCheck

@@ -49,7 +49,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"display_name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows. " + nameRule,
+				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows. " + tf.NameRule,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxDisplayNameLength),
 					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: visibleName},
@@ -97,7 +97,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 			"username": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
-					"HTTP basic authentication (RFC 7617) cannot carry a colon in it. " + nameRule,
+					"HTTP basic authentication (RFC 7617) cannot carry a colon in it. " + tf.NameRule,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxUsernameLength),
 					tf.StringCheck{Rule: "a username basic authentication can carry", Checks: usernameText},

@@ -188,3 +188,13 @@ func asciiLower(b []byte) []byte {
 	}
 	return out
 }
+
+// IsConflict reports whether err is Graph refusing a write because of another object (409): a name taken,
+// or an object still in use.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
+// hasStatus reports whether err is a Graph answer with the given status.
+func hasStatus(err error, status int) bool {
+	var graphErr *Error
+	return errors.As(err, &graphErr) && graphErr.StatusCode == status
+}

@@ -23,87 +23,62 @@ const apiConnectorsPath = "identity/apiConnectors"
 // failures on one create among fifty made at once is routine.
 const maxCreateAttempts = 10
 
-// CreateAPIConnector creates a connector and reads it back until Graph serves it, so that the next read
-// does not mistake replication lag for a deletion. When the operation's deadline comes first, it returns the
+// CreateAPIConnector creates a connector and reads it back until Graph serves it, so that the next read does
+// not mistake replication lag for a deletion. When the operation's deadline comes first, it returns the
 // connector the create answered with a *NotShownError.
 //
 // When the answer to the POST is lost, Graph may have created the connector. The client then looks for a
 // connector that matches what it sent (name, URL, and the public half of the credentials) and adopts it;
-// only when there is none does it send the POST again. Secrets are not part of the match: Graph never
-// returns them.
+// only when there is none does it send the POST again (see createOnce). Secrets are not part of the match:
+// Graph never returns them.
 func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector) (*APIConnector, error) {
-	var created APIConnector
-	for attempt := 1; ; attempt++ {
+	created, err := createOnce(ctx, c, "API connector", func(ctx context.Context) (*APIConnector, error) {
 		a, err := c.do(ctx, request{method: http.MethodPost, path: apiConnectorsPath, body: connector})
-		if err == nil {
-			if err := decode(a, "the created API connector", &created); err != nil {
-				return nil, err
-			}
-			break
-		}
-		if !errors.Is(err, ErrOutcomeUnknown) || attempt == maxCreateAttempts {
+		if err != nil {
 			return nil, err
 		}
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a create was lost; looking for the connector before sending it again",
-			map[string]any{"attempt": attempt, "error": err.Error()})
-		found, findErr := c.findCreated(ctx, connector)
-		if findErr != nil {
-			return nil, fmt.Errorf("%w; looking for the connector afterwards failed too: %w", err, findErr)
+		var created APIConnector
+		if err := decode(a, "the created API connector", &created); err != nil {
+			return nil, err
 		}
-		if found != nil {
-			return found, nil
-		}
-	}
-	// The next read must not take replication lag for a deletion: read the connector until Graph serves it.
-	// When it never does, the connector still exists by the create's answer, which is returned with the
-	// error so that it is not lost from view.
-	visible, err := readBack(ctx, "POST "+c.pathOf(apiConnectorsPath), func(ctx context.Context) (*APIConnector, error) {
-		return c.GetAPIConnector(ctx, created.ID)
-	}, func(_ *APIConnector, err error) (bool, []Pending, error) {
-		if IsNotFound(err) {
-			return false, nil, nil
-		}
-		return err == nil, nil, err
+		return &created, nil
+	}, func(ctx context.Context) (*APIConnector, error) {
+		return c.findCreated(ctx, connector)
 	})
-	if visible == nil {
-		return &created, err
+	if err != nil {
+		return nil, err
 	}
-	return visible, err
+	return readUntilServed(ctx, "POST "+c.pathOf(apiConnectorsPath), created, func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, created.ID)
+	})
 }
 
 // findCreated returns the one connector that matches what a lost create sent, nil when there is none, or
-// an error when several match and the client cannot tell which one it made. A connector Graph has just
-// made may be missing from the list for a while, so the list is read again until the lost-write search
-// ends: sending the create again too early would make a second connector.
+// an error when several match and the client cannot tell which one it made.
 func (c *Client) findCreated(ctx context.Context, sent APIConnector) (*APIConnector, error) {
-	var found *APIConnector
-	_, err := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
-		all, err := c.ListAPIConnectors(ctx)
-		if err != nil {
-			return false, err
+	all, err := c.ListAPIConnectors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var matches []APIConnector
+	for _, candidate := range all {
+		if candidate.DisplayName == sent.DisplayName && candidate.TargetURL == sent.TargetURL &&
+			holdsAuthentication(candidate.AuthenticationConfiguration, sent.AuthenticationConfiguration) {
+			matches = append(matches, candidate)
 		}
-		var matches []APIConnector
-		for _, candidate := range all {
-			if candidate.DisplayName == sent.DisplayName && candidate.TargetURL == sent.TargetURL &&
-				holdsAuthentication(candidate.AuthenticationConfiguration, sent.AuthenticationConfiguration) {
-				matches = append(matches, candidate)
-			}
-		}
-		switch len(matches) {
-		case 0:
-			return false, nil
-		case 1:
-			found = &matches[0]
-			return true, nil
-		}
-		ids := make([]string, len(matches))
-		for i, m := range matches {
-			ids[i] = m.ID
-		}
-		return false, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
-			len(matches), sent.DisplayName, redact.URL(sent.TargetURL), strings.Join(ids, ", "))
-	})
-	return found, err
+	}
+	switch len(matches) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &matches[0], nil
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.ID
+	}
+	return nil, fmt.Errorf("%d connectors named %q call %s with the same credentials (%s); cannot tell which one the lost create made: import the right one and delete the others",
+		len(matches), sent.DisplayName, redact.URL(sent.TargetURL), strings.Join(ids, ", "))
 }
 
 // holdsAuthentication reports whether what Graph returns reflects what was written: the same basic
@@ -295,7 +270,7 @@ func (c *Client) readBackCertificate(ctx context.Context, path string, answer *A
 
 // DeleteAPIConnector deletes a connector and reads it until Graph no longer serves it. A connector that is
 // already gone is not an error. When the operation's deadline comes while Graph still serves it, the error
-// is a *NotShownError; a read that fails is only logged.
+// is a *NotShownError; a read that fails is only logged (see readUntilGone).
 func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 	path, err := connectorPath(id)
 	if err != nil {
@@ -306,29 +281,15 @@ func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
 	if err != nil && !IsNotFound(err) {
 		return err
 	}
-	_, err = readBack(ctx, "DELETE "+c.pathOf(path), func(ctx context.Context) (*APIConnector, error) {
+	return readUntilGone(ctx, "DELETE "+c.pathOf(path), "API connector "+id, func(ctx context.Context) (*APIConnector, error) {
 		return c.GetAPIConnector(ctx, id)
-	}, func(_ *APIConnector, err error) (bool, []Pending, error) {
-		if IsNotFound(err) {
-			return true, nil, nil
-		}
-		return false, nil, err
 	})
-	var notShown *NotShownError
-	if err != nil && !errors.As(err, &notShown) {
-		// The DELETE succeeded and no read showed the connector still there: a read that fails afterwards
-		// must not keep it in the state.
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not confirm that the deleted connector is gone",
-			map[string]any{"id": id, "error": err.Error()})
-		return nil
-	}
-	return err
 }
 
 // connectorPath is the path of one connector. Graph ids are GUIDs; anything that could change the path
-// (a slash, a dot segment, a query) is refused before a request is made.
+// (see isPathID) is refused before a request is made.
 func connectorPath(id string) (string, error) {
-	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/\\?#%") {
+	if !isPathID(id) {
 		return "", fmt.Errorf("%q is not an API connector id", id)
 	}
 	return apiConnectorsPath + "/" + url.PathEscape(id), nil

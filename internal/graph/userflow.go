@@ -114,16 +114,24 @@ type UserFlow struct {
 	UserFlowType string
 	// UserFlowTypeVersion is Graph's userFlowTypeVersion (a Single), such as 1.
 	UserFlowTypeVersion float64
+	// IsLanguageCustomizationEnabled and DefaultLanguageTag (an RFC 5646 tag, "" when Graph answers null)
+	// are the language settings of a B2C flow, the only properties of a flow Graph can update; a b2x flow
+	// has neither, and they read false and "".
+	IsLanguageCustomizationEnabled bool
+	DefaultLanguageTag             string
 }
 
 type userFlowJSON struct {
-	ID                  string  `json:"id"`
-	UserFlowType        string  `json:"userFlowType"`
-	UserFlowTypeVersion float64 `json:"userFlowTypeVersion"`
+	ID                             string  `json:"id"`
+	UserFlowType                   string  `json:"userFlowType"`
+	UserFlowTypeVersion            float64 `json:"userFlowTypeVersion"`
+	IsLanguageCustomizationEnabled bool    `json:"isLanguageCustomizationEnabled"`
+	DefaultLanguageTag             string  `json:"defaultLanguageTag"`
 }
 
 func (w userFlowJSON) userFlow(kind UserFlowKind) UserFlow {
-	return UserFlow{ID: w.ID, Kind: kind, UserFlowType: w.UserFlowType, UserFlowTypeVersion: w.UserFlowTypeVersion}
+	return UserFlow{ID: w.ID, Kind: kind, UserFlowType: w.UserFlowType, UserFlowTypeVersion: w.UserFlowTypeVersion,
+		IsLanguageCustomizationEnabled: w.IsLanguageCustomizationEnabled, DefaultLanguageTag: w.DefaultLanguageTag}
 }
 
 // APIConnectorConfiguration is a flow's userFlowApiConnectorConfiguration: for each step that calls an
@@ -275,7 +283,7 @@ type odataReference struct {
 // serves the flow's kind. Ids that could change the path are refused before a request is made.
 func (c *Client) userFlowURL(id, rest, query string) (UserFlowKind, string, error) {
 	kind, ok := UserFlowKindOf(id)
-	if !ok || id == "." || id == ".." || strings.ContainsAny(id, "/\\?#%") {
+	if !ok || !isPathID(id) {
 		return "", "", userFlowIDError(id)
 	}
 	p := userFlowCollections[kind].path + "/" + id

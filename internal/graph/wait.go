@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -174,6 +175,80 @@ func poll(ctx context.Context, limit time.Duration, check func(context.Context) 
 			return false, nil
 		case <-timer.C:
 			pause = min(pause*2, 5*time.Second)
+		}
+	}
+}
+
+// readUntilServed reads a new object with read until Graph serves it, so that the next read does not take
+// replication lag for a deletion: for a while after a create, replicas answer 404. write names the create
+// for the error. It returns the object as Graph serves it; when the operation's deadline comes first, the
+// object the create answered with (created), which exists by that answer, and a *NotShownError.
+func readUntilServed[T any](ctx context.Context, write string, created *T, read func(context.Context) (*T, error)) (*T, error) {
+	visible, err := readBack(ctx, write, read, func(_ *T, err error) (bool, []Pending, error) {
+		if IsNotFound(err) {
+			return false, nil, nil
+		}
+		return err == nil, nil, err
+	})
+	if visible == nil {
+		return created, err
+	}
+	return visible, err
+}
+
+// readUntilGone reads a deleted object with read until Graph answers 404, so that the next read does not
+// take a lagging replica's copy for an object that still exists. what names it in logs. When the
+// operation's deadline comes while Graph still serves it, the error is a *NotShownError (write names the
+// delete); a read that fails otherwise is only logged: the DELETE succeeded, and no read showed the object
+// still there, so a failing read must not keep it in the state.
+func readUntilGone[T any](ctx context.Context, write, what string, read func(context.Context) (T, error)) error {
+	_, err := readBack(ctx, write, read, func(_ T, err error) (bool, []Pending, error) {
+		if IsNotFound(err) {
+			return true, nil, nil
+		}
+		return false, nil, err
+	})
+	var notShown *NotShownError
+	if err != nil && !errors.As(err, &notShown) {
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "Could not confirm that the deleted object is gone",
+			map[string]any{"object": what, "error": err.Error()})
+		return nil
+	}
+	return err
+}
+
+// createOnce sends a create with send and returns what Graph made. Graph may make the object and lose the
+// answer (ErrOutcomeUnknown): the object is then looked for with find, for as long as Graph's replicas may
+// take to list it (lostWriteSearch), and the create is sent again only when find finds nothing, so that a
+// lost answer never makes a second object. A 409 to a create sent again means that an earlier one made the
+// object after all, and it is looked for the same way; a 409 to the first create is Graph refusing a
+// duplicate, and is returned as it is. find returns nil when there is nothing to adopt, or an error when
+// what it finds cannot be what the create made. what names the object in logs and errors.
+func createOnce[T any](ctx context.Context, c *Client, what string, send, find func(context.Context) (*T, error)) (*T, error) {
+	for attempt := 1; ; attempt++ {
+		created, err := send(ctx)
+		if err == nil {
+			return created, nil
+		}
+		conflictAfterLoss := attempt > 1 && hasStatus(err, http.StatusConflict)
+		if !conflictAfterLoss && (!errors.Is(err, ErrOutcomeUnknown) || attempt == maxCreateAttempts) {
+			return nil, err
+		}
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a create was lost; looking for what it made before sending it again",
+			map[string]any{"object": what, "attempt": attempt, "error": err.Error()})
+		var found *T
+		_, findErr := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
+			got, err := find(ctx)
+			found = got
+			return got != nil, err
+		})
+		switch {
+		case findErr != nil:
+			return nil, fmt.Errorf("%w; looking for the %s afterwards failed too: %w", err, what, findErr)
+		case found != nil:
+			return found, nil
+		case conflictAfterLoss:
+			return nil, fmt.Errorf("%w; an earlier create of the %s was lost, and none that it made could be found", err, what)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/userflow"
+	"github.com/entra-iac/terraform-provider-entra/internal/userflowattribute"
 )
 
 var (
@@ -105,6 +106,7 @@ func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		apiconnector.NewResource,
 		userflow.NewResource,
+		userflowattribute.NewResource,
 	}
 }
 
@@ -114,6 +116,7 @@ func (p *entraProvider) DataSources(_ context.Context) []func() datasource.DataS
 		apiconnector.NewListDataSource,
 		userflow.NewDataSource,
 		userflow.NewListDataSource,
+		userflowattribute.NewListDataSource,
 	}
 }
 

@@ -21,6 +21,8 @@ type Object struct {
 	Find string
 	// BadRequest, when set, is what to check when Graph refuses a write as malformed (400).
 	BadRequest string
+	// Conflict, when set, is what to do when Graph refuses a write because of another object (409).
+	Conflict string
 }
 
 // TargetURLRule is what the connector resource accepts as target_url, for its description and for the next
@@ -45,6 +47,18 @@ var (
 		ReadPermission: "IdentityUserFlow.Read.All",
 		Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
 			"with the entra_user_flows data source.",
+	}
+	// UserFlowAttributes are Graph's identityUserFlowAttribute.
+	UserFlowAttributes = Object{
+		Name:       "user flow attribute",
+		Permission: "IdentityUserFlow.ReadWrite.All",
+		Find: "List the tenant's attributes, built-in and custom, with the entra_user_flow_attributes data source; a custom " +
+			"attribute made outside Terraform can be imported by its id.",
+		BadRequest: "Graph refuses a data_type other than string, boolean and int64, a built-in attribute's change or deletion, " +
+			"and a display_name it cannot make an attribute name of: use letters and digits.",
+		Conflict: "Graph refuses a second user flow attribute with a display_name another attribute has (built-in or custom: " +
+			"import that one by its id instead), and the deletion of an attribute a user flow still collects: remove it from " +
+			"the sign-up page (the attribute assignments) of every flow that uses it first.",
 	}
 )
 
@@ -84,6 +98,7 @@ var nextSteps = []nextStep{
 	{status: http.StatusForbidden, code: "AADB2C*", advice: permission},
 	{status: http.StatusNotFound, advice: notFound},
 	{status: http.StatusBadRequest, advice: func(call Call, _ error) string { return call.Object.BadRequest }},
+	{status: http.StatusConflict, advice: func(call Call, _ error) string { return call.Object.Conflict }},
 	{status: http.StatusTooManyRequests, advice: throttled},
 }
 
