@@ -99,49 +99,38 @@ func (*ClientCertificateAuthentication) ODataType() string {
 // ODataType implements Authentication.
 func (u *UnknownAuthentication) ODataType() string { return u.Type }
 
-// MarshalJSON adds the @odata.type discriminator.
+// MarshalJSON writes the @odata.type discriminator first, then the fields.
 func (a *BasicAuthentication) MarshalJSON() ([]byte, error) {
 	type plain BasicAuthentication
-	return marshalWithType(a.ODataType(), (*plain)(a))
+	return marshalJSON(struct {
+		Type string `json:"@odata.type"`
+		*plain
+	}{a.ODataType(), (*plain)(a)})
 }
 
-// MarshalJSON adds the @odata.type discriminator.
+// MarshalJSON writes the @odata.type discriminator first, then the fields.
 func (a *PKCS12Certificate) MarshalJSON() ([]byte, error) {
 	type plain PKCS12Certificate
-	return marshalWithType(a.ODataType(), (*plain)(a))
+	return marshalJSON(struct {
+		Type string `json:"@odata.type"`
+		*plain
+	}{a.ODataType(), (*plain)(a)})
 }
 
-// MarshalJSON adds the @odata.type discriminator.
+// MarshalJSON writes the @odata.type discriminator first, then the fields.
 func (a *ClientCertificateAuthentication) MarshalJSON() ([]byte, error) {
 	type plain ClientCertificateAuthentication
-	return marshalWithType(a.ODataType(), (*plain)(a))
+	return marshalJSON(struct {
+		Type string `json:"@odata.type"`
+		*plain
+	}{a.ODataType(), (*plain)(a)})
 }
 
 // MarshalJSON writes only the discriminator; there is nothing else this client knows about the type.
 func (u *UnknownAuthentication) MarshalJSON() ([]byte, error) {
-	return marshalWithType(u.Type, struct{}{})
-}
-
-// marshalWithType writes v's fields after an "@odata.type" member.
-func marshalWithType(odataType string, v any) ([]byte, error) {
-	fields, err := marshalJSON(v)
-	if err != nil {
-		return nil, err
-	}
-	typ, err := marshalJSON(odataType)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"@odata.type":`)
-	buf.Write(typ)
-	if rest := bytes.TrimPrefix(fields, []byte("{")); !bytes.Equal(rest, []byte("}")) {
-		buf.WriteByte(',')
-		buf.Write(rest)
-	} else {
-		buf.WriteByte('}')
-	}
-	return buf.Bytes(), nil
+	return marshalJSON(struct {
+		Type string `json:"@odata.type"`
+	}{u.Type})
 }
 
 // decodeAuthentication reads a polymorphic authenticationConfiguration. Graph's own examples write the
