@@ -40,7 +40,7 @@ func (e *Error) Error() string {
 	}
 	var details []string
 	if e.RequestID != "" {
-		details = append(details, "request-id "+e.RequestID)
+		details = append(details, requestIDNote(e.RequestID))
 	}
 	if e.Date != "" {
 		details = append(details, "date "+e.Date)
@@ -53,6 +53,10 @@ func (e *Error) Error() string {
 	}
 	return b.String()
 }
+
+// requestIDNote names Graph's request-id in an error, the one way every error writes it: the id Microsoft
+// support asks for.
+func requestIDNote(id string) string { return "request-id " + id }
 
 // IsNotFound reports whether err is Graph saying the object does not exist.
 func IsNotFound(err error) bool {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -270,34 +269,6 @@ func retryAfter(ex exchange) (time.Duration, bool) {
 	return parseRetryAfter(ex.header.Get("Retry-After"), time.Now())
 }
 
-// backoff is the pause after attempt n (counted from 1) when Graph names no Retry-After.
-func (p retryPolicy) backoff(n int) time.Duration {
-	return backoff(p.waitMin, p.waitMax, n-1)
-}
-
-// backoff is the wait after the given number of retries when Graph names none: exponential, with jitter so
-// that parallel requests spread out.
-func backoff(minWait, maxWait time.Duration, retries int) time.Duration {
-	wait := minWait << min(retries, 16)
-	if wait <= 0 || wait > maxWait {
-		wait = maxWait
-	}
-	// Half fixed, half random: waits grow with each attempt but never line up across requests.
-	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter spreads retries; it guards no secret.
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
-
 // longestRetryAfter is what a Retry-After of more than a century is read as: longer than any deadline,
 // and still a time that can be added to now.
 const longestRetryAfter = 100 * 365 * 24 * time.Hour
@@ -409,11 +380,10 @@ func (a *attempts) noAnswer(err error, unsure bool) error {
 		details = append(details, fmt.Sprintf("after %d attempts", a.count))
 	}
 	if a.lastStatus != 0 {
-		last := fmt.Sprintf("last answer %d", a.lastStatus)
-		if a.lastRequestID != "" {
-			last += " request-id " + a.lastRequestID
-		}
-		details = append(details, last)
+		details = append(details, fmt.Sprintf("last answer %d", a.lastStatus))
+	}
+	if a.lastRequestID != "" {
+		details = append(details, requestIDNote(a.lastRequestID))
 	}
 	where := a.method + " " + a.path
 	if len(details) > 0 {

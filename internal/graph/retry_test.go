@@ -343,7 +343,7 @@ func TestClient_stopsRetryingAtOnceWhenTheContextIsCancelled(t *testing.T) {
 		if took := time.Since(cancelled); took != 0 {
 			t.Errorf("returned %s after the cancel, want at once", took)
 		}
-		if !strings.Contains(err.Error(), "last answer 429 request-id throttled") {
+		if !strings.Contains(err.Error(), "last answer 429, request-id throttled") {
 			t.Errorf("error %v does not name the last answer", err)
 		}
 	})
@@ -464,7 +464,7 @@ func TestClient_exhaustedTransportRetriesNameAttemptsAndLastAnswer(t *testing.T)
 
 		_, err := c.GetAPIConnector(t.Context(), "a")
 
-		want := "GET /v1.0/identity/apiConnectors/a (after 4 attempts, last answer 502 request-id rid-2): "
+		want := "GET /v1.0/identity/apiConnectors/a (after 4 attempts, last answer 502, request-id rid-2): "
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("error\n got %v\nwant it to start with %s", err, want)
 		}

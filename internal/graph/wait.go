@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -11,10 +12,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// The client's waits: reading an object again until Graph's replicas agree. Graph is eventually consistent
-// in both directions: a replica that lags behind answers 404 for an object that exists, and the object as it
-// was before a write that Graph has acknowledged. Every wait is bounded by the operation's deadline (the
-// resource's timeouts), and each kind of wait says what running out of time means.
+// The client's waits: the pause before a request goes again (backoff, sleep), and reading an object again
+// until Graph's replicas agree. Graph is eventually consistent in both directions: a replica that lags behind
+// answers 404 for an object that exists, and the object as it was before a write that Graph has acknowledged.
+// Every wait is bounded by the operation's deadline (the resource's timeouts), and each kind of wait says
+// what running out of time means.
 
 // notFoundReads is how many 404s in a row confirmedRead needs at the least.
 const notFoundReads = 3
@@ -144,6 +146,29 @@ func readBack[T any](ctx context.Context, write string, read func(context.Contex
 		return last, &NotShownError{Write: write, Reads: reads, Pending: left}
 	}
 	return last, nil
+}
+
+// backoff is the pause after attempt n (counted from 1) when Graph names no Retry-After: exponential from
+// waitMin up to waitMax, with jitter so that parallel requests spread out.
+func (p retryPolicy) backoff(n int) time.Duration {
+	wait := p.waitMin << min(n-1, 16)
+	if wait <= 0 || wait > p.waitMax {
+		wait = p.waitMax
+	}
+	// Half fixed, half random: waits grow with each attempt but never line up across requests.
+	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter spreads retries; it guards no secret.
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
 }
 
 // poll calls check with a growing pause between calls until it reports done or fails, for at most limit
