@@ -107,6 +107,7 @@ func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		apiconnector.NewResource,
 		userflow.NewResource,
+		userflow.NewFlowResource,
 	}
 }
 
