@@ -70,13 +70,6 @@ func TestAccUserFlow_b2xLifecycle(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			logRequests(t, server, "destroy")
-			if _, ok := server.UserFlow("B2X_1_Partner"); ok {
-				return fmt.Errorf("the flow is still there")
-			}
-			return expectWrites(server, flowPath, "DELETE {flow}")
-		},
 		Steps: []resource.TestStep{
 			{
 				// Create: the flow, one $ref per provider to add or remove (Graph gives a new flow AADSignup-OAUTH),
@@ -131,7 +124,9 @@ func TestAccUserFlow_b2xLifecycle(t *testing.T) {
 				},
 				Check: applied("remove, add and reorder fields",
 					[]string{"DELETE {flow}/userAttributeAssignments/Country", page, page + "/setOrder"},
-					func() error { return expectPage(server, "B2X_1_Partner", "Email", "City", "Surname", "GivenName", "JobTitle") }),
+					func() error {
+						return expectPage(server, "B2X_1_Partner", "Email", "City", "Surname", "GivenName", "JobTitle")
+					}),
 			},
 			{
 				// Change fields in place and add one at the end: PATCHes and a POST, no setOrder.
@@ -198,9 +193,17 @@ func TestAccUserFlow_b2xLifecycle(t *testing.T) {
 				Check: applied("another spelling", nil, func() error { return nil }),
 			},
 			{
+				// Destroy: one DELETE, read until Graph no longer serves the flow.
 				PreConfig: server.ResetRequests,
 				Config:    config(providersArg("Google-OAUTH")),
 				Destroy:   true,
+				Check: func(*terraform.State) error {
+					logRequests(t, server, "destroy")
+					if _, ok := server.UserFlow("B2X_1_Partner"); ok {
+						return fmt.Errorf("the flow is still there")
+					}
+					return expectWrites(server, flowPath, "DELETE {flow}")
+				},
 			},
 		},
 	})
@@ -230,4 +233,114 @@ func createSentOnlyTheFlow(server *fakegraph.Server) error {
 		return nil
 	}
 	return fmt.Errorf("no create was sent")
+}
+
+// TestAccUserFlow_b2cOnBeta makes an Azure AD B2C flow: every call goes to beta whatever the provider's
+// api_version, the language settings change in place with one PATCH, another case of the tag sends
+// nothing, and a language setting changed in the portal is put back.
+func TestAccUserFlow_b2cOnBeta(t *testing.T) {
+	server := socialTenant(t, fakegraph.Options{})
+	const flowPath = "/beta/identity/b2cUserFlows/B2C_1_Customer"
+	config := func(languages ...string) string {
+		return flowHCL(server, "b2c", "Customer", arg("user_flow_type", "signUp"), arg("user_flow_type_version", 3),
+			strings.Join(languages, ""), providersArg("Google-OAUTH"), pageArg(field("City")))
+	}
+	onlyBeta := func() error {
+		for _, r := range graphRequests(server) {
+			if !strings.Contains(r, " /beta/identity/b2cUserFlows") {
+				return fmt.Errorf("a B2C flow's call went elsewhere than beta: %s", r)
+			}
+		}
+		return nil
+	}
+	applied := func(operation string, writes ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			logRequests(t, server, operation)
+			if err := onlyBeta(); err != nil {
+				return err
+			}
+			return expectWrites(server, flowPath, writes...)
+		}
+	}
+	languages := func(enabled bool, tag string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(flowAddress, tfjsonpath.New("is_language_customization_enabled"), knownvalue.Bool(enabled)),
+			statecheck.ExpectKnownValue(flowAddress, tfjsonpath.New("default_language_tag"), knownvalue.StringExact(tag)),
+		}
+	}
+	empty := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Language customization left to Graph: off, as for every new B2C flow.
+				PreConfig:         server.ResetRequests,
+				Config:            config(arg("default_language_tag", "de")),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+				ConfigStateChecks: append(languages(false, "de"), acctest.ExpectID(flowAddress, "B2C_1_Customer")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					applied("create a B2C flow", "POST /beta/identity/b2cUserFlows", "POST {flow}/userFlowIdentityProviders/$ref",
+						"POST {flow}/userAttributeAssignments"),
+					func(*terraform.State) error {
+						flow, _ := server.UserFlow("B2C_1_Customer")
+						if flow.UserFlowType != "signUp" || flow.UserFlowTypeVersion != 3 || flow.DefaultLanguageTag != "de" {
+							return fmt.Errorf("Graph holds %+v", flow)
+						}
+						return nil
+					}),
+			},
+			{
+				// Both language settings in one PATCH, nothing else.
+				PreConfig: server.ResetRequests,
+				Config:    config(arg("is_language_customization_enabled", true), arg("default_language_tag", "fr")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectChanged(flowAddress, "is_language_customization_enabled", "default_language_tag")},
+					PostApplyPostRefresh: empty,
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					applied("change both language settings", "PATCH {flow}"),
+					func(*terraform.State) error {
+						for _, r := range server.Requests() {
+							if r.Method == "PATCH" && string(r.Body) != `{"isLanguageCustomizationEnabled":true,"defaultLanguageTag":"fr"}` {
+								return fmt.Errorf("the PATCH sent %s", r.Body)
+							}
+						}
+						return nil
+					}),
+			},
+			{
+				// Another case of the same tag: the state takes it, Graph is sent nothing.
+				PreConfig:         server.ResetRequests,
+				Config:            config(arg("is_language_customization_enabled", true), arg("default_language_tag", "FR")),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+				ConfigStateChecks: languages(true, "FR"),
+				Check:             applied("another case of the tag"),
+			},
+			{
+				// Drift: the tag changed in the portal shows as exactly that change, and one PATCH puts it back.
+				PreConfig: func() {
+					server.EditUserFlow("B2C_1_Customer", func(f *fakegraph.UserFlow) { f.DefaultLanguageTag = "en" })
+					server.ResetRequests()
+				},
+				Config: config(arg("is_language_customization_enabled", true), arg("default_language_tag", "FR")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectChanged(flowAddress, "default_language_tag")},
+					PostApplyPostRefresh: empty,
+				},
+				Check: applied("put back a language setting changed in the portal", "PATCH {flow}"),
+			},
+			{
+				// Unset, the language settings are Graph's: no change planned.
+				Config:           config(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: empty},
+			},
+			{
+				PreConfig: server.ResetRequests,
+				Config:    config(),
+				Destroy:   true,
+				Check:     applied("destroy a B2C flow", "DELETE {flow}"),
+			},
+		},
+	})
 }

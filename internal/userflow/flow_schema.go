@@ -151,11 +151,11 @@ var assignmentDescriptions = map[string]string{
 	"is_optional":  "Whether the user may leave the field empty.",
 	"requires_verification": "Whether the value must be verified before sign-up goes on; meaningful for an email address or " +
 		"a phone number only.",
-	"user_input_type": "How the field is entered: one of `" + strings.Join(graph.UserInputTypes(), "`, `") + "`.",
+	"user_input_type":       "How the field is entered: one of `" + strings.Join(graph.UserInputTypes(), "`, `") + "`.",
 	"user_attribute_values": "The choices of a `" + strings.Join(choiceInputTypes, "`, `") + "` field, in order.",
-	"name":       "The choice as the user sees it.",
-	"value":      "The value the choice stores.",
-	"is_default": "Whether the choice is selected to begin with.",
+	"name":                  "The choice as the user sees it.",
+	"value":                 "The value the choice stores.",
+	"is_default":            "Whether the choice is selected to begin with.",
 }
 
 // assignmentResourceAttributes are a field's arguments in the resource.
