@@ -1,0 +1,75 @@
+package userflow_test
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// TestAccUserFlow_writesGraphNeverShows: Graph acknowledges a write and never applies it. The update reads
+// back until its timeout, then fails with an error on the argument Graph does not show, saying what was
+// sent and what Graph shows; the state holds what Graph shows, so the next plan proposes the change again,
+// and the next apply, once Graph applies writes, makes it.
+func TestAccUserFlow_writesGraphNeverShows(t *testing.T) {
+	const timeouts = "  timeouts {\n    update = \"3s\"\n  }\n"
+	b2c := []string{arg("user_flow_type_version", 3), timeouts}
+	for name, tc := range map[string]struct {
+		write         string
+		kind, flowID  string
+		before, after []string // the resource's arguments before and in the update
+		attribute     string   // the argument the plan changes
+		want          string   // the error
+	}{
+		"language setting": {
+			write: fakegraph.WriteUserFlowUpdate, kind: "b2c", flowID: "B2C_1_Partner",
+			before: append([]string{arg("default_language_tag", "de")}, b2c...), after: append([]string{arg("default_language_tag", "fr")}, b2c...),
+			attribute: "default_language_tag",
+			want:      `Graph did not apply the user flow's change…default_language_tag: This apply sent "fr", and Graph shows "de"`,
+		},
+		"identity provider": {
+			write: fakegraph.WriteIdentityProviderReference, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{providersArg("AADSignup-OAUTH"), timeouts}, after: []string{providersArg("AADSignup-OAUTH", "Google-OAUTH"), timeouts},
+			attribute: "identity_providers",
+			want:      `identity_providers: This apply sent "AADSignup-OAUTH, Google-OAUTH", and Graph shows "AADSignup-OAUTH"`,
+		},
+		"field": {
+			write: fakegraph.WriteAttributeAssignment, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{pageArg(field("City")), timeouts}, after: []string{pageArg(field("City"), field("Email")), timeouts},
+			attribute: "user_attribute_assignments",
+			want:      `user_attribute_assignments[1]: This apply sent "\"Email Address\", textBox, required", and Graph shows none`,
+		},
+		"order": {
+			write: fakegraph.WriteAssignmentOrder, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{pageArg(field("City"), field("Email")), timeouts}, after: []string{pageArg(field("Email"), field("City")), timeouts},
+			attribute: "user_attribute_assignments",
+			want:      `user_attribute_assignments: This apply sent "Email, City", and Graph shows "City, Email"`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			server := socialTenant(t, fakegraph.Options{})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: flowHCL(server, tc.kind, "Partner", tc.before...)},
+					{
+						PreConfig:   func() { server.SetFaults(fakegraph.Faults{UnappliedWrites: []string{tc.write}}) },
+						Config:      flowHCL(server, tc.kind, "Partner", tc.after...),
+						ExpectError: acctest.Wrapped(tc.want),
+					},
+					{
+						PreConfig: func() { server.SetFaults(fakegraph.Faults{}) },
+						Config:    flowHCL(server, tc.kind, "Partner", tc.after...),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{expectChanged(flowAddress, tc.attribute)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+					},
+				},
+			})
+		})
+	}
+}
