@@ -79,10 +79,12 @@ func (r *flowResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if plan.Kind.ValueString() == string(graph.B2XUserFlow) {
-		if plan.IsLanguageCustomizationEnabled.IsUnknown() {
+		var config flowResourceModel
+		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+		if config.IsLanguageCustomizationEnabled.IsNull() {
 			plan.IsLanguageCustomizationEnabled = types.BoolNull()
 		}
-		if plan.DefaultLanguageTag.IsUnknown() {
+		if config.DefaultLanguageTag.IsNull() {
 			plan.DefaultLanguageTag = types.StringNull()
 		}
 	}

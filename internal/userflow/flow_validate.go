@@ -122,7 +122,7 @@ func validateFlow(ctx context.Context, config flowResourceModel) diag.Diagnostic
 		if id := field.UserAttributeID; !id.IsNull() && !id.IsUnknown() {
 			key := strings.ToLower(id.ValueString())
 			if first, ok := seen[key]; ok {
-				diags.AddAttributeError(at.AtName("user_attribute_id"), "Attribute twice on one sign-up page",
+				addError(&diags, at.AtName("user_attribute_id"), "Attribute twice on one sign-up page",
 					fmt.Sprintf("user_attribute_assignments[%d] collects %s, which user_attribute_assignments[%d] collects already: a "+
 						"sign-up page has one field per attribute. Remove one of them.", i, id.ValueString(), first))
 			} else {
@@ -140,22 +140,22 @@ func validateKind(kind graph.UserFlowKind, rule flowKindRule, config flowResourc
 	name := kindNames[kind]
 	if t := config.UserFlowType; !t.IsNull() && !t.IsUnknown() &&
 		!slices.ContainsFunc(rule.flowTypes, func(v string) bool { return strings.EqualFold(v, t.ValueString()) }) {
-		diags.AddAttributeError(path.Root("user_flow_type"), "User flow type not of this kind",
-			fmt.Sprintf("user_flow_type %q is not a type of an %s, which is one of %s.", t.ValueString(), name, strings.Join(rule.flowTypes, ", ")))
+		addError(&diags, path.Root("user_flow_type"), "User flow type not of this kind",
+			fmt.Sprintf("%q is not a type of an %s, which is one of %s.", t.ValueString(), name, strings.Join(rule.flowTypes, ", ")))
 	}
 	version := config.UserFlowTypeVersion
 	switch {
 	case version.IsUnknown():
 	case version.IsNull() && rule.version == 0:
-		diags.AddAttributeError(path.Root("user_flow_type_version"), "Missing user flow type version",
+		addError(&diags, path.Root("user_flow_type_version"), "Missing user flow type version",
 			fmt.Sprintf("An %s needs user_flow_type_version: the version of its type Graph should make, such as 3.", name))
 	case version.IsNull():
 	case rule.version != 0 && version.ValueFloat64() != rule.version:
-		diags.AddAttributeError(path.Root("user_flow_type_version"), "User flow type version not of this kind",
+		addError(&diags, path.Root("user_flow_type_version"), "User flow type version not of this kind",
 			fmt.Sprintf("An %s is always version %g; remove user_flow_type_version or set it to %g.", name, rule.version, rule.version))
 	case version.ValueFloat64() <= 0:
-		diags.AddAttributeError(path.Root("user_flow_type_version"), "Invalid user flow type version",
-			fmt.Sprintf("user_flow_type_version must be a positive number such as 3, not %g.", version.ValueFloat64()))
+		addError(&diags, path.Root("user_flow_type_version"), "Invalid user flow type version",
+			fmt.Sprintf("must be a positive number such as 3, not %g.", version.ValueFloat64()))
 	}
 	if rule.languages {
 		return diags
@@ -168,9 +168,8 @@ func validateKind(kind graph.UserFlowKind, rule flowKindRule, config flowResourc
 		{"default_language_tag", config.DefaultLanguageTag},
 	} {
 		if !setting.value.IsNull() && !setting.value.IsUnknown() {
-			diags.AddAttributeError(path.Root(setting.attribute), "Language setting on a flow without languages",
-				fmt.Sprintf("%s is a setting of Azure AD B2C flows only, and an %s has none. Remove it, or set kind = \"b2c\".",
-					setting.attribute, name))
+			addError(&diags, path.Root(setting.attribute), "Language setting on a flow without languages",
+				fmt.Sprintf("a setting of Azure AD B2C flows only, and an %s has none. Remove it, or set kind = \"b2c\".", name))
 		}
 	}
 	return diags
@@ -193,15 +192,15 @@ func validateChoices(ctx context.Context, at path.Path, field assignmentModel) d
 	defaults, takesChoices := choiceDefaults[inputType]
 	switch {
 	case takesChoices && values.IsNull():
-		diags.AddAttributeError(at.AtName("user_attribute_values"), "Choices missing",
-			fmt.Sprintf("A %s field needs user_attribute_values: at least one { name, value } for the user to choose.", inputType))
+		addError(&diags, at.AtName("user_attribute_values"), "Choices missing",
+			fmt.Sprintf("%s field needs user_attribute_values: at least one { name, value } for the user to choose.", aField(inputType)))
 	case !takesChoices && !values.IsNull():
-		diags.AddAttributeError(at.AtName("user_attribute_values"), "Choices on a field that takes none",
-			fmt.Sprintf("A %s field has no choices: remove user_attribute_values, or set user_input_type to one of %s.",
-				inputType, strings.Join(choiceInputTypes, ", ")))
+		addError(&diags, at.AtName("user_attribute_values"), "Choices on a field that takes none",
+			fmt.Sprintf("%s field has no choices: remove user_attribute_values, or set user_input_type to one of %s.",
+				aField(inputType), strings.Join(choiceInputTypes, ", ")))
 	case defaults == 1 && countDefaults(ctx, values) > 1:
-		diags.AddAttributeError(at.AtName("user_attribute_values"), "More than one default choice",
-			fmt.Sprintf("A %s field selects one choice: at most one of its user_attribute_values may have is_default = true.", inputType))
+		addError(&diags, at.AtName("user_attribute_values"), "More than one default choice",
+			fmt.Sprintf("%s field selects one choice: at most one of its user_attribute_values may have is_default = true.", aField(inputType)))
 	}
 	return diags
 }
@@ -229,4 +228,18 @@ func graphSpelling(v string, members []string) string {
 		}
 	}
 	return v
+}
+
+// aField is "A" or "An" and an input type, to start a sentence about a field of that type.
+func aField(inputType string) string {
+	if strings.ContainsRune("aeiou", rune(inputType[0])) {
+		return "An " + inputType
+	}
+	return "A " + inputType
+}
+
+// addError adds an error on the argument at, whose detail starts with the argument's path: the CLI shows
+// the line of a nested argument's resource, not the argument.
+func addError(diags *diag.Diagnostics, at path.Path, summary, detail string) {
+	diags.AddAttributeError(at, summary, at.String()+": "+detail)
 }
