@@ -41,7 +41,7 @@ func TestPlanPage_writesOnlyWhatDiffers(t *testing.T) {
 			create: []int{0}, order: true, label0: "Email", attributeID: "Email"},
 		"a field removed keeps the order": {current: fields("City", "Email", "Surname"), want: fields("City", "Surname"),
 			remove: []string{"Email"}, label0: "City", attributeID: "City"},
-		"reordered only": {current: fields("City", "Email"), want: fields("Email", "City"), order: true, label0: "Email", attributeID: "Email"},
+		"reordered only":  {current: fields("City", "Email"), want: fields("Email", "City"), order: true, label0: "Email", attributeID: "Email"},
 		"a label changed": {current: fields("City"), want: fields("City=Town"), update: []int{0}, label0: "Town", attributeID: "City"},
 		// A label left to Graph is the one Graph has: no change.
 		"a label left to Graph": {current: fields("City=Town"), want: fields("City="), label0: "Town", attributeID: "City"},

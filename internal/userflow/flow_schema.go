@@ -3,6 +3,7 @@ package userflow
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -48,7 +49,18 @@ func flowKinds() []string {
 
 // flowSchema describes entra_user_flow.
 func flowSchema(ctx context.Context) schema.Schema {
-	attributes := map[string]schema.Attribute{
+	attributes := flowFixedAttributes()
+	maps.Copy(attributes, flowChangeableAttributes())
+	return schema.Schema{
+		MarkdownDescription: flowDescription,
+		Attributes:          attributes,
+		Blocks:              map[string]schema.Block{"timeouts": tf.ResourceTimeouts(ctx, flowTimeouts)},
+	}
+}
+
+// flowFixedAttributes are the attributes Graph fixes when it makes the flow.
+func flowFixedAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed: true,
 			MarkdownDescription: "The flow's id, as Graph answered the create: the name with the kind's prefix, such as `B2X_1_Partner`. " +
@@ -91,6 +103,12 @@ func flowSchema(ctx context.Context) schema.Schema {
 			Default:       float64default.StaticFloat64(1),
 			PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()},
 		},
+	}
+}
+
+// flowChangeableAttributes are the attributes that change in place.
+func flowChangeableAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
 		"is_language_customization_enabled": schema.BoolAttribute{
 			Optional: true,
 			Computed: true,
@@ -133,11 +151,6 @@ func flowSchema(ctx context.Context) schema.Schema {
 			NestedObject:  schema.NestedAttributeObject{Attributes: assignmentResourceAttributes()},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
-	}
-	return schema.Schema{
-		MarkdownDescription: flowDescription,
-		Attributes:          attributes,
-		Blocks:              map[string]schema.Block{"timeouts": tf.ResourceTimeouts(ctx, flowTimeouts)},
 	}
 }
 
