@@ -2,6 +2,7 @@ package userflow_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -72,4 +73,32 @@ func TestAccUserFlow_writesGraphNeverShows(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccUserFlow_replicationLag: for a while after a write, Graph reads the flow as missing and its parts
+// as they were. Each apply waits until Graph shows what it wrote, so that the refresh after it sees no drift.
+func TestAccUserFlow_replicationLag(t *testing.T) {
+	server := socialTenant(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
+	empty := resource.ConfigPlanChecks{
+		PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Google-OAUTH"), pageArg(field("City"), field("Email"))),
+				ConfigPlanChecks: empty,
+				// The new flow read as missing, and its parts as they were, right after the writes.
+				Check: resource.ComposeAggregateTestCheckFunc(acctest.CheckFaultServed(server, "B2X_1_Partner", 404),
+					acctest.CheckStaleReadServed(server, "B2X_1_Partner/")),
+			},
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Facebook-OAUTH"), pageArg(field("Surname"), field("City", `display_name = "Town"`))),
+				ConfigPlanChecks: empty,
+			},
+		},
+	})
 }
