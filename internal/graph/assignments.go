@@ -64,10 +64,11 @@ func enumMember(v string, members []string) string {
 }
 
 // assignmentJSON is an assignment on the wire, in the order of the reference's examples. A create sends
-// userAttribute and no id; an update sends neither.
+// userAttribute and no id; an update sends neither. A create without a label leaves displayName out, so that
+// Graph gives the field the attribute's own display name: an empty label is not one Graph takes.
 type assignmentJSON struct {
 	ID                   string               `json:"id,omitempty"`
-	DisplayName          string               `json:"displayName"`
+	DisplayName          string               `json:"displayName,omitempty"`
 	IsOptional           bool                 `json:"isOptional"`
 	RequiresVerification bool                 `json:"requiresVerification"`
 	UserInputType        string               `json:"userInputType"`
@@ -157,7 +158,8 @@ func (c *Client) listAssignments(ctx context.Context, flowID string) ([]Attribut
 }
 
 // CreateAttributeAssignment adds a field to a flow's sign-up page: POST …/{flowID}/userAttributeAssignments
-// with displayName, isOptional, requiresVerification, userInputType (camelCase), userAttributeValues and
+// with displayName (left out when "": Graph then labels the field with the attribute's display name, and the
+// answer says which), isOptional, requiresVerification, userInputType (camelCase), userAttributeValues and
 // userAttribute {"id": assignment.UserAttributeID}. Graph answers 201 with the assignment (at the end of the
 // page's order, as far as the reference shows). When the answer is lost, the client looks for an assignment
 // of that attribute before sending it again, and a 409 to a create sent again means it exists (see

@@ -225,3 +225,26 @@ func TestClient_createAttributeAssignmentReportsAFieldThePageHasAlready(t *testi
 		}
 	})
 }
+
+// TestClient_createAttributeAssignmentWithoutALabelTakesGraphs: a field created without a label is sent
+// without displayName (Graph takes no empty one) and gets the attribute's display name, which the answer
+// carries.
+func TestClient_createAttributeAssignmentWithoutALabelTakesGraphs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, c, _ := newFlowWithPage(t, fakegraph.Options{})
+
+		got, err := c.CreateAttributeAssignment(t.Context(), "B2X_1_Partner", AttributeAssignment{UserAttributeID: "Country", UserInputType: "textBox"})
+
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.DisplayName != "Country/Region" {
+			t.Errorf("created %+v, want the attribute's display name as the label", got)
+		}
+		for _, r := range s.Requests() {
+			if r.Method == http.MethodPost && strings.Contains(string(r.Body), "displayName") {
+				t.Errorf("the create sent %s, want no displayName", r.Body)
+			}
+		}
+	})
+}

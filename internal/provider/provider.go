@@ -107,6 +107,7 @@ func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource 
 		apiconnector.NewResource,
 		userflow.NewResource,
 		userflowattribute.NewResource,
+		userflow.NewFlowResource,
 	}
 }
 

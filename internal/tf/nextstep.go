@@ -45,8 +45,10 @@ var (
 		Name:           "user flow",
 		Permission:     "IdentityUserFlow.ReadWrite.All",
 		ReadPermission: "IdentityUserFlow.Read.All",
-		Find: "User flows are created in the portal or with the user-flow APIs, not by this provider; list the tenant's flows " +
-			"with the entra_user_flows data source.",
+		Find: "Create user flows with the entra_user_flow resource (one made in the portal can be imported into it by its id), " +
+			"and list the tenant's flows with the entra_user_flows data source.",
+		Conflict: "A user flow of that name exists already (Graph compares names without regard to case): import it into " +
+			"entra_user_flow by its id (the name with its B2X_1_ or B2C_1_ prefix), or choose another name.",
 	}
 	// UserFlowAttributes are Graph's identityUserFlowAttribute.
 	UserFlowAttributes = Object{

@@ -2,6 +2,7 @@ package userflow
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -35,6 +36,11 @@ type flowModel struct {
 	PostFederationSignup    types.String  `tfsdk:"post_federation_signup"`
 	PostAttributeCollection types.String  `tfsdk:"post_attribute_collection"`
 	PreTokenIssuance        types.String  `tfsdk:"pre_token_issuance"`
+
+	IsLanguageCustomizationEnabled types.Bool        `tfsdk:"is_language_customization_enabled"`
+	DefaultLanguageTag             types.String      `tfsdk:"default_language_tag"`
+	IdentityProviders              []string          `tfsdk:"identity_providers"`
+	UserAttributeAssignments       []assignmentModel `tfsdk:"user_attribute_assignments"`
 }
 
 type flowDataSourceModel struct {
@@ -55,8 +61,10 @@ func (d *flowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 		Validators: []validator.String{stringvalidator.RegexMatches(userFlowIDPattern, userFlowIDForm)},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one user flow and the API connector each of its steps calls: two requests, the flow and its " +
-			"`apiConnectorConfiguration`. Requires the Graph permission `" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "`.",
+		MarkdownDescription: "Reads one user flow with the API connector each of its steps calls, the identity providers it offers and " +
+			"its sign-up page: five requests, the flow, its `apiConnectorConfiguration`, its `userFlowIdentityProviders`, its " +
+			"`userAttributeAssignments` and their `getOrder`. Requires the Graph permission `" + tf.UserFlows.ReadPermission + "` or `" +
+			tf.UserFlows.Permission + "` (Graph's page for a flow's providers names only the latter).",
 		Attributes: attributes,
 		Blocks:     map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, linkTimeouts.Read)},
 	}
@@ -85,13 +93,31 @@ func (d *flowDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Cannot read user flow "+id, tf.Detail(err, call))
 		return
 	}
-	connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
+	model, err := readFlow(ctx, d.client, *flow)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+id, tf.Detail(err, call))
+		resp.Diagnostics.AddError("Cannot read user flow "+id, tf.Detail(err, call))
 		return
 	}
-	config.flowModel = flowFromAPI(*flow, connectors)
+	config.flowModel = model
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// readFlow reads a flow's parts, its connectors, identity providers and sign-up page (four requests), and
+// maps them with the flow for the data sources.
+func readFlow(ctx context.Context, client *graph.Client, flow graph.UserFlow) (flowModel, error) {
+	connectors, err := client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
+	if err != nil {
+		return flowModel{}, fmt.Errorf("reading the API connectors of user flow %s: %w", flow.ID, err)
+	}
+	providers, err := client.ListUserFlowIdentityProviders(ctx, flow.ID)
+	if err != nil {
+		return flowModel{}, fmt.Errorf("reading the identity providers of user flow %s: %w", flow.ID, err)
+	}
+	fields, err := client.ListAttributeAssignments(ctx, flow.ID)
+	if err != nil {
+		return flowModel{}, fmt.Errorf("reading the sign-up page of user flow %s: %w", flow.ID, err)
+	}
+	return flowFromAPI(flow, connectors, providers, fields), nil
 }
 
 // flowAttributes are the computed attributes both data sources return for a flow.
@@ -110,17 +136,48 @@ func flowAttributes() map[string]schema.Attribute {
 		attributes[s.attribute] = schema.StringAttribute{Computed: true,
 			MarkdownDescription: s.stepDescription() + " Null when the step calls no connector, or the flow's kind has no such step."}
 	}
+	attributes["is_language_customization_enabled"] = schema.BoolAttribute{Computed: true,
+		MarkdownDescription: "Graph's `isLanguageCustomizationEnabled` of an Azure AD B2C flow; null for a b2x flow, which has no such setting."}
+	attributes["default_language_tag"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "Graph's `defaultLanguageTag` of an Azure AD B2C flow, such as `en`; null for a b2x flow."}
+	attributes["identity_providers"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
+		MarkdownDescription: "The ids of the identity providers the flow offers (`userFlowIdentityProviders`), such as `AADSignup-OAUTH` or `Google-OAUTH`."}
+	attributes["user_attribute_assignments"] = schema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: "The fields of the flow's sign-up page (`userAttributeAssignments`), in the order the page shows them.",
+		NestedObject:        schema.NestedAttributeObject{Attributes: assignmentDataSourceAttributes()}}
 	return attributes
 }
 
-// flowFromAPI maps a flow and its connectors for the data sources.
-func flowFromAPI(flow graph.UserFlow, connectors graph.APIConnectorConfiguration) flowModel {
-	m := flowModel{
-		ID:                  types.StringValue(flow.ID),
-		Kind:                types.StringValue(string(flow.Kind)),
-		UserFlowType:        types.StringValue(flow.UserFlowType),
-		UserFlowTypeVersion: types.Float64Value(flow.UserFlowTypeVersion),
+// assignmentDataSourceAttributes are a sign-up page's field as the data sources return it.
+func assignmentDataSourceAttributes() map[string]schema.Attribute {
+	computed := func(name string) string { return assignmentDescriptions[name] }
+	return map[string]schema.Attribute{
+		"user_attribute_id":     schema.StringAttribute{Computed: true, MarkdownDescription: computed("user_attribute_id")},
+		"display_name":          schema.StringAttribute{Computed: true, MarkdownDescription: computed("display_name")},
+		"is_optional":           schema.BoolAttribute{Computed: true, MarkdownDescription: computed("is_optional")},
+		"requires_verification": schema.BoolAttribute{Computed: true, MarkdownDescription: computed("requires_verification")},
+		"user_input_type":       schema.StringAttribute{Computed: true, MarkdownDescription: computed("user_input_type")},
+		"user_attribute_values": schema.ListNestedAttribute{Computed: true,
+			MarkdownDescription: computed("user_attribute_values") + " Null for a field without choices.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"name":       schema.StringAttribute{Computed: true, MarkdownDescription: computed("name")},
+				"value":      schema.StringAttribute{Computed: true, MarkdownDescription: computed("value")},
+				"is_default": schema.BoolAttribute{Computed: true, MarkdownDescription: computed("is_default")},
+			}}},
 	}
+}
+
+// flowFromAPI maps a flow and its parts for the data sources, as the resource maps them.
+func flowFromAPI(flow graph.UserFlow, connectors graph.APIConnectorConfiguration, providers []string, fields []graph.AttributeAssignment) flowModel {
+	m := flowModel{
+		ID:                       types.StringValue(flow.ID),
+		Kind:                     types.StringValue(string(flow.Kind)),
+		UserFlowType:             types.StringValue(flow.UserFlowType),
+		UserFlowTypeVersion:      types.Float64Value(flow.UserFlowTypeVersion),
+		IdentityProviders:        providersFromAPI(providers, nil),
+		UserAttributeAssignments: assignmentsFromAPI(fields, nil),
+	}
+	m.IsLanguageCustomizationEnabled, m.DefaultLanguageTag = languagesFromAPI(flow, types.StringNull())
 	for _, s := range steps {
 		*s.flow(&m) = stringOrNull(connectors[s.graph])
 	}

@@ -41,8 +41,10 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 		kinds = append(kinds, string(kind))
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type and the API connector " +
-			"each of its steps calls: one request per page of each kind, and one per flow for its `apiConnectorConfiguration`. " +
+		MarkdownDescription: "Lists the tenant's user flows, across all of Graph's pages, each with its kind, type, the API connector " +
+			"each of its steps calls, the identity providers it offers and its sign-up page: one request per page of each kind, and " +
+			"four per flow: its `apiConnectorConfiguration`, its `userFlowIdentityProviders`, its `userAttributeAssignments` and " +
+			"their `getOrder`. A tenant with many flows is read faster by `entra_user_flow` for the flows you need. " +
 			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
 			"`" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "`.",
 		Attributes: map[string]schema.Attribute{
@@ -97,13 +99,13 @@ func (d *flowListDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		listed++
 		for _, flow := range flows {
-			connectors, err := d.client.GetAPIConnectorConfigurationConfirmed(ctx, flow.ID)
+			model, err := readFlow(ctx, d.client, flow)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot read the API connectors of user flow "+flow.ID,
+				resp.Diagnostics.AddError("Cannot read user flow "+flow.ID,
 					tf.Detail(err, tf.Call{Object: tf.UserFlows, ID: flow.ID, Timeout: tf.DataSourceRead}))
 				return
 			}
-			config.UserFlows = append(config.UserFlows, flowFromAPI(flow, connectors))
+			config.UserFlows = append(config.UserFlows, model)
 		}
 	}
 	if listed == 0 && refused != nil {

@@ -67,7 +67,8 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		},
 		"user_flow_id": schema.StringAttribute{
 			Required: true,
-			MarkdownDescription: "The id of the user flow, such as `B2X_1_PartnerSignUp` or `B2C_1_SignUpSignIn`. The prefix says the kind: " +
+			MarkdownDescription: "The id of the user flow, such as `B2X_1_PartnerSignUp` or `B2C_1_SignUpSignIn`: " +
+				"`entra_user_flow.<name>.id` for a flow made by this provider, or the id of one made in the portal. The prefix says the kind: " +
 				"`B2X_1_` is an External ID self-service sign-up flow (Graph `b2xUserFlows`, on the provider's `api_version`), " +
 				"`B2C_1_` an Azure AD B2C user flow (Graph `b2cUserFlows`, which Graph serves on `beta` only: those calls use `beta` " +
 				"whatever `api_version` says). Changing it replaces the resource.",
@@ -94,8 +95,9 @@ func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"The resource manages the steps its configuration names and leaves the others as they are. Each step that changes is " +
 			"one `PUT …/apiConnectorConfiguration/{step}/$ref`; a step removed from the configuration is cleared, and destroying " +
 			"the resource clears the steps it manages. A step changed or cleared outside Terraform shows in the next plan as the " +
-			"change that puts it back. User flows themselves are not created by this provider: create them in the portal or with " +
-			"the user-flow APIs, and find their ids with the `entra_user_flows` data source.",
+			"change that puts it back. The flow itself, its identity providers and its sign-up page are `entra_user_flow`'s, which " +
+			"never touches the steps: the two resources can manage one flow together. Find the ids of flows made in the portal " +
+			"with the `entra_user_flows` data source.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
 			"timeouts": tf.ResourceTimeouts(ctx, linkTimeouts),

@@ -6,3 +6,12 @@ data "entra_user_flow" "partner_signup" {
 output "partner_signup_validation" {
   value = data.entra_user_flow.partner_signup.post_attribute_collection
 }
+
+# The identity providers the flow offers, and the attributes its sign-up page asks for, in order.
+output "partner_signup_providers" {
+  value = data.entra_user_flow.partner_signup.identity_providers
+}
+
+output "partner_signup_fields" {
+  value = [for f in data.entra_user_flow.partner_signup.user_attribute_assignments : f.user_attribute_id]
+}

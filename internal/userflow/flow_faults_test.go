@@ -1,0 +1,138 @@
+package userflow_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// TestAccUserFlow_writesGraphNeverShows: Graph acknowledges a write and never applies it. The update reads
+// back until its timeout, then fails with an error on the argument Graph does not show, saying what was
+// sent and what Graph shows; the state holds what Graph shows, so the next plan proposes the change again,
+// and the next apply, once Graph applies writes, makes it.
+func TestAccUserFlow_writesGraphNeverShows(t *testing.T) {
+	const timeouts = "  timeouts {\n    update = \"3s\"\n  }\n"
+	b2c := []string{arg("user_flow_type_version", 3), timeouts}
+	for name, tc := range map[string]struct {
+		write         string
+		kind, flowID  string
+		before, after []string // the resource's arguments before and in the update
+		attribute     string   // the argument the plan changes
+		want          string   // the error
+	}{
+		"language setting": {
+			write: fakegraph.WriteUserFlowUpdate, kind: "b2c", flowID: "B2C_1_Partner",
+			before: append([]string{arg("default_language_tag", "de")}, b2c...), after: append([]string{arg("default_language_tag", "fr")}, b2c...),
+			attribute: "default_language_tag",
+			want:      `Graph did not apply the user flow's change…default_language_tag: This apply sent "fr", and Graph shows "de"`,
+		},
+		"identity provider": {
+			write: fakegraph.WriteIdentityProviderReference, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{providersArg("AADSignup-OAUTH"), timeouts}, after: []string{providersArg("AADSignup-OAUTH", "Google-OAUTH"), timeouts},
+			attribute: "identity_providers",
+			want:      `identity_providers: This apply sent "AADSignup-OAUTH, Google-OAUTH", and Graph shows "AADSignup-OAUTH"`,
+		},
+		"field": {
+			write: fakegraph.WriteAttributeAssignment, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{pageArg(field("City")), timeouts}, after: []string{pageArg(field("City"), field("Email")), timeouts},
+			attribute: "user_attribute_assignments",
+			want:      `user_attribute_assignments[1]: This apply sent "\"Email Address\", textBox, required", and Graph shows none`,
+		},
+		"order": {
+			write: fakegraph.WriteAssignmentOrder, kind: "b2x", flowID: "B2X_1_Partner",
+			before: []string{pageArg(field("City"), field("Email")), timeouts}, after: []string{pageArg(field("Email"), field("City")), timeouts},
+			attribute: "user_attribute_assignments",
+			want:      `user_attribute_assignments: This apply sent "Email, City", and Graph shows "City, Email"`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			server := socialTenant(t, fakegraph.Options{})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: flowHCL(server, tc.kind, "Partner", tc.before...)},
+					{
+						PreConfig:   func() { server.SetFaults(fakegraph.Faults{UnappliedWrites: []string{tc.write}}) },
+						Config:      flowHCL(server, tc.kind, "Partner", tc.after...),
+						ExpectError: acctest.Wrapped(tc.want),
+					},
+					{
+						PreConfig: func() { server.SetFaults(fakegraph.Faults{}) },
+						Config:    flowHCL(server, tc.kind, "Partner", tc.after...),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{expectChanged(flowAddress, tc.attribute)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccUserFlow_replicationLag: for a while after a write, Graph reads the flow as missing and its parts
+// as they were. Each apply waits until Graph shows what it wrote, so that the refresh after it sees no drift.
+func TestAccUserFlow_replicationLag(t *testing.T) {
+	server := socialTenant(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
+	empty := resource.ConfigPlanChecks{
+		PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Google-OAUTH"), pageArg(field("City"), field("Email"))),
+				ConfigPlanChecks: empty,
+				// The new flow read as missing, and its parts as they were, right after the writes.
+				Check: resource.ComposeAggregateTestCheckFunc(acctest.CheckFaultServed(server, "B2X_1_Partner", 404),
+					acctest.CheckStaleReadServed(server, "B2X_1_Partner/")),
+			},
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Facebook-OAUTH"), pageArg(field("Surname"), field("City", `display_name = "Town"`))),
+				ConfigPlanChecks: empty,
+			},
+		},
+	})
+}
+
+// TestAccUserFlow_createRefusedByGraph: Graph refuses what a create sends. A tenant of the other kind
+// answers 403, reported on kind with what to check; a flow of that name answers 409, reported on name with
+// the import that adopts it; a provider the tenant lacks answers 404, reported on identity_providers.
+func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opts      fakegraph.Options
+		seed      string // a flow the portal made
+		providers string
+		want      string
+	}{
+		"a b2x flow in an Azure AD B2C directory": {opts: fakegraph.Options{TenantKind: fakegraph.B2CTenant},
+			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…A workforce tenant serves External ID self-service sign-up flows (kind = "b2x") only`},
+		"a flow of that name": {seed: "B2X_1_PARTNER",
+			want: `Cannot create the b2x user flow Partner…name = "Partner"…409…A user flow of that name exists already…import it into entra_user_flow by its id`},
+		// The flow is made; the provider is refused, on identity_providers.
+		"a provider the tenant lacks": {providers: providersArg("Google-OAUTH"),
+			want: `Cannot add the identity provider Google-OAUTH to user flow B2X_1_Partner…identity_providers…404…The tenant has no identity provider Google-OAUTH`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			server := acctest.StartEmulator(t, tc.opts)
+			if tc.seed != "" {
+				seedFlow(t, server, tc.seed, nil)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      flowHCL(server, "b2x", "Partner", tc.providers),
+					ExpectError: acctest.Wrapped(tc.want),
+				}},
+			})
+		})
+	}
+}
