@@ -22,6 +22,7 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/userflow"
+	"github.com/entra-iac/terraform-provider-entra/internal/userflowattribute"
 )
 
 var (
@@ -108,6 +109,7 @@ func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource 
 		apiconnector.NewResource,
 		userflow.NewResource,
 		userflow.NewFlowResource,
+		userflowattribute.NewResource,
 	}
 }
 
@@ -117,6 +119,7 @@ func (p *entraProvider) DataSources(_ context.Context) []func() datasource.DataS
 		apiconnector.NewListDataSource,
 		userflow.NewDataSource,
 		userflow.NewListDataSource,
+		userflowattribute.NewListDataSource,
 	}
 }
 

@@ -85,6 +85,36 @@ func (l UserFlowLink) HCL() string {
 	return b.close()
 }
 
+// UserFlowAttribute is an entra_user_flow_attribute resource.
+type UserFlowAttribute struct {
+	Name        string // "test" when empty
+	Count       int
+	DisplayName any
+	DataType    any
+	Description any
+	// UpdateTimeout, when set, is the timeouts block's update.
+	UpdateTimeout string
+}
+
+// Address is the resource's address, such as entra_user_flow_attribute.test.
+func (a UserFlowAttribute) Address() string {
+	return "entra_user_flow_attribute." + cmp.Or(a.Name, "test")
+}
+
+// HCL is the resource block.
+func (a UserFlowAttribute) HCL() string {
+	var b block
+	b.open("resource", "entra_user_flow_attribute", cmp.Or(a.Name, "test"))
+	b.attr("count", positive(a.Count))
+	b.attr("display_name", a.DisplayName)
+	b.attr("data_type", a.DataType)
+	b.attr("description", a.Description)
+	if a.UpdateTimeout != "" {
+		b.nested("timeouts", attr{"update", a.UpdateTimeout})
+	}
+	return b.close()
+}
+
 // block writes one block of HCL.
 type block struct{ strings.Builder }
 

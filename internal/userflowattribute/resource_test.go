@@ -1,0 +1,359 @@
+package userflowattribute_test
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/acctest"
+	"github.com/entra-iac/terraform-provider-entra/internal/testing/fakegraph"
+)
+
+// TestAccUserFlowAttribute_lifecycle creates an attribute with the id Graph gives it, changes its
+// description in place with one PATCH, replaces it for a new display_name and a new data_type, and
+// destroys it. Every step counts its requests: the plan's refresh and the apply.
+func TestAccUserFlowAttribute_lifecycle(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	hobby := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Description: "Your hobby"}
+	described := hobby
+	described.Description = "What you do for fun"
+	renamed := described
+	renamed.DisplayName = "Pastime"
+	retyped := renamed
+	retyped.DataType = "int64"
+	state := func(id, name, dataType, description string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			acctest.ExpectID(attributeAddress, id),
+			statecheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("display_name"), knownvalue.StringExact(name)),
+			statecheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("data_type"), knownvalue.StringExact(dataType)),
+			statecheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+			statecheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("user_flow_attribute_type"), knownvalue.StringExact("custom")),
+		}
+	}
+	pastimeID := "extension_d09380e2b4c642b9a203fb816a04a7ad_Pastime"
+	step := func(a acctest.UserFlowAttribute, action plancheck.ResourceActionType, checks []statecheck.StateCheck, calls map[string]int,
+		bodies func() error) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: server.ResetRequests,
+			Config:    attributeConfig(server, a),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(attributeAddress, action)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: checks,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return expectCalls(server, calls) },
+				func(*terraform.State) error { return bodies() },
+			),
+		}
+	}
+	sent := func(method string, want ...map[string]any) func() error {
+		return func() error {
+			if got := writeBodies(t, server, method); !reflect.DeepEqual(got, want) {
+				return fmt.Errorf("%s bodies %v, want %v", method, got, want)
+			}
+			return nil
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if custom := customAttributes(server); len(custom) != 0 {
+				return fmt.Errorf("the tenant still has %v", custom)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			step(hobby, plancheck.ResourceActionCreate, state(hobbyID, "Hobby", "string", "Your hobby"),
+				map[string]int{http.MethodPost: 1, http.MethodGet: 1},
+				sent(http.MethodPost, map[string]any{"displayName": "Hobby", "description": "Your hobby", "dataType": "string"})),
+			step(described, plancheck.ResourceActionUpdate, state(hobbyID, "Hobby", "string", "What you do for fun"),
+				map[string]int{http.MethodGet: 2, http.MethodPatch: 1},
+				sent(http.MethodPatch, map[string]any{"description": "What you do for fun"})),
+			step(renamed, plancheck.ResourceActionDestroyBeforeCreate, state(pastimeID, "Pastime", "string", "What you do for fun"),
+				map[string]int{http.MethodGet: 3, http.MethodDelete: 1, http.MethodPost: 1},
+				sent(http.MethodPost, map[string]any{"displayName": "Pastime", "description": "What you do for fun", "dataType": "string"})),
+			step(retyped, plancheck.ResourceActionDestroyBeforeCreate, state(pastimeID, "Pastime", "int64", "What you do for fun"),
+				map[string]int{http.MethodGet: 3, http.MethodDelete: 1, http.MethodPost: 1},
+				sent(http.MethodPost, map[string]any{"displayName": "Pastime", "description": "What you do for fun", "dataType": "int64"})),
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_descriptionDefaultsToNone: an attribute without a description is created with
+// "", and a description added outside Terraform shows in the plan as the change that takes it away.
+func TestAccUserFlowAttribute_descriptionDefaultsToNone(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	config := attributeConfig(server, acctest.UserFlowAttribute{DisplayName: "Shoe size", DataType: "int64"})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: func() {
+					if !server.EditUserFlowAttribute("extension_d09380e2b4c642b9a203fb816a04a7ad_Shoesize", func(a *fakegraph.UserFlowAttribute) {
+						a.Description = "Added in the portal"
+					}) {
+						t.Fatal("no attribute to edit")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(attributeAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_drift: a description changed outside Terraform is put back with one PATCH of
+// the description; an attribute deleted outside Terraform is made again.
+func TestAccUserFlowAttribute_drift(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	config := attributeConfig(server, acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Description: "Your hobby"})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if !server.EditUserFlowAttribute(hobbyID, func(a *fakegraph.UserFlowAttribute) { a.Description = "Changed in the portal" }) {
+						t.Fatal("no attribute to edit")
+					}
+					server.ResetRequests()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(attributeAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if got := writeBodies(t, server, http.MethodPatch); !reflect.DeepEqual(got, []map[string]any{{"description": "Your hobby"}}) {
+						return fmt.Errorf("PATCH bodies %v, want the description put back", got)
+					}
+					if a, _ := server.UserFlowAttribute(hobbyID); a.Description != "Your hobby" {
+						return fmt.Errorf("the description is %q", a.Description)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if !server.DeleteUserFlowAttribute(hobbyID) {
+						t.Fatal("no attribute to delete")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(attributeAddress, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.ExpectID(attributeAddress, hobbyID)},
+			},
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_badInputAtPlan: every argument Graph would refuse, or that names a built-in
+// attribute, is an error at plan time naming the argument, and Graph hears nothing.
+func TestAccUserFlowAttribute_badInputAtPlan(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	bad := func(a acctest.UserFlowAttribute, want string) resource.TestStep {
+		return resource.TestStep{Config: attributeConfig(server, a), PlanOnly: true, ExpectError: acctest.Wrapped(want)}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			bad(acctest.UserFlowAttribute{DisplayName: "Shoe size", DataType: "float"},
+				`data_type…value must be one of: ["string" "boolean" "int64"], got: "float"`),
+			bad(acctest.UserFlowAttribute{DisplayName: "Shoe size", DataType: "String"}, `data_type…got: "String"`),
+			bad(acctest.UserFlowAttribute{DisplayName: "city", DataType: "string"},
+				`display_name…is the name of the built-in attribute "City", which every tenant has`),
+			bad(acctest.UserFlowAttribute{DisplayName: "Country/Region", DataType: "string"}, `display_name…built-in attribute "Country/Region"`),
+			bad(acctest.UserFlowAttribute{DisplayName: "Shoe\u200bsize", DataType: "string"}, "display_name…U+200B ZERO WIDTH SPACE"),
+			bad(acctest.UserFlowAttribute{DisplayName: "", DataType: "string"}, "display_name…at least 1"),
+			bad(acctest.UserFlowAttribute{DisplayName: "Shoe size"}, `The argument "data_type" is required`),
+		},
+	})
+	if n := len(server.Requests()); n != 0 {
+		t.Errorf("the emulator answered %d requests, want none: bad input must stop at plan", n)
+	}
+}
+
+// TestAccUserFlowAttribute_descriptionGraphNeverApplies: Graph acknowledges the PATCH and never applies it.
+// The update reads it back until its timeout and fails naming description, what was sent and what Graph
+// shows; the state keeps what Graph shows, so the next plan proposes the change again.
+func TestAccUserFlowAttribute_descriptionGraphNeverApplies(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Description: "Your hobby", UpdateTimeout: "3s"}
+	changed := a
+	changed.Description = "What you do for fun"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: attributeConfig(server, a)},
+			{
+				PreConfig: func() {
+					server.SetFaults(fakegraph.Faults{UnappliedWrites: []string{fakegraph.WriteUserFlowAttributeUpdate}})
+				},
+				Config: attributeConfig(server, changed),
+				ExpectError: acctest.Wrapped(`Graph did not apply the user flow attribute's change…description: This apply sent "What you do for fun", and ` +
+					`Graph shows "Your hobby"…timeouts { update }`),
+			},
+			{
+				// The state holds what Graph shows: the change is proposed again.
+				PreConfig: func() { server.SetFaults(fakegraph.Faults{}) },
+				Config:    attributeConfig(server, changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(attributeAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(attributeAddress, tfjsonpath.New("description"), knownvalue.StringExact("What you do for fun")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_deleteWhileAFlowCollectsIt: Graph refuses to delete an attribute a flow's
+// sign-up page still collects; the error says to remove it from the page first, and once it is, the
+// destroy goes through.
+func TestAccUserFlowAttribute_deleteWhileAFlowCollectsIt(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	config := attributeConfig(server, acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string"})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if _, err := server.PutUserFlow(fakegraph.UserFlow{ID: "B2X_1_PartnerSignUp",
+						AttributeAssignments: []fakegraph.AttributeAssignment{{ID: "City"}, {ID: hobbyID}}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      acctest.ProviderBlock(server),
+				ExpectError: acctest.Wrapped("User flow attribute still in use…because a user flow still collects it. Remove it from the sign-up page"),
+			},
+			{
+				PreConfig: func() {
+					server.EditUserFlow("B2X_1_PartnerSignUp", func(f *fakegraph.UserFlow) {
+						f.AttributeAssignments = slices.DeleteFunc(f.AttributeAssignments, func(a fakegraph.AttributeAssignment) bool { return a.ID == hobbyID })
+					})
+				},
+				Config: acctest.ProviderBlock(server),
+				Check: func(*terraform.State) error {
+					if custom := customAttributes(server); len(custom) != 0 {
+						return fmt.Errorf("the tenant still has %v", custom)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_replicationLag: for a while after a create or a delete, Graph's replicas answer
+// as before it. Each apply waits until Graph shows its write, so the plan after it is empty.
+func TestAccUserFlowAttribute_replicationLag(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
+	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string"}
+	renamed := a
+	renamed.DisplayName = "Pastime"
+	empty := resource.ConfigPlanChecks{
+		PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: attributeConfig(server, a), ConfigPlanChecks: empty,
+				Check: func(*terraform.State) error {
+					for _, r := range server.Requests() {
+						if r.Method == http.MethodGet && r.Status == http.StatusNotFound {
+							return nil
+						}
+					}
+					return fmt.Errorf("no read met the replication lag; the test proves nothing")
+				},
+			},
+			{Config: attributeConfig(server, renamed), ConfigPlanChecks: empty},
+		},
+	})
+}
+
+// TestAccUserFlowAttribute_requestsPerOperation counts what each operation costs, plan and apply together:
+// a create is the POST and one GET that sees Graph serve the attribute; a refresh one GET; an update the
+// plan's GET, the PATCH and one GET that sees the description; a destroy the plan's GET, the DELETE and one
+// GET that sees the attribute gone; the data source one GET per page.
+func TestAccUserFlowAttribute_requestsPerOperation(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string"}
+	described := a
+	described.Description = "Your hobby"
+	counts := map[string]map[string]int{}
+	record := func(name string) func(*terraform.State) error {
+		return func(*terraform.State) error {
+			counts[name] = graphCalls(server)
+			return nil
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{PreConfig: server.ResetRequests, Config: attributeConfig(server, a), Check: record("create")},
+			{PreConfig: server.ResetRequests, RefreshState: true, Check: record("refresh")},
+			{PreConfig: server.ResetRequests, Config: attributeConfig(server, described), Check: record("update")},
+			{PreConfig: server.ResetRequests, Config: acctest.ProviderBlock(server), Check: record("destroy")},
+			{
+				PreConfig: server.ResetRequests,
+				Config:    acctest.ProviderBlock(server) + "\ndata \"entra_user_flow_attributes\" \"all\" {}\n",
+				Check:     record("data source (10 built-in attributes, one page)"),
+			},
+		},
+	})
+	want := map[string]map[string]int{
+		"create":  {http.MethodPost: 1, http.MethodGet: 1},
+		"refresh": {http.MethodGet: 1},
+		"update":  {http.MethodGet: 2, http.MethodPatch: 1},
+		"destroy": {http.MethodGet: 2, http.MethodDelete: 1},
+		"data source (10 built-in attributes, one page)": {http.MethodGet: 1},
+	}
+	for name, w := range want {
+		if !reflect.DeepEqual(counts[name], w) {
+			t.Errorf("%s: %v, want %v", name, counts[name], w)
+		}
+	}
+	t.Logf("requests per operation: %v", counts)
+}
