@@ -2,6 +2,7 @@ package userflow_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -69,6 +70,68 @@ func TestAccUserFlow_writesGraphNeverShows(t *testing.T) {
 						},
 					},
 				},
+			})
+		})
+	}
+}
+
+// TestAccUserFlow_replicationLag: for a while after a write, Graph reads the flow as missing and its parts
+// as they were. Each apply waits until Graph shows what it wrote, so that the refresh after it sees no drift.
+func TestAccUserFlow_replicationLag(t *testing.T) {
+	server := socialTenant(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: 1500 * time.Millisecond, Seed: acctest.FaultSeed(t)})
+	empty := resource.ConfigPlanChecks{
+		PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Google-OAUTH"), pageArg(field("City"), field("Email"))),
+				ConfigPlanChecks: empty,
+				// The new flow read as missing, and its parts as they were, right after the writes.
+				Check: resource.ComposeAggregateTestCheckFunc(acctest.CheckFaultServed(server, "B2X_1_Partner", 404),
+					acctest.CheckStaleReadServed(server, "B2X_1_Partner/")),
+			},
+			{
+				Config:           flowHCL(server, "b2x", "Partner", providersArg("Facebook-OAUTH"), pageArg(field("Surname"), field("City", `display_name = "Town"`))),
+				ConfigPlanChecks: empty,
+			},
+		},
+	})
+}
+
+// TestAccUserFlow_createRefusedByGraph: Graph refuses what a create sends. A tenant of the other kind
+// answers 403, reported on kind with what to check; a flow of that name answers 409, reported on name with
+// the import that adopts it; a provider the tenant lacks answers 404, reported on identity_providers.
+func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opts      fakegraph.Options
+		seed      string // a flow the portal made
+		providers string
+		want      string
+	}{
+		"a b2x flow in an Azure AD B2C directory": {opts: fakegraph.Options{TenantKind: fakegraph.B2CTenant},
+			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…A workforce tenant serves External ID self-service sign-up flows (kind = "b2x") only`},
+		"a flow of that name": {seed: "B2X_1_PARTNER",
+			want: `Cannot create the b2x user flow Partner…name = "Partner"…409…A user flow of that name exists already…import it into entra_user_flow by its id`},
+		// The flow is made; the provider is refused, on identity_providers.
+		"a provider the tenant lacks": {providers: providersArg("Google-OAUTH"),
+			want: `Cannot add the identity provider Google-OAUTH to user flow B2X_1_Partner…identity_providers…404…The tenant has no identity provider Google-OAUTH`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			server := acctest.StartEmulator(t, tc.opts)
+			if tc.seed != "" {
+				seedFlow(t, server, tc.seed, nil)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      flowHCL(server, "b2x", "Partner", tc.providers),
+					ExpectError: acctest.Wrapped(tc.want),
+				}},
 			})
 		})
 	}

@@ -23,6 +23,8 @@ type writeError struct {
 	at      path.Path
 	summary string
 	err     error
+	// next, when set, is the next step in place of the one for user flows.
+	next string
 }
 
 func (e *writeError) Error() string { return e.err.Error() }
@@ -63,18 +65,28 @@ func (r *flowResource) writeProviders(ctx context.Context, flowID string, want [
 	at := path.Root("identity_providers")
 	for _, id := range add {
 		if err := r.client.AddUserFlowIdentityProvider(ctx, flowID, id); err != nil {
-			return readAfterFailure(ctx, flowID, r.client.ListUserFlowIdentityProviders),
-				&writeError{at, fmt.Sprintf("Cannot add the identity provider %s to user flow %s", id, flowID), err}
+			refused := &writeError{at: at, summary: fmt.Sprintf("Cannot add the identity provider %s to user flow %s", id, flowID), err: err}
+			if graph.IsNotFound(err) {
+				refused.next = fmt.Sprintf(missingProvider, id)
+			}
+			return readAfterFailure(ctx, flowID, r.client.ListUserFlowIdentityProviders), refused
 		}
 	}
 	for _, id := range remove {
 		if err := r.client.RemoveUserFlowIdentityProvider(ctx, flowID, id); err != nil {
 			return readAfterFailure(ctx, flowID, r.client.ListUserFlowIdentityProviders),
-				&writeError{at, fmt.Sprintf("Cannot remove the identity provider %s from user flow %s", id, flowID), err}
+				&writeError{at: at, summary: fmt.Sprintf("Cannot remove the identity provider %s from user flow %s", id, flowID), err: err}
 		}
 	}
 	return r.client.WaitForUserFlowIdentityProviders(ctx, flowID, want)
 }
+
+// missingProvider is the next step after a 404 to adding the provider %s: Graph's answer does not say
+// whether the provider or the flow is missing, and the flow was just read.
+const missingProvider = "The tenant has no identity provider %s. A social provider (Google-OAUTH, Facebook-OAUTH) must be " +
+	"configured in the tenant before a flow can offer it (External Identities, All identity providers, in the Microsoft Entra " +
+	"admin center); the tenant's provider ids are listed by GET /identity/identityProviders. Ids are such as AADSignup-OAUTH, " +
+	"EmailOtpSignup-OAUTH, MSASignup-OAUTH, Google-OAUTH."
 
 // pageChanges are the writes that turn a sign-up page into the wanted one.
 type pageChanges struct {
@@ -165,20 +177,20 @@ func (r *flowResource) sendPageChanges(ctx context.Context, flowID string, curre
 	reorder := changes.needsOrder(current)
 	for _, field := range changes.remove {
 		if err := r.client.DeleteAttributeAssignment(ctx, flowID, field.ID); err != nil {
-			return &writeError{list, fmt.Sprintf("Cannot remove the %s field from the sign-up page of user flow %s", field.UserAttributeID, flowID), err}
+			return &writeError{at: list, summary: fmt.Sprintf("Cannot remove the %s field from the sign-up page of user flow %s", field.UserAttributeID, flowID), err: err}
 		}
 	}
 	for _, i := range changes.update {
 		field := changes.expected[i]
 		if err := r.client.UpdateAttributeAssignment(ctx, flowID, field.ID, field); err != nil {
-			return &writeError{list.AtListIndex(i), fmt.Sprintf("Cannot change the %s field of user flow %s", field.UserAttributeID, flowID), err}
+			return &writeError{at: list.AtListIndex(i), summary: fmt.Sprintf("Cannot change the %s field of user flow %s", field.UserAttributeID, flowID), err: err}
 		}
 	}
 	for _, i := range changes.create {
 		field := &changes.expected[i]
 		created, err := r.client.CreateAttributeAssignment(ctx, flowID, *field)
 		if err != nil {
-			return &writeError{list.AtListIndex(i), fmt.Sprintf("Cannot add the %s field to user flow %s", field.UserAttributeID, flowID), err}
+			return &writeError{at: list.AtListIndex(i), summary: fmt.Sprintf("Cannot add the %s field to user flow %s", field.UserAttributeID, flowID), err: err}
 		}
 		field.ID, field.UserAttributeID = created.ID, created.UserAttributeID
 		if field.DisplayName == "" {
@@ -189,7 +201,7 @@ func (r *flowResource) sendPageChanges(ctx context.Context, flowID string, curre
 		return nil
 	}
 	if err := r.client.SetAttributeAssignmentOrder(ctx, flowID, attributeIDsOf(changes.expected)); err != nil {
-		return &writeError{list, "Cannot order the sign-up page of user flow " + flowID, err}
+		return &writeError{at: list, summary: "Cannot order the sign-up page of user flow " + flowID, err: err}
 	}
 	return nil
 }

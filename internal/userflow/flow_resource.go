@@ -368,6 +368,10 @@ func reportWriteFailure(diags *diag.Diagnostics, summary string, err error, flow
 		return
 	}
 	var refused *writeError
+	if errors.As(err, &refused) && refused.next != "" {
+		diags.AddAttributeError(refused.at, refused.summary, refused.err.Error()+"\n\n"+refused.next)
+		return
+	}
 	if errors.As(err, &refused) {
 		diags.AddAttributeError(refused.at, refused.summary, tf.Detail(refused.err, call))
 		return

@@ -160,7 +160,7 @@ var assignmentDescriptions = map[string]string{
 	"user_attribute_id": "The id of the attribute the field collects: a built-in one such as `City`, `Country`, `DisplayName`, " +
 		"`Email`, `GivenName`, `JobTitle`, `PostalCode`, `State`, `StreetAddress` or `Surname`, or a custom one's " +
 		"`extension_<appId>_<name>` id (`entra_user_flow_attribute.<name>.id`). Compared without regard to case.",
-	"display_name": "The field's label on the sign-up page. " + tf.NameRule,
+	"display_name": "The field's label on the sign-up page.",
 	"is_optional":  "Whether the user may leave the field empty.",
 	"requires_verification": "Whether the value must be verified before sign-up goes on; meaningful for an email address or " +
 		"a phone number only.",
@@ -185,7 +185,7 @@ func assignmentResourceAttributes() map[string]schema.Attribute {
 			Optional: true,
 			Computed: true,
 			MarkdownDescription: assignmentDescriptions["display_name"] + " Unset, Graph labels a new field with the attribute's own " +
-				"display name, and an existing field keeps its label.",
+				"display name, and an existing field keeps its label. " + tf.NameRule,
 			Validators: []validator.String{tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}}},
 		},
 		"is_optional": schema.BoolAttribute{
