@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make demo: what a user sees, against the local Graph emulator and with the CLI already on this machine.
 # The provider built from this checkout is installed the way a release is (a filesystem mirror in registry
-# layout, `init`, a lock file); then plan, apply, a clean second plan, no secret in any file, an import,
+# layout, `init`, a lock file). The emulator starts with no user flow, and one apply makes a self-service
+# sign-up flow whole: a custom attribute, the flow with its sign-up page and identity providers, two API
+# connectors and the link to the flow's steps. Then a clean second plan, no secret in any file, an import,
 # and destroy. Everything runs on loopback; nothing is left running.
 #
 # The CLI: DEMO_CLI when set; otherwise `tofu`, then `terraform` on PATH, when at least the version the demo's
@@ -66,8 +68,8 @@ build_provider "$work"
 # The binary is named after the version CHANGELOG.md names, as the release will be.
 echo "${provider_binary#"$work"/}"
 
-step "Starting the Graph emulator"
-start_emulator "$work"
+step "Starting the Graph emulator, with no user flow: the configuration makes its own"
+start_emulator "$work" -user-flows ""
 
 step "Making a client certificate (PKCS#12) and the secrets, which live in the environment only"
 (cd "$root" && go run ./scripts/testcert -out "$work/secrets" demo:-1h:365d)
@@ -101,16 +103,37 @@ grep -q "thumbprint *= *\"$thumbprint\"" plan.txt || {
 echo
 echo "The plan shows thumbprint $thumbprint, the certificate in demo.pfx."
 
-step "$name apply"
+step "$name apply: the attribute, the flow, the connectors and the link, in one apply"
 "$cli" apply -input=false demo.tfplan
 
-step "The sign-up flow calls the validation connector"
-calls=$("$cli" output -raw partner_signup_calls)
-[ "$calls" = "$("$cli" output -raw signup_validation_id)" ] || {
-  echo "B2X_1_PartnerSignUp calls $calls after the sign-up form, not the validation connector"
+step "What Graph now holds: the flow made here, its sign-up page and providers, the connectors at its steps"
+# output_json NAME: an output as compact JSON, for comparing.
+output_json() { "$cli" output -json "$1" | tr -d ' \n'; }
+flow=$("$cli" output -raw partner_signup_id)
+attribute=$("$cli" output -raw loyalty_number_id)
+grep -q " POST /v1.0/identity/b2xUserFlows 201$" "$work/emulator.log" || {
+  echo "the emulator never answered 201 to a POST /v1.0/identity/b2xUserFlows: the flow was not created by this apply"
   exit 1
 }
-echo "Graph says B2X_1_PartnerSignUp calls connector $calls at postAttributeCollection."
+want_fields="[\"Email\",\"GivenName\",\"Surname\",\"$attribute\"]"
+[ "$(output_json partner_signup_fields)" = "$want_fields" ] || {
+  echo "$flow's sign-up page asks for $(output_json partner_signup_fields), not $want_fields"
+  exit 1
+}
+want_providers='["AADSignup-OAUTH","EmailOtpSignup-OAUTH"]'
+[ "$(output_json partner_signup_providers)" = "$want_providers" ] || {
+  echo "$flow offers $(output_json partner_signup_providers), not $want_providers"
+  exit 1
+}
+want_calls="{\"post_attribute_collection\":\"$("$cli" output -raw loyalty_lookup_id)\",\"post_federation_signup\":\"$("$cli" output -raw partner_check_id)\"}"
+[ "$(output_json partner_signup_calls)" = "$want_calls" ] || {
+  echo "$flow calls $(output_json partner_signup_calls), not $want_calls"
+  exit 1
+}
+echo "Graph made the flow $flow (the emulator started with none) and says:"
+echo "  its sign-up page asks for Email, GivenName, Surname and the custom attribute $attribute, in that order;"
+echo "  it offers $want_providers;"
+echo "  it calls the Partner check connector at postFederationSignup and Loyalty lookup at postAttributeCollection."
 
 step "No secret in any file the CLI wrote"
 "$cli" show -json demo.tfplan >plan.json
@@ -137,17 +160,23 @@ status=$?
 set -e
 [ "$status" -eq 0 ] || { echo "the second plan was not empty (exit code $status)"; exit 1; }
 
-step "Import: forget the certificate connector, then bring it back with an import block"
-id=$("$cli" output -raw enrich_claims_id)
-"$cli" state rm entra_identity_api_connector.enrich_claims
+step "Import: forget the flow and the certificate connector, then bring both back with import blocks"
+id=$("$cli" output -raw loyalty_lookup_id)
+"$cli" state rm entra_user_flow.partner_signup entra_identity_api_connector.loyalty_lookup
 cat >import.tf <<CONFIG
 import {
-  to = entra_identity_api_connector.enrich_claims
+  to = entra_user_flow.partner_signup
+  id = "$flow"
+}
+
+import {
+  to = entra_identity_api_connector.loyalty_lookup
   id = "$id"
 }
 CONFIG
 cat import.tf
-# Graph never returns a secret, so the first apply after an import sends the certificate again.
+# The flow imports as it is. Graph never returns a secret, so the first apply after the connector's import
+# sends the certificate again.
 "$cli" apply -input=false -auto-approve
 rm import.tf
 set +e
@@ -159,8 +188,13 @@ echo "The plan after the import is empty."
 
 step "$name destroy"
 "$cli" destroy -input=false -auto-approve
+grep -q " DELETE /v1.0/identity/b2xUserFlows/$flow 204$" "$work/emulator.log" || {
+  echo "the destroy did not delete $flow"
+  exit 1
+}
 
 step "Requests the emulator answered"
 grep -v -e '^tenant id' -e '^client' "$work/emulator.log" || true
 echo
-echo "Demo finished on $name: installed from a mirror, planned, applied, planned clean, imported, destroyed."
+echo "Demo finished on $name: installed from a mirror; a sign-up flow with its custom attribute, connectors and"
+echo "link planned and applied in one go, planned clean, imported, destroyed."

@@ -64,15 +64,17 @@ init_quietly() {
   rm -f "$dir/.init.log"
 }
 
-# start_emulator DIR: build and start the Graph emulator on a free loopback port, stop it when the
-# script exits, and export the ARM_* and ENTRA_* variables that sign the provider in to it, and the
-# SSL_CERT_FILE that makes it trust the emulator's TLS certificate.
+# start_emulator DIR [FLAG...]: build and start the Graph emulator on a free loopback port, with the fakegraph
+# flags given (such as -user-flows ""), stop it when the script exits, and export the ARM_* and ENTRA_*
+# variables that sign the provider in to it, and the SSL_CERT_FILE that makes it trust the emulator's TLS
+# certificate.
 start_emulator() {
   local dir=$1
+  shift
   mkdir -p "$dir"
   (cd "$root" && go build -o "$dir/fakegraph" ./internal/testing/fakegraph/cmd/fakegraph)
   rm -f "$dir/emulator.json"
-  "$dir/fakegraph" -listen 127.0.0.1:0 -state-file "$dir/emulator.json" -log-requests >"$dir/emulator.log" 2>&1 &
+  "$dir/fakegraph" -listen 127.0.0.1:0 -state-file "$dir/emulator.json" -log-requests "$@" >"$dir/emulator.log" 2>&1 &
   emulator_pid=$!
   on_exit 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true'
   for _ in $(seq 1 100); do

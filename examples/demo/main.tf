@@ -1,25 +1,55 @@
-# The configuration `make demo` applies against the local Graph emulator. The provider block is empty:
-# the tenant, the client and the endpoints come from the environment, as they would in a pipeline.
+# The configuration `make demo` applies against the local Graph emulator, which starts with no user flow:
+# one apply makes a self-service sign-up flow whole. A custom attribute the API fills in, the sign-up flow
+# that collects it, the two APIs the flow calls and the link that wires them into the flow's steps. The
+# provider block is empty: the tenant, the client and the endpoints come from the environment, as they
+# would in a pipeline.
 provider "entra" {}
 
-# A connector a sign-up user flow calls to validate what the user entered, with HTTP basic authentication.
-# The password is write-only: it reaches Graph but never the plan or the state.
-resource "entra_identity_api_connector" "signup_validation" {
-  display_name = "Sign-up validation"
-  target_url   = "https://api.contoso.com/validate"
+# A custom attribute: the partner's loyalty number. Graph gives it the id extension_<appId>_<name>,
+# the claim the loyalty API receives with the sign-up form and returns, filled in, in its answer.
+resource "entra_user_flow_attribute" "loyalty_number" {
+  display_name = "Loyalty number"
+  data_type    = "string"
+  description  = "Your loyalty number; leave it empty and we look it up"
+}
+
+# The sign-up flow (Graph makes B2X_1_PartnerSignUp from the name): partners sign up with their Microsoft
+# Entra ID account or an email one-time passcode, and the sign-up page asks for these fields, in this order.
+resource "entra_user_flow" "partner_signup" {
+  kind = "b2x"
+  name = "PartnerSignUp"
+
+  # AADSignup-OAUTH is the provider Graph gives every new flow: listed, it is kept.
+  identity_providers = ["AADSignup-OAUTH", "EmailOtpSignup-OAUTH"]
+
+  user_attribute_assignments = [
+    { user_attribute_id = "Email", user_input_type = "emailBox" },
+    { user_attribute_id = "GivenName" },
+    { user_attribute_id = "Surname" },
+    { user_attribute_id = entra_user_flow_attribute.loyalty_number.id, is_optional = true },
+  ]
+}
+
+# A connector the flow calls right after the partner signs in with an identity provider, to check the
+# partner's organisation, with HTTP basic authentication. The password is write-only: it reaches Graph but
+# never the plan or the state.
+resource "entra_identity_api_connector" "partner_check" {
+  display_name = "Partner check"
+  target_url   = "https://api.contoso.com/signup/partner-check"
 
   basic_auth {
-    username            = "b2c-signup"
+    username            = "b2x-signup"
     password_wo         = var.api_password
     password_wo_version = 1
   }
 }
 
-# A connector that presents a client certificate to its API. The PKCS#12 file and its password are
-# write-only; the plan shows the certificate Graph will hold (thumbprint and validity) before it is sent.
-resource "entra_identity_api_connector" "enrich_claims" {
-  display_name = "Enrich token claims"
-  target_url   = "https://api.contoso.com/claims"
+# A connector the flow calls after the sign-up form, which looks up the loyalty number and returns it. It
+# presents a client certificate to its API: the PKCS#12 file and its password are write-only, and the plan
+# shows the certificate Graph will hold (thumbprint and validity) before it is sent.
+resource "entra_identity_api_connector" "loyalty_lookup" {
+  display_name = "Loyalty lookup"
+  target_url   = "https://api.contoso.com/signup/loyalty"
 
   pkcs12 {
     value_wo         = filebase64(var.pfx_file)
@@ -28,11 +58,11 @@ resource "entra_identity_api_connector" "enrich_claims" {
   }
 }
 
-# The sign-up flow that calls the validation connector after the user submits the sign-up form. User flows
-# are made in the portal (the emulator starts with this one); the provider wires connectors into their steps.
+# The link: which connector each step of the new flow calls.
 resource "entra_user_flow_api_connectors" "partner_signup" {
-  user_flow_id              = "B2X_1_PartnerSignUp"
-  post_attribute_collection = entra_identity_api_connector.signup_validation.id
+  user_flow_id              = entra_user_flow.partner_signup.id
+  post_federation_signup    = entra_identity_api_connector.partner_check.id
+  post_attribute_collection = entra_identity_api_connector.loyalty_lookup.id
 }
 
 # The flow as Graph describes it once the link is made.
@@ -41,15 +71,8 @@ data "entra_user_flow" "partner_signup" {
   depends_on = [entra_user_flow_api_connectors.partner_signup]
 }
 
-data "entra_identity_api_connectors" "all" {
-  depends_on = [
-    entra_identity_api_connector.signup_validation,
-    entra_identity_api_connector.enrich_claims,
-  ]
-}
-
 variable "api_password" {
-  description = "The password the user flow presents to the validation API."
+  description = "The password the user flow presents to the partner check API."
   type        = string
   sensitive   = true
   ephemeral   = true
@@ -67,24 +90,43 @@ variable "pfx_password" {
   ephemeral   = true
 }
 
-output "signup_validation_id" {
-  value = entra_identity_api_connector.signup_validation.id
+output "partner_signup_id" {
+  description = "The flow's id, as Graph made it from the name."
+  value       = entra_user_flow.partner_signup.id
 }
 
-output "enrich_claims_id" {
-  value = entra_identity_api_connector.enrich_claims.id
+output "loyalty_number_id" {
+  description = "The custom attribute's id: the claim the loyalty API returns."
+  value       = entra_user_flow_attribute.loyalty_number.id
 }
 
-output "enrich_claims_thumbprint" {
-  description = "The certificate Graph presents to the claims API."
-  value       = one([for c in entra_identity_api_connector.enrich_claims.certificates : c.thumbprint if c.is_active])
+output "partner_check_id" {
+  value = entra_identity_api_connector.partner_check.id
+}
+
+output "loyalty_lookup_id" {
+  value = entra_identity_api_connector.loyalty_lookup.id
+}
+
+output "loyalty_lookup_thumbprint" {
+  description = "The certificate Graph presents to the loyalty API."
+  value       = one([for c in entra_identity_api_connector.loyalty_lookup.certificates : c.thumbprint if c.is_active])
 }
 
 output "partner_signup_calls" {
-  description = "The connector Graph says the sign-up flow calls after the sign-up form."
-  value       = data.entra_user_flow.partner_signup.post_attribute_collection
+  description = "The connector Graph says each step of the flow calls."
+  value = {
+    post_federation_signup    = data.entra_user_flow.partner_signup.post_federation_signup
+    post_attribute_collection = data.entra_user_flow.partner_signup.post_attribute_collection
+  }
 }
 
-output "connector_names" {
-  value = [for c in data.entra_identity_api_connectors.all.connectors : c.display_name]
+output "partner_signup_fields" {
+  description = "The attributes the flow's sign-up page asks for, in order, as Graph lists them."
+  value       = [for f in data.entra_user_flow.partner_signup.user_attribute_assignments : f.user_attribute_id]
+}
+
+output "partner_signup_providers" {
+  description = "The identity providers the flow offers, as Graph lists them."
+  value       = sort(data.entra_user_flow.partner_signup.identity_providers)
 }

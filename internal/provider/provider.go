@@ -106,8 +106,8 @@ func (p *entraProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		apiconnector.NewResource,
 		userflow.NewResource,
-		userflowattribute.NewResource,
 		userflow.NewFlowResource,
+		userflowattribute.NewResource,
 	}
 }
 

@@ -2,10 +2,12 @@ package userflow_test
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,19 +26,24 @@ import (
 // guideExample is the configuration of the guide "Calling your API during sign-up".
 const guideExample = "../../examples/guides/calling-your-api-during-sign-up/main.tf"
 
-// TestAccGuide_callingYourAPIDuringSignUp runs the guide's example as a reader would: create the connector
-// with a certificate and wire it into the flow, rotate the certificate with append (the link is left
-// alone), import both resources, destroy.
+// TestAccGuide_callingYourAPIDuringSignUp runs the guide's example as a reader would, in a tenant with no user
+// flow: one apply makes the custom attribute, the flow with its sign-up page and providers, the connector with
+// a certificate and the link; the next plan is empty; the certificate is rotated with append (nothing else is
+// touched); each of the four resources is imported; destroy leaves nothing behind.
 func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	seedFlow(t, server, partnerFlow, nil)
 	configuration := guideConfiguration(t, server, "")
 	current := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
 	next := testcert.New(t, testcert.Options{CommonName: "signup-validation-2026"})
 	files := map[string]string{"current.pfx": writePFX(t, current), "next.pfx": writePFX(t, next)}
 	secrets := []string{current.Password, next.Password, current.Base64[:64], next.Base64[:64]}
-	const connector, link = "entra_identity_api_connector.signup_validation", "entra_user_flow_api_connectors.signup"
-	var connectorID string
+	const (
+		attribute = "entra_user_flow_attribute.loyalty_number"
+		flow      = "entra_user_flow.partner_signup"
+		connector = "entra_identity_api_connector.signup_validation"
+		link      = "entra_user_flow_api_connectors.signup"
+	)
+	var connectorID, attributeID string
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -44,35 +51,58 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 			if n := len(server.Connectors()); n != 0 {
 				return fmt.Errorf("after destroy the emulator holds %d connectors", n)
 			}
-			return expectSteps(server, partnerFlow, map[string]string{})
+			if flows := server.UserFlows(); len(flows) != 0 {
+				return fmt.Errorf("after destroy the emulator holds the user flow %s", flows[0].ID)
+			}
+			if custom := customAttributes(server); len(custom) != 0 {
+				return fmt.Errorf("after destroy the emulator holds the custom attributes %v", custom)
+			}
+			return nil
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig:       server.ResetRequests,
+				PreConfig: func() {
+					if flows := server.UserFlows(); len(flows) != 0 {
+						t.Fatalf("the tenant should start with no user flow, not %s", flows[0].ID)
+					}
+					server.ResetRequests()
+				},
 				Config:          configuration,
 				ConfigVariables: guideVariables(files["current.pfx"], current, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(secrets...)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(attribute, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(flow, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(connector, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(link, plancheck.ResourceActionCreate),
+						acctest.NoSecretInPlan(secrets...),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("user_flow_id", knownvalue.StringExact(partnerFlow)),
 					statecheck.ExpectKnownOutputValue("active_certificate", knownvalue.StringExact(current.Thumbprint)),
 					acctest.NoSecretInState(secrets...),
 				},
 				Check: func(*terraform.State) error {
-					connectors := server.Connectors()
-					if len(connectors) != 1 {
-						return fmt.Errorf("the emulator holds %d connectors", len(connectors))
+					connectors, custom := server.Connectors(), customAttributes(server)
+					if len(connectors) != 1 || len(custom) != 1 {
+						return fmt.Errorf("the emulator holds %d connectors and the custom attributes %v; want one of each", len(connectors), custom)
 					}
-					connectorID = connectors[0].ID
-					if err := expectPUTs(server, setStep("v1.0", "b2xUserFlows", partnerFlow, pac, connectorID)); err != nil {
+					connectorID, attributeID = connectors[0].ID, custom[0]
+					if err := expectGuideWrites(server, attributeID, connectorID); err != nil {
 						return err
 					}
-					return expectSteps(server, partnerFlow, map[string]string{pac: connectorID})
+					return errors.Join(
+						expectProviders(server, partnerFlow, "AADSignup-OAUTH", "EmailOtpSignup-OAUTH"),
+						expectPage(server, partnerFlow, "Email", "GivenName", "Surname", attributeID),
+						expectSteps(server, partnerFlow, map[string]string{pac: connectorID}),
+					)
 				},
 			},
 			{
-				// Rotate: the next certificate is added beside the current one, and the flow is not touched.
+				// Rotate: the next certificate is added beside the current one; the flow, its page and its
+				// attribute are not touched.
 				PreConfig:       server.ResetRequests,
 				Config:          configuration,
 				ConfigVariables: guideVariables(files["next.pfx"], next, 2),
@@ -80,6 +110,8 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(connector, plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(link, plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction(flow, plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction(attribute, plancheck.ResourceActionNoop),
 						acctest.NoSecretInPlan(secrets...),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -89,51 +121,89 @@ func TestAccGuide_callingYourAPIDuringSignUp(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						if err := expectPUTs(server); err != nil {
-							return fmt.Errorf("the rotation touched the flow: %w", err)
-						}
-						var uploads int
-						for _, r := range server.Requests() {
-							if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/uploadClientCertificate") {
-								uploads++
-							}
+						if err := expectWrites(server, "", "POST /v1.0/identity/apiConnectors/"+connectorID+"/uploadClientCertificate"); err != nil {
+							return fmt.Errorf("the rotation wrote more than the certificate: %w", err)
 						}
 						stored, _ := server.Connector(connectorID)
-						if uploads != 1 || len(stored.Auth.Certificates) != 2 {
-							return fmt.Errorf("%d uploads, %d certificates; want 1 upload and both certificates", uploads, len(stored.Auth.Certificates))
+						if len(stored.Auth.Certificates) != 2 {
+							return fmt.Errorf("the connector holds %d certificates; want both", len(stored.Auth.Certificates))
 						}
 						return expectSteps(server, partnerFlow, map[string]string{pac: connectorID})
 					},
 					acctest.CheckNoSecretOnDisk(secrets...),
 				),
 			},
-			{
-				// Import the link with an import block naming the flow's id: the plan changes nothing. (The
-				// outputs keep `terraform import` steps from being checked here; the resource's own tests do.)
-				Config:          configuration,
-				ConfigVariables: guideVariables(files["next.pfx"], next, 2),
-				ResourceName:    link,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
-			{
-				// Import the connector with an import block: Graph never returns the certificate, so the plan
-				// sends it once.
-				Config:             configuration,
-				ConfigVariables:    guideVariables(files["next.pfx"], next, 2),
-				ResourceName:       connector,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithID,
-				ExpectNonEmptyPlan: true,
-			},
+			// Import each resource with an import block naming its id: the plan changes nothing, but for the
+			// connector, to which Graph never returns the certificate, so the plan sends it once. (The outputs
+			// keep `terraform import` steps from being checked here; the resources' own tests do.)
+			guideImport(configuration, files["next.pfx"], next, attribute, false),
+			guideImport(configuration, files["next.pfx"], next, flow, false),
+			guideImport(configuration, files["next.pfx"], next, link, false),
+			guideImport(configuration, files["next.pfx"], next, connector, true),
 		},
 	})
 }
 
-// TestAccGuide_importingWhatThePortalMade follows the guide's section of that name: the connector, holding
-// its certificate, and the link were made in the portal; the guide's configuration with two import blocks
-// adopts both. The connector already holds the configured certificate, so under rotation "append" the first
-// apply uploads nothing (Graph refuses a certificate twice) and the next plan is empty.
+// guideImport is a step that imports the resource at address into the guide's configuration with an import
+// block naming its id.
+func guideImport(configuration, file string, pfx testcert.PFX, address string, sendsSecret bool) resource.TestStep {
+	return resource.TestStep{
+		Config:             configuration,
+		ConfigVariables:    guideVariables(file, pfx, 2),
+		ResourceName:       address,
+		ImportState:        true,
+		ImportStateKind:    resource.ImportBlockWithID,
+		ExpectNonEmptyPlan: sendsSecret,
+	}
+}
+
+// expectGuideWrites fails unless the writes of the guide's first apply are what the guide says they are:
+// the attribute, the flow, the provider Graph does not give a new flow, the four fields of the sign-up page
+// (already in order, so no setOrder), the connector with its certificate, and the step. Resources that do
+// not depend on each other are made at the same time, so the writes are compared without their order.
+func expectGuideWrites(server *fakegraph.Server, attributeID, connectorID string) error {
+	const flowPath = "/v1.0/identity/b2xUserFlows/" + partnerFlow
+	want := []string{
+		"POST /v1.0/identity/userFlowAttributes",
+		"POST /v1.0/identity/b2xUserFlows",
+		"POST " + flowPath + "/userFlowIdentityProviders/$ref",
+		"POST " + flowPath + "/userAttributeAssignments",
+		"POST " + flowPath + "/userAttributeAssignments",
+		"POST " + flowPath + "/userAttributeAssignments",
+		"POST " + flowPath + "/userAttributeAssignments",
+		"POST /v1.0/identity/apiConnectors",
+		"PUT " + flowPath + "/apiConnectorConfiguration/postAttributeCollection/$ref",
+	}
+	var got []string
+	for _, r := range graphRequests(server) {
+		if !strings.HasPrefix(r, "GET ") {
+			got = append(got, r)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("Graph received the writes\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	return expectPUTs(server, setStep("v1.0", "b2xUserFlows", partnerFlow, pac, connectorID))
+}
+
+// customAttributes are the ids of the emulator's custom user-flow attributes.
+func customAttributes(server *fakegraph.Server) []string {
+	var ids []string
+	for _, a := range server.UserFlowAttributes() {
+		if !a.BuiltIn {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
+// TestAccGuide_importingWhatThePortalMade follows the guide's section of that name: the custom attribute, the
+// flow with its providers and sign-up page, the connector holding its certificate, and the link were made in
+// the portal; the guide's configuration with four import blocks adopts them all. The connector already holds
+// the configured certificate, so under rotation "append" the first apply uploads nothing (Graph refuses a
+// certificate twice), nothing else differs, and the next plan is empty.
 func TestAccGuide_importingWhatThePortalMade(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	pfx := testcert.New(t, testcert.Options{CommonName: "signup-validation-2025"})
@@ -141,8 +211,33 @@ func TestAccGuide_importingWhatThePortalMade(t *testing.T) {
 	if err := server.UploadCertificate(made.ID, []byte(pfx.Base64), pfx.Password); err != nil {
 		t.Fatal(err)
 	}
-	seedFlow(t, server, partnerFlow, map[string]string{pac: made.ID})
+	loyalty, err := server.PutUserFlowAttribute(fakegraph.UserFlowAttribute{
+		DisplayName: "Loyalty number", DataType: "string", Description: "Your loyalty number; leave it empty and we look it up",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.PutUserFlow(fakegraph.UserFlow{
+		ID:                partnerFlow,
+		APIConnectors:     map[string]string{pac: made.ID},
+		IdentityProviders: []string{"AADSignup-OAUTH", "EmailOtpSignup-OAUTH"},
+		AttributeAssignments: []fakegraph.AttributeAssignment{
+			{ID: "Email", UserInputType: "emailBox"}, {ID: "GivenName"}, {ID: "Surname"}, {ID: loyalty.ID, IsOptional: true},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	imports := fmt.Sprintf(`
+import {
+  to = entra_user_flow_attribute.loyalty_number
+  id = %q
+}
+
+import {
+  to = entra_user_flow.partner_signup
+  id = %q
+}
+
 import {
   to = entra_identity_api_connector.signup_validation
   id = %q
@@ -152,7 +247,7 @@ import {
   to = entra_user_flow_api_connectors.signup
   id = %q
 }
-`, made.ID, partnerFlow)
+`, loyalty.ID, partnerFlow, made.ID, partnerFlow)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

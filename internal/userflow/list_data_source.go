@@ -46,7 +46,7 @@ func (d *flowListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"four per flow: its `apiConnectorConfiguration`, its `userFlowIdentityProviders`, its `userAttributeAssignments` and " +
 			"their `getOrder`. A tenant with many flows is read faster by `entra_user_flow` for the flows you need. " +
 			"Azure AD B2C flows are listed on `beta`, the only version that serves them. Requires the Graph permission " +
-			"`" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "`.",
+			"`" + tf.UserFlows.ReadPermission + "` or `" + tf.UserFlows.Permission + "` (Graph's page for a flow's providers names only the latter).",
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Optional: true,

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 
 const linkAddress = "entra_user_flow_api_connectors.test"
 
-// Flows the tests seed: user flows are made in the portal, never by the provider.
+// Flows the tests seed, as if made in the portal.
 const (
 	partnerFlow = "B2X_1_PartnerSignUp"
 	b2cFlow     = "B2C_1_SignUpSignIn"

@@ -1,17 +1,13 @@
-# Calling your API during sign-up: an API connector with a client certificate, called by an External ID
-# self-service sign-up flow after the user submits the sign-up form. The provider block is left out: the
-# tenant and the credentials come from the ARM_* environment variables.
+# Calling your API during sign-up: a complete External ID self-service sign-up in one apply. A custom
+# attribute your API fills in, the sign-up flow with its identity providers and sign-up page, an API connector
+# with a client certificate, and the link that makes the flow call the API after the user submits the sign-up
+# form. The provider block is left out: the tenant and the credentials come from the ARM_* environment
+# variables.
 
 terraform {
   required_providers {
     entra = { source = "entra-iac/entra" }
   }
-}
-
-variable "user_flow_id" {
-  description = "The sign-up flow that calls the API, as the entra_user_flows data source lists it."
-  type        = string
-  default     = "B2X_1_PartnerSignUp"
 }
 
 variable "certificate_file" {
@@ -45,6 +41,32 @@ check "certificate_lifetime" {
   }
 }
 
+# A custom attribute: Graph gives it the id extension_<appId>_<name>, the claim your API receives with the
+# sign-up form and returns, filled in, in its answer.
+resource "entra_user_flow_attribute" "loyalty_number" {
+  display_name = "Loyalty number"
+  data_type    = "string"
+  description  = "Your loyalty number; leave it empty and we look it up"
+}
+
+# The sign-up flow, B2X_1_PartnerSignUp: sign-up with a Microsoft Entra ID account or an email one-time
+# passcode, and a sign-up page that asks for these fields, in this order.
+resource "entra_user_flow" "partner_signup" {
+  kind = "b2x"
+  name = "PartnerSignUp"
+
+  identity_providers = ["AADSignup-OAUTH", "EmailOtpSignup-OAUTH"]
+
+  user_attribute_assignments = [
+    { user_attribute_id = "Email", user_input_type = "emailBox" },
+    { user_attribute_id = "GivenName" },
+    { user_attribute_id = "Surname" },
+    { user_attribute_id = entra_user_flow_attribute.loyalty_number.id, is_optional = true },
+  ]
+}
+
+# Your API, called after the sign-up form: it validates the form and returns the loyalty number. The
+# connector presents a client certificate to it; the file and its password are write-only.
 resource "entra_identity_api_connector" "signup_validation" {
   display_name = "Sign-up validation"
   target_url   = "https://api.contoso.com/signup/validate"
@@ -59,9 +81,19 @@ resource "entra_identity_api_connector" "signup_validation" {
   }
 }
 
+# The link: the flow calls the API at its postAttributeCollection step.
 resource "entra_user_flow_api_connectors" "signup" {
-  user_flow_id              = var.user_flow_id
+  user_flow_id              = entra_user_flow.partner_signup.id
   post_attribute_collection = entra_identity_api_connector.signup_validation.id
+}
+
+output "user_flow_id" {
+  value = entra_user_flow.partner_signup.id
+}
+
+# The claim your API returns to fill in the loyalty number.
+output "loyalty_number_claim" {
+  value = entra_user_flow_attribute.loyalty_number.id
 }
 
 output "connector_id" {

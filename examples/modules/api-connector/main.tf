@@ -1,7 +1,8 @@
 # An API connector that authenticates to its API with a client certificate, with a rotation policy:
 # the certificate in use (current_*) and, during a rotation, the one that takes over (next_*); or with
 # HTTP basic authentication. Only a new version sends a certificate or a password; neither reaches the
-# plan or the state.
+# plan or the state. Optionally, a user flow calls it at one step: an existing flow (user_flow.id) or one
+# the module creates (user_flow.name).
 
 locals {
   certificate = var.authentication == "certificate"
@@ -43,4 +44,26 @@ resource "entra_identity_api_connector" "this" {
       error_message = "next_certificate_version must be greater than current_certificate_version: a version that does not change sends nothing."
     }
   }
+}
+
+# The user flow the module creates when user_flow has a name.
+resource "entra_user_flow" "this" {
+  count = var.user_flow == null ? 0 : var.user_flow.name == null ? 0 : 1
+
+  kind                       = var.user_flow.kind
+  name                       = var.user_flow.name
+  user_flow_type_version     = var.user_flow.user_flow_type_version
+  identity_providers         = var.user_flow.identity_providers
+  user_attribute_assignments = var.user_flow.user_attribute_assignments
+}
+
+# The step of the flow, existing or created here, that calls the connector. Destroying it clears only that
+# step. Its count depends only on whether user_flow is set, so an id known only at apply works too.
+resource "entra_user_flow_api_connectors" "this" {
+  count = var.user_flow == null ? 0 : 1
+
+  user_flow_id              = var.user_flow.name == null ? var.user_flow.id : one(entra_user_flow.this[*].id)
+  post_attribute_collection = var.user_flow_step == "post_attribute_collection" ? entra_identity_api_connector.this.id : null
+  post_federation_signup    = var.user_flow_step == "post_federation_signup" ? entra_identity_api_connector.this.id : null
+  pre_token_issuance        = var.user_flow_step == "pre_token_issuance" ? entra_identity_api_connector.this.id : null
 }

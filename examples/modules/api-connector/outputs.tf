@@ -27,3 +27,8 @@ output "sent_version" {
   description = "The version of the secret this configuration last sent: next_certificate_version during a rotation, current_certificate_version otherwise, basic_auth_password_version for basic authentication."
   value       = local.sent_version
 }
+
+output "user_flow_id" {
+  description = "The id of the user flow that calls the connector (the one created from user_flow, such as B2X_1_PartnerSignUp, or user_flow_id); null when no flow does."
+  value       = one(entra_user_flow_api_connectors.this[*].user_flow_id)
+}

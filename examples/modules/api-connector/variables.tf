@@ -109,3 +109,50 @@ variable "renew_within_days" {
     error_message = "renew_within_days must not be negative."
   }
 }
+
+variable "user_flow" {
+  description = "The user flow that calls the connector at user_flow_step: { id = \"B2X_1_PartnerSignUp\" } for an existing flow (the id may be known only at apply, such as another resource's), or { name = \"PartnerSignUp\", ... } for a flow the module creates, with its kind (\"b2x\", the default, or \"b2c\" with a user_flow_type_version), the identity providers it offers and the fields of its sign-up page, as in entra_user_flow (Graph adds the B2X_1_ or B2C_1_ prefix to the name). Null (the default): the connector is wired into no flow."
+  type = object({
+    id                     = optional(string)
+    name                   = optional(string)
+    kind                   = optional(string, "b2x")
+    user_flow_type_version = optional(number)
+    identity_providers     = optional(set(string))
+    user_attribute_assignments = optional(list(object({
+      user_attribute_id     = string
+      display_name          = optional(string)
+      is_optional           = optional(bool)
+      requires_verification = optional(bool)
+      user_input_type       = optional(string)
+      user_attribute_values = optional(list(object({
+        name       = string
+        value      = string
+        is_default = optional(bool)
+      })))
+    })))
+  })
+  default = null
+
+  validation {
+    # A conditional rather than ||, which evaluates both sides, the attributes of a null object included.
+    condition     = var.user_flow == null ? true : (var.user_flow.id == null) != (var.user_flow.name == null)
+    error_message = "user_flow takes an id (an existing flow) or a name (a flow to create), not both and not neither."
+  }
+  validation {
+    condition = var.user_flow == null ? true : var.user_flow.id == null ? true : (
+      var.user_flow.identity_providers == null && var.user_flow.user_attribute_assignments == null && var.user_flow.user_flow_type_version == null
+    )
+    error_message = "user_flow: identity_providers, user_attribute_assignments and user_flow_type_version describe a flow the module creates (with a name); an existing flow (id) is wired as it is."
+  }
+}
+
+variable "user_flow_step" {
+  description = "The step of the user flow that calls the connector: \"post_attribute_collection\" (the default: after the sign-up form), \"post_federation_signup\" (after the user signs in with an identity provider) or, in an Azure AD B2C flow, \"pre_token_issuance\"."
+  type        = string
+  default     = "post_attribute_collection"
+
+  validation {
+    condition     = contains(["post_attribute_collection", "post_federation_signup", "pre_token_issuance"], var.user_flow_step)
+    error_message = "user_flow_step must be \"post_attribute_collection\", \"post_federation_signup\" or \"pre_token_issuance\"."
+  }
+}
