@@ -59,16 +59,17 @@ func (e *Error) Error() string {
 func requestIDNote(id string) string { return "request-id " + id }
 
 // IsNotFound reports whether err is Graph saying the object does not exist.
-func IsNotFound(err error) bool {
-	var graphErr *Error
-	return errors.As(err, &graphErr) && graphErr.StatusCode == http.StatusNotFound
-}
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
 // IsForbidden reports whether err is Graph refusing the caller the object: a missing permission, or in an
 // Azure AD B2C tenant also a kind of user flow the tenant does not have.
-func IsForbidden(err error) bool {
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsClientError reports whether err is a Graph answer in the 4xx range: Graph refused the request as
+// sent, rather than failing to carry it out.
+func IsClientError(err error) bool {
 	var graphErr *Error
-	return errors.As(err, &graphErr) && graphErr.StatusCode == http.StatusForbidden
+	return errors.As(err, &graphErr) && graphErr.StatusCode >= http.StatusBadRequest && graphErr.StatusCode < http.StatusInternalServerError
 }
 
 // ErrOutcomeUnknown marks a write whose answer was lost: Graph may or may not have carried it out.

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -318,11 +317,4 @@ func joinSteps(steps []UserFlowStep, separator string) string {
 		names[i] = string(s)
 	}
 	return strings.Join(names, separator)
-}
-
-// IsClientError reports whether err is a Graph answer in the 4xx range: Graph refused the request as
-// sent, rather than failing to carry it out.
-func IsClientError(err error) bool {
-	var graphErr *Error
-	return errors.As(err, &graphErr) && graphErr.StatusCode >= http.StatusBadRequest && graphErr.StatusCode < http.StatusInternalServerError
 }
