@@ -22,6 +22,13 @@ const (
 	CustomAttribute  = "custom"
 )
 
+// userFlowAttributeTypes are the kinds a list can be filtered by (the reference also lists required, which
+// no attribute is seen to have).
+var userFlowAttributeTypes = []string{BuiltInAttribute, CustomAttribute}
+
+// UserFlowAttributeTypes lists the kinds a list of attributes can be filtered by, as Graph's enum spells them.
+func UserFlowAttributeTypes() []string { return slices.Clone(userFlowAttributeTypes) }
+
 // UserFlowAttribute is an attribute a flow's sign-up page can collect.
 type UserFlowAttribute struct {
 	// ID is Graph's: a built-in attribute's name (City), or a custom one's extension_<appId>_<name>, which
@@ -44,11 +51,13 @@ func UserFlowAttributeDataTypes() []string { return slices.Clone(customDataTypes
 
 // ListUserFlowAttributes reads every attribute, built-in and custom, following @odata.nextLink across
 // pages: GET /identity/userFlowAttributes, with $filter=userFlowAttributeType eq '<attributeType>' when
-// attributeType is not "" (BuiltInAttribute or CustomAttribute).
+// attributeType is not "" (BuiltInAttribute or CustomAttribute, in any case: the filter has the enum's
+// spelling).
 func (c *Client) ListUserFlowAttributes(ctx context.Context, attributeType string) ([]UserFlowAttribute, error) {
 	first := userFlowAttributesPath
 	if attributeType != "" {
-		first = c.versionedURL(c.version(), userFlowAttributesPath, "$filter="+queryValue("userFlowAttributeType eq "+odataString(attributeType)))
+		kind := enumMember(attributeType, userFlowAttributeTypes)
+		first = c.versionedURL(c.version(), userFlowAttributesPath, "$filter="+queryValue("userFlowAttributeType eq "+odataString(kind)))
 	}
 	return getAllPages[UserFlowAttribute](ctx, c, first, "user flow attributes")
 }

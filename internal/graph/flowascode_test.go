@@ -290,6 +290,23 @@ func TestClient_listsTheCustomAttributesWithAnEscapedFilter(t *testing.T) {
 	}
 }
 
+func TestClient_filtersAttributesByKindInGraphsSpelling(t *testing.T) {
+	t.Parallel()
+	s, c := newStub(t, flowAsCodeReference)
+
+	for _, kind := range []string{"Custom", "BUILTIN"} {
+		if _, err := c.ListUserFlowAttributes(t.Context(), kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for i, want := range []string{"custom", "builtIn"} {
+		if got := s.requests()[i].RawQuery; got != "$filter=userFlowAttributeType%20eq%20%27"+want+"%27" {
+			t.Errorf("query %s: want the kind as Graph spells it, %s", got, want)
+		}
+	}
+}
+
 func TestIsPathID(t *testing.T) {
 	for id, want := range map[string]bool{
 		connectorID:     true,

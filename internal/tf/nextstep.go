@@ -21,8 +21,10 @@ type Object struct {
 	Find string
 	// BadRequest, when set, is what to check when Graph refuses a write as malformed (400).
 	BadRequest string
-	// Conflict, when set, is what to do when Graph refuses a write because of another object (409).
-	Conflict string
+	// Conflict is what to do when Graph refuses a write because of another object (409), by the operation (the
+	// timeout that bounds it): what stands in the way differs, a name taken for a create, a user of the object
+	// for a delete.
+	Conflict map[Timeout]string
 }
 
 // TargetURLRule is what the connector resource accepts as target_url, for its description and for the next
@@ -47,8 +49,10 @@ var (
 		ReadPermission: "IdentityUserFlow.Read.All",
 		Find: "Create user flows with the entra_user_flow resource (one made in the portal can be imported into it by its id), " +
 			"and list the tenant's flows with the entra_user_flows data source.",
-		Conflict: "A user flow of that name exists already (Graph compares names without regard to case): import it into " +
-			"entra_user_flow by its id (the name with its B2X_1_ or B2C_1_ prefix), or choose another name.",
+		Conflict: map[Timeout]string{
+			ResourceCreate: "A user flow of that name exists already (Graph compares names without regard to case): import it into " +
+				"entra_user_flow by its id (the name with its B2X_1_ or B2C_1_ prefix), or choose another name.",
+		},
 	}
 	// UserFlowAttributes are Graph's identityUserFlowAttribute.
 	UserFlowAttributes = Object{
@@ -58,9 +62,16 @@ var (
 			"attribute made outside Terraform can be imported by its id.",
 		BadRequest: "Graph refuses a data_type other than string, boolean and int64, a built-in attribute's change or deletion, " +
 			"and a display_name it cannot make an attribute name of: use letters and digits.",
-		Conflict: "Graph refuses a second user flow attribute with a display_name another attribute has (built-in or custom: " +
-			"import that one by its id instead), and the deletion of an attribute a user flow still collects: remove it from " +
-			"the sign-up page (the attribute assignments) of every flow that uses it first.",
+		Conflict: map[Timeout]string{
+			ResourceCreate: "Another user flow attribute, built-in or custom, has this display_name: import that one by its id " +
+				"instead, or choose another name. A replacement under create_before_destroy that keeps the display_name (only " +
+				"data_type changed) meets the old attribute this way: change the name as well, or remove the attribute from the " +
+				"sign-up page of every flow first and replace it without create_before_destroy.",
+			ResourceDelete: "When this apply replaces the attribute for a new display_name, add lifecycle { " +
+				"create_before_destroy = true } to it: the new attribute is made first, the flow's sign-up page moves to it, and " +
+				"the old one is deleted last. Otherwise remove the attribute from the sign-up page (user_attribute_assignments) " +
+				"of every flow that collects it first, then destroy it.",
+		},
 	}
 )
 
@@ -100,7 +111,7 @@ var nextSteps = []nextStep{
 	{status: http.StatusForbidden, code: "AADB2C*", advice: permission},
 	{status: http.StatusNotFound, advice: notFound},
 	{status: http.StatusBadRequest, advice: func(call Call, _ error) string { return call.Object.BadRequest }},
-	{status: http.StatusConflict, advice: func(call Call, _ error) string { return call.Object.Conflict }},
+	{status: http.StatusConflict, advice: func(call Call, _ error) string { return call.Object.Conflict[call.Timeout] }},
 	{status: http.StatusTooManyRequests, advice: throttled},
 }
 

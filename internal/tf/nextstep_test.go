@@ -39,8 +39,12 @@ func TestNextStep_oneRowPerAnswer(t *testing.T) {
 		"404 without an id: nothing to add":          {answer(404, "Request_ResourceNotFound"), Call{Object: connectors}, ""},
 		"400 on a connector: the URL rule":           {answer(400, "invalidRequest"), Call{Object: connectors}, "Check target_url."},
 		"400 on a user flow: nothing to add":         {answer(400, "BadRequest"), Call{Object: userFlows}, ""},
-		"409 on an attribute: what is in the way": {answer(409, "AADB2C"), Call{Object: UserFlowAttributes},
-			"remove it from the sign-up page (the attribute assignments) of every flow that uses it first"},
+		"409 on an attribute's create: the name taken": {answer(409, "AADB2C"), Call{Object: UserFlowAttributes, Timeout: ResourceCreate},
+			"Another user flow attribute, built-in or custom, has this display_name: import that one by its id instead"},
+		"409 on an attribute's delete: a flow collects it": {answer(409, "AADB2C"), Call{Object: UserFlowAttributes, Timeout: ResourceDelete},
+			"add lifecycle { create_before_destroy = true } to it"},
+		"409 on a flow's create: the name taken": {answer(409, "AADB2C"), Call{Object: UserFlows, Timeout: ResourceCreate},
+			"A user flow of that name exists already"},
 		"409 on a connector: nothing to add": {answer(409, "Conflict"), Call{Object: connectors}, ""},
 		"429 out of retries: a longer timeout": {answer(429, "TooManyRequests"), Call{Object: connectors, Timeout: ResourceCreate},
 			"set a longer timeouts { create } on this resource"},
@@ -75,6 +79,23 @@ func TestNextStep_aRefusedUserFlowKindSaysWhatTheTenantHasInstead(t *testing.T) 
 		got := NextStep(err, Call{Object: userFlows})
 		if !strings.Contains(got, "Grant admin consent") || (want == "" && strings.Contains(got, "Or the tenant")) || !strings.Contains(got, want) {
 			t.Errorf("%s: NextStep = %q, want the permission and %q", path, got, want)
+		}
+	}
+}
+
+// TestNextStep_aConflictIsAdvisedForTheOperationThatMetIt: Graph answers 409 both to a create whose name is
+// taken and to the delete of an attribute a flow still collects; each next step speaks of its own case only.
+func TestNextStep_aConflictIsAdvisedForTheOperationThatMetIt(t *testing.T) {
+	for _, tc := range []struct {
+		timeout       Timeout
+		want, notWant string
+	}{
+		{ResourceCreate, "has this display_name", "the flow's sign-up page moves to it"},
+		{ResourceDelete, "the flow's sign-up page moves to it", "has this display_name"},
+	} {
+		got := NextStep(answer(409, "AADB2C"), Call{Object: UserFlowAttributes, Timeout: tc.timeout})
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.notWant) {
+			t.Errorf("%s: NextStep = %q, want %q and not %q", tc.timeout.Attribute, got, tc.want, tc.notWant)
 		}
 	}
 }

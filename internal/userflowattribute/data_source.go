@@ -2,6 +2,7 @@ package userflowattribute
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -55,9 +56,9 @@ func (d *listDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"user_flow_attribute_type": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "List only attributes of this kind: `" + graph.BuiltInAttribute + "` or `" + graph.CustomAttribute +
-					"`, sent to Graph as `$filter=userFlowAttributeType eq '<kind>'`. Unset lists both.",
-				Validators: []validator.String{stringvalidator.OneOf(graph.BuiltInAttribute, graph.CustomAttribute)},
+				MarkdownDescription: "List only attributes of this kind: `" + strings.Join(graph.UserFlowAttributeTypes(), "` or `") +
+					"`, in any case, sent to Graph in the enum's spelling as `$filter=userFlowAttributeType eq '<kind>'`. Unset lists both.",
+				Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(graph.UserFlowAttributeTypes()...)},
 			},
 			"attributes": schema.ListNestedAttribute{
 				Computed:            true,

@@ -17,7 +17,8 @@ import (
 )
 
 // TestAccUserFlowAttributesDataSource lists every attribute, built-in and custom, across Graph's pages,
-// and with the filter on the kind, which Graph applies ($filter); a kind that is none is a plan-time error.
+// and with the filter on the kind, which Graph applies ($filter): a kind in any case is sent in Graph's
+// spelling, and a kind that is none is a plan-time error.
 func TestAccUserFlowAttributesDataSource(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{PageSize: 4})
 	hobby := seedAttribute(t, server, fakegraph.UserFlowAttribute{DisplayName: "Hobby", Description: "Your hobby", DataType: "string"})
@@ -50,9 +51,9 @@ func TestAccUserFlowAttributesDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      config("Custom"),
+				Config:      config("extension"),
 				PlanOnly:    true,
-				ExpectError: acctest.Wrapped(`user_flow_attribute_type…value must be one of: ["builtIn" "custom"]`),
+				ExpectError: acctest.Wrapped(`user_flow_attribute_type…value must be one of: ["builtIn" "custom"]…got: "extension"`),
 			},
 			{
 				Config: config(""),
@@ -77,6 +78,18 @@ func TestAccUserFlowAttributesDataSource(t *testing.T) {
 			{
 				PreConfig:         server.ResetRequests,
 				Config:            config("builtIn"),
+				ConfigStateChecks: []statecheck.StateCheck{listed(10)},
+				Check:             filtered("$filter=userFlowAttributeType%20eq%20%27builtIn%27"),
+			},
+			{
+				PreConfig:         server.ResetRequests,
+				Config:            config("Custom"),
+				ConfigStateChecks: []statecheck.StateCheck{listed(2)},
+				Check:             filtered("$filter=userFlowAttributeType%20eq%20%27custom%27"),
+			},
+			{
+				PreConfig:         server.ResetRequests,
+				Config:            config("BUILTIN"),
 				ConfigStateChecks: []statecheck.StateCheck{listed(10)},
 				Check:             filtered("$filter=userFlowAttributeType%20eq%20%27builtIn%27"),
 			},

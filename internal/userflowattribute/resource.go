@@ -168,9 +168,9 @@ func (r *attributeResource) Delete(ctx context.Context, req resource.DeleteReque
 	err := r.client.DeleteUserFlowAttribute(ctx, state.ID.ValueString())
 	if graph.IsConflict(err) {
 		// The reference does not say what deleting an attribute a flow still collects answers; Graph refuses it.
+		// The next step says how to replace an attribute a flow collects, the usual way to meet this.
 		resp.Diagnostics.AddError("User flow attribute still in use",
-			fmt.Sprintf("Graph refused to delete %s (%s) because a user flow still collects it. Remove it from the sign-up page "+
-				"of every flow that uses it first (the flow's attribute assignments), then destroy it.\n\n%s",
+			fmt.Sprintf("Graph refused to delete %s (%s) because a user flow still collects it.\n\n%s",
 				state.DisplayName.ValueString(), state.ID.ValueString(), tf.Detail(err, attributeCall(state, tf.ResourceDelete))))
 		return
 	}

@@ -260,7 +260,7 @@ func TestAccUserFlowAttribute_deleteWhileAFlowCollectsIt(t *testing.T) {
 					}
 				},
 				Config:      acctest.ProviderBlock(server),
-				ExpectError: acctest.Wrapped("User flow attribute still in use…because a user flow still collects it. Remove it from the sign-up page"),
+				ExpectError: acctest.Wrapped("User flow attribute still in use…because a user flow still collects it…remove the attribute from the sign-up page"),
 			},
 			{
 				PreConfig: func() {
@@ -356,4 +356,89 @@ func TestAccUserFlowAttribute_requestsPerOperation(t *testing.T) {
 		}
 	}
 	t.Logf("requests per operation: %v", counts)
+}
+
+// TestAccUserFlowAttribute_renameWhileAFlowCollectsIt: a new display_name replaces the attribute. When a flow
+// in the same configuration collects it, the default order deletes the old attribute first, which Graph
+// refuses; the error says what create_before_destroy changes. With it, the new attribute is made, the
+// flow's field moves to it, the old one is deleted, and the plan after is empty. A new data_type alone
+// cannot be made beside the old attribute, which holds the name: that error says so.
+func TestAccUserFlowAttribute_renameWhileAFlowCollectsIt(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	const (
+		address = "entra_user_flow_attribute.hobby"
+		flowID  = "B2X_1_PartnerSignUp"
+	)
+	hobbiesID := "extension_d09380e2b4c642b9a203fb816a04a7ad_Hobbies"
+	config := func(name, dataType, lifecycle string) string {
+		return acctest.ProviderBlock(server) + fmt.Sprintf(`
+resource "entra_user_flow_attribute" "hobby" {
+  display_name = %q
+  data_type    = %q
+%s}
+
+resource "entra_user_flow" "partner" {
+  kind = "b2x"
+  name = "PartnerSignUp"
+  user_attribute_assignments = [
+    { user_attribute_id = "Email", user_input_type = "emailBox" },
+    { user_attribute_id = entra_user_flow_attribute.hobby.id },
+  ]
+}
+`, name, dataType, lifecycle)
+	}
+	const createBeforeDestroy = "  lifecycle {\n    create_before_destroy = true\n  }\n"
+	collected := func(want ...string) error {
+		flow, ok := server.UserFlow(flowID)
+		if !ok {
+			return fmt.Errorf("no flow %s", flowID)
+		}
+		var got []string
+		for _, a := range flow.AttributeAssignments {
+			got = append(got, a.ID)
+		}
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("the flow collects %v, want %v", got, want)
+		}
+		return nil
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("Hobby", "string", "")},
+			{
+				Config: config("Hobbies", "string", ""),
+				ExpectError: acctest.Wrapped("User flow attribute still in use…Graph refused to delete Hobby (" + hobbyID + ")…409…" +
+					"lifecycle { create_before_destroy = true }…the flow's sign-up page moves to it"),
+			},
+			{
+				PreConfig: server.ResetRequests,
+				Config:    config("Hobbies", "string", createBeforeDestroy),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreateBeforeDestroy),
+						plancheck.ExpectResourceAction("entra_user_flow.partner", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.ExpectID(address, hobbiesID)},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error { return collected("Email", hobbiesID) },
+					func(*terraform.State) error {
+						if custom := customAttributes(server); !slices.Equal(custom, []string{"Hobbies"}) {
+							return fmt.Errorf("the tenant has the custom attributes %v, want Hobbies only", custom)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A new data_type alone keeps the name, which the old attribute still holds when the new one is made.
+				Config: config("Hobbies", "int64", createBeforeDestroy),
+				ExpectError: acctest.Wrapped("Cannot create the user flow attribute…409…has this display_name…" +
+					"change the name as well, or remove the attribute from the sign-up page of every flow first"),
+			},
+		},
+	})
 }

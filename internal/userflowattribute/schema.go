@@ -50,8 +50,13 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"`display_name` and `data_type` are fixed once the attribute exists (a change replaces it); `description` changes in " +
 			"place. Graph gives the attribute its id, `extension_<appId>_<name>`, from the tenant's `aad-extensions-app` and the " +
 			"name. Built-in attributes (City, Surname, …) cannot be created or destroyed: read them with the " +
-			"`entra_user_flow_attributes` data source. Graph does not delete an attribute a user flow still collects: remove it " +
-			"from the flow's sign-up page first.",
+			"`entra_user_flow_attributes` data source.\n\n" +
+			"Graph does not delete an attribute a user flow still collects. Give an attribute that a flow collects " +
+			"`lifecycle { create_before_destroy = true }`: a new `display_name` then makes the new attribute first, the flow's " +
+			"update moves its field to it, and the old one is deleted last; in the default order the old one is deleted first, " +
+			"which Graph refuses. A `data_type` change keeps the name, which two attributes cannot hold at once: change the name " +
+			"with it, or remove the attribute from the flows' sign-up pages first and replace it without " +
+			"`create_before_destroy`. Before destroying an attribute, remove it from the flows' sign-up pages.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,

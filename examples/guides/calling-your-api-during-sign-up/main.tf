@@ -47,6 +47,12 @@ resource "entra_user_flow_attribute" "loyalty_number" {
   display_name = "Loyalty number"
   data_type    = "string"
   description  = "Your loyalty number; leave it empty and we look it up"
+
+  # The flow collects it: a new display_name makes the new attribute and moves the flow's field to it
+  # before the old one is deleted, which Graph refuses while a flow collects it.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # The sign-up flow, B2X_1_PartnerSignUp: sign-up with a Microsoft Entra ID account or an email one-time

@@ -4,6 +4,12 @@ resource "entra_user_flow_attribute" "loyalty_number" {
   display_name = "Loyalty number"
   data_type    = "int64"
   description  = "The number on your loyalty card"
+
+  # A flow's sign-up page collects it (entra_user_flow): a new display_name then makes the new attribute and
+  # moves the flow's field to it before the old one is deleted, which Graph refuses while a flow collects it.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "entra_user_flow_attribute" "newsletter" {
