@@ -6,7 +6,6 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -81,7 +80,6 @@ func flowFixedAttributes() map[string]schema.Attribute {
 				"name it is sent, so `Partner` makes the flow `B2X_1_Partner`. " + flowNameRule + " Changing it replaces the flow; " +
 				"another case of the same name does not, as Graph compares flow ids without regard to case. After an import it is " +
 				"the id without its prefix.",
-			Validators:    []validator.String{tf.StringCheck{Rule: flowNameRule, Checks: []func(string) string{checkFlowName}}},
 			PlanModifiers: []planmodifier.String{replacedUnlessCase("Another name makes another flow; another case of the same name does not.")},
 		},
 		"user_flow_type": schema.StringAttribute{
@@ -177,16 +175,12 @@ func assignmentResourceAttributes() map[string]schema.Attribute {
 		"user_attribute_id": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: assignmentDescriptions["user_attribute_id"] + " It identifies the field: another id is another field.",
-			Validators: []validator.String{tf.StringCheck{
-				Rule: "an attribute id", Checks: []func(string) string{checkAttributeID},
-			}},
 		},
 		"display_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
 			MarkdownDescription: assignmentDescriptions["display_name"] + " Unset, Graph labels a new field with the attribute's own " +
-				"display name, and an existing field keeps its label. " + tf.NameRule,
-			Validators: []validator.String{tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}}},
+				"display name, and an existing field keeps its label; an empty label is refused, as Graph would show its own. " + tf.NameRule,
 		},
 		"is_optional": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -200,24 +194,17 @@ func assignmentResourceAttributes() map[string]schema.Attribute {
 			Optional: true, Computed: true, Default: stringdefault.StaticString("textBox"),
 			MarkdownDescription: assignmentDescriptions["user_input_type"] + " Default `textBox`. Any case is accepted and kept " +
 				"(Graph's examples write `TextBox`); Graph is sent the enum's spelling.",
-			Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(graph.UserInputTypes()...)},
 		},
 		"user_attribute_values": schema.ListNestedAttribute{
 			Optional: true,
 			MarkdownDescription: assignmentDescriptions["user_attribute_values"] + " Required, with at least one choice, for those " +
-				"types (at most one default for the two single selects), and refused for the others.",
-			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				"types (at most one default for the two single selects), and refused, even empty, for the others.",
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"name": schema.StringAttribute{
-					Required: true, MarkdownDescription: assignmentDescriptions["name"] + " " + tf.NameRule,
-					Validators: []validator.String{
-						stringvalidator.LengthAtLeast(1),
-						tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}},
-					},
+					Required: true, MarkdownDescription: assignmentDescriptions["name"] + " Not empty. " + tf.NameRule,
 				},
 				"value": schema.StringAttribute{
-					Required: true, MarkdownDescription: assignmentDescriptions["value"],
-					Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					Required: true, MarkdownDescription: assignmentDescriptions["value"] + " Not empty.",
 				},
 				"is_default": schema.BoolAttribute{
 					Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -238,6 +225,6 @@ func replacedUnlessCase(description string) planmodifier.String {
 }
 
 // flowNameRule is what a flow's name may hold.
-var flowNameRule = fmt.Sprintf("Letters, digits, `_` and `-` only (no Graph page lists the characters a name may hold; these are the "+
+var flowNameRule = fmt.Sprintf("ASCII letters, digits, `_` and `-` only (no Graph page lists the characters a name may hold; these are the "+
 	"ones every example uses), and not starting with `%s` or `%s` in any case: Graph adds the prefix itself, and no page says "+
 	"whether it would keep one already there.", graph.B2XUserFlow.IDPrefix(), graph.B2CUserFlow.IDPrefix())
