@@ -120,7 +120,8 @@ func flowChangeableAttributes() map[string]schema.Attribute {
 			Computed: true,
 			MarkdownDescription: "b2c only: Graph's `defaultLanguageTag`, the RFC 5646 language tag (such as `en` or `pt-BR`) shown " +
 				"when a request names no `ui_locale`; compared without regard to case. Unset keeps Graph's value (`en` for a new " +
-				"flow). Changed in place with one `PATCH` on `beta`. Null for a b2x flow (setting it there is an error).",
+				"flow; null when Graph has none, so that an import's generated configuration leaves it unset). Changed in place " +
+				"with one `PATCH` on `beta`. Null for a b2x flow (setting it there is an error).",
 			Validators:    []validator.String{stringvalidator.RegexMatches(languageTagPattern, "must be an RFC 5646 language tag such as en or pt-BR")},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
