@@ -1,6 +1,7 @@
 package userflow_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +135,48 @@ func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// TestAccUserFlow_createThatFailsPartwayIsKeptByUntaint: a create whose flow Graph makes, but whose identity
+// provider it refuses, fails and leaves the flow tainted. The error says what follows, and both are true:
+// the next plan replaces the flow, and after `untaint` the next apply, with the provider fixed, writes only
+// what the failed create did not: the provider and the sign-up page, not the flow.
+func TestAccUserFlow_createThatFailsPartwayIsKeptByUntaint(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	const flowPath = "/v1.0/identity/b2xUserFlows/B2X_1_Partner"
+	config := func(provider string) string {
+		return flowHCL(server, "b2x", "Partner", providersArg("AADSignup-OAUTH", provider), pageArg(field("City")))
+	}
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", config("Google-OAUTH"))
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Cannot add the identity provider Google-OAUTH to user flow B2X_1_Partner…`+
+		`The tenant has no identity provider Google-OAUTH…`+
+		`Graph made the user flow B2X_1_Partner, and the state holds it marked tainted: the next apply deletes it and creates it `+
+		`again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the next `+
+		`apply, which then writes only what this one did not.`).MatchString(out) {
+		t.Fatalf("want the create to fail on the provider and say what follows, got %v:\n%s", err, out)
+	}
+
+	cli.Write("main.tf", config("EmailOtpSignup-OAUTH"))
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !acctest.Wrapped(`entra_user_flow.test is tainted, so…must be replaced…` +
+		`1 to add, 0 to change, 1 to destroy`).MatchString(out) {
+		t.Fatalf("want the tainted flow replaced, got:\n%s", out)
+	}
+	cli.MustRun("untaint", "-no-color", flowAddress)
+	server.ResetRequests()
+	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	logRequests(t, server, "the apply after untaint")
+	if err := expectWrites(server, flowPath, "POST {flow}/userFlowIdentityProviders/$ref", "POST {flow}/userAttributeAssignments"); err != nil {
+		t.Error(err)
+	}
+	if err := expectProviders(server, "B2X_1_Partner", "AADSignup-OAUTH", "EmailOtpSignup-OAUTH"); err != nil {
+		t.Error(err)
+	}
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
+		t.Errorf("want no changes after the apply, got:\n%s", out)
 	}
 }
