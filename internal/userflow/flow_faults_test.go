@@ -1,6 +1,7 @@
 package userflow_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -105,17 +106,25 @@ func TestAccUserFlow_replicationLag(t *testing.T) {
 }
 
 // TestAccUserFlow_createRefusedByGraph: Graph refuses what a create sends. A tenant of the other kind
-// answers 403, reported on kind with what to check; a flow of that name answers 409, reported on name with
-// the import that adopts it; a provider the tenant lacks answers 404, reported on identity_providers.
+// answers 403, reported on kind with the kind to set for that tenant; a flow of that name answers 409,
+// reported on name with the import that adopts it; a provider the tenant lacks answers 404, reported on
+// identity_providers.
 func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
 	for name, tc := range map[string]struct {
 		opts      fakegraph.Options
+		kind      string // default b2x
 		seed      string // a flow the portal made
 		providers string
 		want      string
 	}{
 		"a b2x flow in an Azure AD B2C directory": {opts: fakegraph.Options{TenantKind: fakegraph.B2CTenant},
-			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…A workforce tenant serves External ID self-service sign-up flows (kind = "b2x") only`},
+			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…Or the tenant is an Azure AD B2C tenant, which has no ` +
+				`External ID self-service sign-up flows (B2X_1_…): set kind = "b2c" to make an Azure AD B2C user flow (B2C_1_…) there, ` +
+				`or check that tenant_id names the tenant you mean.`},
+		"a b2c flow in a workforce tenant": {opts: fakegraph.Options{TenantKind: fakegraph.WorkforceTenant}, kind: "b2c",
+			want: `Cannot create the b2c user flow Partner…kind = "b2c"…403…Or the tenant is a Microsoft Entra workforce tenant, which ` +
+				`has no Azure AD B2C user flows (B2C_1_…): set kind = "b2x" to make an External ID self-service sign-up flow (B2X_1_…) ` +
+				`there, or check that tenant_id names the tenant you mean.`},
 		"a flow of that name": {seed: "B2X_1_PARTNER",
 			want: `Cannot create the b2x user flow Partner…name = "Partner"…409…A user flow of that name exists already…import it into entra_user_flow by its id`},
 		// The flow is made; the provider is refused, on identity_providers.
@@ -130,7 +139,7 @@ func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      flowHCL(server, "b2x", "Partner", tc.providers),
+					Config:      flowHCL(server, cmp.Or(tc.kind, "b2x"), "Partner", tc.providers, b2cVersion(tc.kind)),
 					ExpectError: acctest.Wrapped(tc.want),
 				}},
 			})
@@ -179,4 +188,12 @@ func TestAccUserFlow_createThatFailsPartwayIsKeptByUntaint(t *testing.T) {
 	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
 		t.Errorf("want no changes after the apply, got:\n%s", out)
 	}
+}
+
+// b2cVersion is the version argument a b2c flow needs, and nothing for another kind.
+func b2cVersion(kind string) string {
+	if kind == "b2c" {
+		return arg("user_flow_type_version", 3)
+	}
+	return ""
 }

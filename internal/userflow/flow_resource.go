@@ -361,23 +361,15 @@ func applyFlow(m *flowResourceModel, flow graph.UserFlow) {
 // when it refuses the name (400, or 409 for a flow of that name that exists already).
 var createRefusals = map[int]string{400: "name", 403: "kind", 409: "name"}
 
-// otherKindAdvice follows a 403 that is not about a permission, which is how Graph refuses a flow of the
-// kind the tenant does not hold.
-const otherKindAdvice = "A workforce tenant serves External ID self-service sign-up flows (kind = \"b2x\") only, and an Azure AD " +
-	"B2C directory B2C flows (kind = \"b2c\") only: check that kind is the tenant's, and that the provider signs in to the " +
-	"tenant you mean (tenant_id)."
-
 // reportCreateFailure explains a create Graph refused, on the argument createRefusals names for its answer.
+// After the 403 of a tenant of the other kind, the next step is to set kind to the tenant's.
 func reportCreateFailure(diags *diag.Diagnostics, plan flowResourceModel, err error) {
 	summary := fmt.Sprintf("Cannot create the %s user flow %s", plan.Kind.ValueString(), plan.Name.ValueString())
-	detail := tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.ResourceCreate})
+	detail := tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.ResourceCreate, KindArgument: "kind"})
 	var answer *graph.Error
 	if !errors.As(err, &answer) || createRefusals[answer.StatusCode] == "" {
 		diags.AddError(summary, detail)
 		return
-	}
-	if answer.StatusCode == 403 && answer.Code != "Authorization_RequestDenied" {
-		detail += "\n\n" + otherKindAdvice
 	}
 	diags.AddAttributeError(path.Root(createRefusals[answer.StatusCode]), summary, detail)
 }
