@@ -89,9 +89,9 @@ func flowFixedAttributes() map[string]schema.Attribute {
 		"user_flow_type": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Graph's `userFlowType`. A b2x flow is always `signUpOrSignIn` (the default); a b2c flow is one of " +
-				"`" + strings.Join(b2cFlowTypes, "`, `") + "`. Any case is accepted and kept; Graph is sent the enum's spelling. " +
-				"Changing it replaces the flow.",
+			MarkdownDescription: "Graph's `userFlowType`; unset, `signUpOrSignIn` for either kind. A b2x flow is always " +
+				"`signUpOrSignIn`; a b2c flow is one of `" + strings.Join(b2cFlowTypes, "`, `") + "`. Any case is accepted and kept; " +
+				"Graph is sent the enum's spelling. Changing it replaces the flow.",
 			Default:       stringdefault.StaticString("signUpOrSignIn"),
 			Validators:    []validator.String{stringvalidator.OneOfCaseInsensitive(b2cFlowTypes...)},
 			PlanModifiers: []planmodifier.String{replacedUnlessCase("Another type makes another flow; another case of the same type does not.")},
@@ -150,7 +150,10 @@ func flowChangeableAttributes() map[string]schema.Attribute {
 				"`userAttributeAssignments` and their `assignmentOrder`). Set, the page holds exactly these: an apply deletes each " +
 				"field whose attribute is gone from the list, updates each that changed, creates each new one (Graph puts it last), " +
 				"and sends the order (`setOrder`) only when the page's order then differs from the list's. Unset, the page is left " +
-				"as Graph has it. Each attribute may appear once.",
+				"as Graph has it. Each attribute may appear once. " +
+				"The plan compares the list by place, so moving a field shows as changes at each place it moved through (such " +
+				"as `user_attribute_id = \"GivenName\" -> \"City\"`), though the apply matches fields by attribute: reordering " +
+				"sends `setOrder` and a `PATCH` for each field whose own arguments changed, and deletes or makes no field.",
 			NestedObject:  schema.NestedAttributeObject{Attributes: assignmentResourceAttributes()},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
