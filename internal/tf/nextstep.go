@@ -82,6 +82,10 @@ type Call struct {
 	ID string
 	// Timeout is the setting that bounds the operation.
 	Timeout Timeout
+	// KindArgument, when set, is the argument that chose the kind of user flow the call makes: after the 403
+	// of a tenant of the other kind, the next step is to set it to the tenant's kind rather than to name
+	// another flow.
+	KindArgument string
 }
 
 // nextStep is one row of nextSteps: what to do after an answer with this status and, when set, code (a
@@ -156,8 +160,15 @@ func permission(call Call, err error) string {
 	var answer *graph.Error
 	if errors.As(err, &answer) {
 		for _, kind := range tenantKinds {
-			if strings.Contains(strings.ToLower(answer.Path), strings.ToLower(kind.collection)) {
-				advice += " " + kind.advice
+			if !strings.Contains(strings.ToLower(answer.Path), strings.ToLower(kind.collection)) {
+				continue
+			}
+			advice += fmt.Sprintf(" Or the tenant is %s, which has no %s: ", kind.tenant, kind.lacks)
+			if call.KindArgument != "" {
+				advice += fmt.Sprintf("set %s = %q to make %s there, or check that tenant_id names the tenant you mean.",
+					call.KindArgument, kind.kind, kind.flow)
+			} else {
+				advice += kind.instead
 			}
 		}
 	}
@@ -165,13 +176,21 @@ func permission(call Call, err error) string {
 }
 
 // tenantKinds says, for each user-flow collection, what a tenant that lacks it has instead: a tenant serves
-// one kind of user flow, and Graph refuses the other with a 403 like a missing permission's.
-var tenantKinds = []struct{ collection, advice string }{
-	{"/identity/b2xUserFlows", "Or the tenant is an Azure AD B2C tenant, which has no External ID self-service sign-up flows " +
-		"(B2X_1_…): name one of its Azure AD B2C user flows (B2C_1_…) instead, which Graph serves on beta (the provider calls " +
-		"beta for them whatever api_version says)."},
-	{"/identity/b2cUserFlows", "Or the tenant is a Microsoft Entra workforce tenant, which has no Azure AD B2C user flows " +
-		"(B2C_1_…): name one of its External ID self-service sign-up flows (B2X_1_…) instead."},
+// one kind of user flow, and Graph refuses the other with a 403 like a missing permission's. kind and flow
+// are the kind the tenant has, as the flow resource's argument and in words; instead is the next step of a
+// call that names a flow.
+var tenantKinds = []struct{ collection, tenant, lacks, kind, flow, instead string }{
+	{
+		collection: "/identity/b2xUserFlows", tenant: "an Azure AD B2C tenant", lacks: "External ID self-service sign-up flows (B2X_1_…)",
+		kind: "b2c", flow: "an Azure AD B2C user flow (B2C_1_…)",
+		instead: "name one of its Azure AD B2C user flows (B2C_1_…) instead, which Graph serves on beta (the provider calls beta " +
+			"for them whatever api_version says).",
+	},
+	{
+		collection: "/identity/b2cUserFlows", tenant: "a Microsoft Entra workforce tenant", lacks: "Azure AD B2C user flows (B2C_1_…)",
+		kind: "b2x", flow: "an External ID self-service sign-up flow (B2X_1_…)",
+		instead: "name one of its External ID self-service sign-up flows (B2X_1_…) instead.",
+	},
 }
 
 func notFound(call Call, _ error) string {

@@ -100,6 +100,24 @@ func TestNextStep_aConflictIsAdvisedForTheOperationThatMetIt(t *testing.T) {
 	}
 }
 
+// TestNextStep_aRefusedCreateSaysWhichKindToSet: after the 403 of a tenant of the other kind, a call that
+// makes a flow of the kind an argument chose says to set that argument to the tenant's kind, and names no
+// flow to use instead.
+func TestNextStep_aRefusedCreateSaysWhichKindToSet(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v1.0/identity/b2xUserFlows": "Or the tenant is an Azure AD B2C tenant, which has no External ID self-service sign-up flows " +
+			"(B2X_1_…): set kind = \"b2c\" to make an Azure AD B2C user flow (B2C_1_…) there, or check that tenant_id names the tenant you mean.",
+		"/beta/identity/b2cUserFlows": "Or the tenant is a Microsoft Entra workforce tenant, which has no Azure AD B2C user flows " +
+			"(B2C_1_…): set kind = \"b2x\" to make an External ID self-service sign-up flow (B2X_1_…) there, or check that tenant_id names the tenant you mean.",
+	} {
+		err := &graph.Error{Method: "POST", Path: path, StatusCode: 403, Code: "AADB2C", Message: "m"}
+		got := NextStep(err, Call{Object: userFlows, KindArgument: "kind"})
+		if !strings.Contains(got, "Grant admin consent") || !strings.Contains(got, want) || strings.Contains(got, "name one of") {
+			t.Errorf("%s: NextStep = %q, want the permission and %q, and no flow to name", path, got, want)
+		}
+	}
+}
+
 func TestNextStep_namesGraphsWaitAndATimeoutThatCoversIt(t *testing.T) {
 	throttled := func(wait, left time.Duration) error {
 		return fmt.Errorf("%w: %w", answer(429, "TooManyRequests"), &graph.RetryAfterError{Wait: wait, Left: left})

@@ -139,7 +139,8 @@ func flowAttributes() map[string]schema.Attribute {
 	attributes["is_language_customization_enabled"] = schema.BoolAttribute{Computed: true,
 		MarkdownDescription: "Graph's `isLanguageCustomizationEnabled` of an Azure AD B2C flow; null for a b2x flow, which has no such setting."}
 	attributes["default_language_tag"] = schema.StringAttribute{Computed: true,
-		MarkdownDescription: "Graph's `defaultLanguageTag` of an Azure AD B2C flow, such as `en`; null for a b2x flow."}
+		MarkdownDescription: "Graph's `defaultLanguageTag` of an Azure AD B2C flow, such as `en`; null for a b2x flow, " +
+			"and for a B2C flow Graph has no tag for."}
 	attributes["identity_providers"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
 		MarkdownDescription: "The ids of the identity providers the flow offers (`userFlowIdentityProviders`), such as `AADSignup-OAUTH` or `Google-OAUTH`."}
 	attributes["user_attribute_assignments"] = schema.ListNestedAttribute{Computed: true,

@@ -171,3 +171,30 @@ data "entra_user_flow" "missing" {
 		},
 	})
 }
+
+// TestAccUserFlowDataSources_aB2CFlowWithoutLanguageTag: Graph answers null for the defaultLanguageTag of a
+// B2C flow that has none, and both data sources show null, as their descriptions say, not "".
+func TestAccUserFlowDataSources_aB2CFlowWithoutLanguageTag(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	seedFlow(t, server, b2cFlow, nil)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(server) + `
+data "entra_user_flow" "b2c" {
+  id = "B2C_1_SignUpSignIn"
+}
+
+data "entra_user_flows" "b2c" {
+  kind = "b2c"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.entra_user_flow.b2c", tfjsonpath.New("default_language_tag"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.entra_user_flows.b2c", tfjsonpath.New("user_flows").AtSliceIndex(0).AtMapKey("default_language_tag"),
+					knownvalue.Null()),
+			},
+		}},
+	})
+}

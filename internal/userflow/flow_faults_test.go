@@ -1,6 +1,8 @@
 package userflow_test
 
 import (
+	"cmp"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,17 +106,25 @@ func TestAccUserFlow_replicationLag(t *testing.T) {
 }
 
 // TestAccUserFlow_createRefusedByGraph: Graph refuses what a create sends. A tenant of the other kind
-// answers 403, reported on kind with what to check; a flow of that name answers 409, reported on name with
-// the import that adopts it; a provider the tenant lacks answers 404, reported on identity_providers.
+// answers 403, reported on kind with the kind to set for that tenant; a flow of that name answers 409,
+// reported on name with the import that adopts it; a provider the tenant lacks answers 404, reported on
+// identity_providers.
 func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
 	for name, tc := range map[string]struct {
 		opts      fakegraph.Options
+		kind      string // default b2x
 		seed      string // a flow the portal made
 		providers string
 		want      string
 	}{
 		"a b2x flow in an Azure AD B2C directory": {opts: fakegraph.Options{TenantKind: fakegraph.B2CTenant},
-			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…A workforce tenant serves External ID self-service sign-up flows (kind = "b2x") only`},
+			want: `Cannot create the b2x user flow Partner…kind = "b2x"…403…Or the tenant is an Azure AD B2C tenant, which has no ` +
+				`External ID self-service sign-up flows (B2X_1_…): set kind = "b2c" to make an Azure AD B2C user flow (B2C_1_…) there, ` +
+				`or check that tenant_id names the tenant you mean.`},
+		"a b2c flow in a workforce tenant": {opts: fakegraph.Options{TenantKind: fakegraph.WorkforceTenant}, kind: "b2c",
+			want: `Cannot create the b2c user flow Partner…kind = "b2c"…403…Or the tenant is a Microsoft Entra workforce tenant, which ` +
+				`has no Azure AD B2C user flows (B2C_1_…): set kind = "b2x" to make an External ID self-service sign-up flow (B2X_1_…) ` +
+				`there, or check that tenant_id names the tenant you mean.`},
 		"a flow of that name": {seed: "B2X_1_PARTNER",
 			want: `Cannot create the b2x user flow Partner…name = "Partner"…409…A user flow of that name exists already…import it into entra_user_flow by its id`},
 		// The flow is made; the provider is refused, on identity_providers.
@@ -129,10 +139,61 @@ func TestAccUserFlow_createRefusedByGraph(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      flowHCL(server, "b2x", "Partner", tc.providers),
+					Config:      flowHCL(server, cmp.Or(tc.kind, "b2x"), "Partner", tc.providers, b2cVersion(tc.kind)),
 					ExpectError: acctest.Wrapped(tc.want),
 				}},
 			})
 		})
 	}
+}
+
+// TestAccUserFlow_createThatFailsPartwayIsKeptByUntaint: a create whose flow Graph makes, but whose identity
+// provider it refuses, fails and leaves the flow tainted. The error says what follows, and both are true:
+// the next plan replaces the flow, and after `untaint` the next apply, with the provider fixed, writes only
+// what the failed create did not: the provider and the sign-up page, not the flow.
+func TestAccUserFlow_createThatFailsPartwayIsKeptByUntaint(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	const flowPath = "/v1.0/identity/b2xUserFlows/B2X_1_Partner"
+	config := func(provider string) string {
+		return flowHCL(server, "b2x", "Partner", providersArg("AADSignup-OAUTH", provider), pageArg(field("City")))
+	}
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", config("Google-OAUTH"))
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Cannot add the identity provider Google-OAUTH to user flow B2X_1_Partner…`+
+		`The tenant has no identity provider Google-OAUTH…`+
+		`Graph made the user flow B2X_1_Partner, and the state holds it marked tainted: the next apply deletes it and creates it `+
+		`again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the next `+
+		`apply, which then writes only what this one did not.`).MatchString(out) {
+		t.Fatalf("want the create to fail on the provider and say what follows, got %v:\n%s", err, out)
+	}
+
+	cli.Write("main.tf", config("EmailOtpSignup-OAUTH"))
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !acctest.Wrapped(`entra_user_flow.test is tainted, so…must be replaced…` +
+		`1 to add, 0 to change, 1 to destroy`).MatchString(out) {
+		t.Fatalf("want the tainted flow replaced, got:\n%s", out)
+	}
+	cli.MustRun("untaint", "-no-color", flowAddress)
+	server.ResetRequests()
+	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	logRequests(t, server, "the apply after untaint")
+	if err := expectWrites(server, flowPath, "POST {flow}/userFlowIdentityProviders/$ref", "POST {flow}/userAttributeAssignments"); err != nil {
+		t.Error(err)
+	}
+	if err := expectProviders(server, "B2X_1_Partner", "AADSignup-OAUTH", "EmailOtpSignup-OAUTH"); err != nil {
+		t.Error(err)
+	}
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
+		t.Errorf("want no changes after the apply, got:\n%s", out)
+	}
+}
+
+// b2cVersion is the version argument a b2c flow needs, and nothing for another kind.
+func b2cVersion(kind string) string {
+	if kind == "b2c" {
+		return arg("user_flow_type_version", 3)
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package userflow_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -170,5 +171,27 @@ func TestAccUserFlow_importByAnotherSpelling(t *testing.T) {
 			test.Steps = append(test.Steps, apply, rename)
 			resource.ParallelTest(t, test)
 		})
+	}
+}
+
+// TestAccUserFlow_generatedConfigOfAB2CFlowWithoutLanguageTag imports a B2C flow whose defaultLanguageTag
+// Graph answers null, as the portal leaves it, with `plan -generate-config-out`: the tag is null in the
+// state, so the generated configuration leaves it null, and a plan with that configuration imports the
+// flow and changes nothing.
+func TestAccUserFlow_generatedConfigOfAB2CFlowWithoutLanguageTag(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	seedFlow(t, server, b2cFlow, nil)
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", acctest.ProviderBlock(server)+importBlock(b2cFlow, false))
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	cli.MustRun("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	generated := cli.Read("generated.tf")
+	if !regexp.MustCompile(`default_language_tag\s*=\s*null`).MatchString(generated) {
+		t.Fatalf("the generated configuration does not leave default_language_tag null:\n%s", generated)
+	}
+	out := cli.MustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "1 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Fatalf("the plan with the generated configuration does more than import:\n%s", out)
 	}
 }

@@ -182,12 +182,18 @@ func stringSet(ids []string) types.Set {
 }
 
 // languagesFromAPI are a flow's language settings as the models hold them: null for a b2x flow, which has
-// none, and Graph's for a B2C flow, the tag in prior's spelling when Graph spells it in another case.
+// none, and Graph's for a B2C flow, the tag in prior's spelling when Graph spells it in another case, and
+// null when Graph has none (the client reads null as "", which is no tag): a generated configuration then
+// leaves the tag unset rather than write one the tag's check refuses.
 func languagesFromAPI(flow graph.UserFlow, priorTag types.String) (types.Bool, types.String) {
 	if flow.Kind != graph.B2CUserFlow {
 		return types.BoolNull(), types.StringNull()
 	}
-	return types.BoolValue(flow.IsLanguageCustomizationEnabled), keepSpelling(priorTag, flow.DefaultLanguageTag)
+	tag := types.StringNull()
+	if flow.DefaultLanguageTag != "" {
+		tag = keepSpelling(priorTag, flow.DefaultLanguageTag)
+	}
+	return types.BoolValue(flow.IsLanguageCustomizationEnabled), tag
 }
 
 // objectAs reads one object of a list into target, whose fields may be unknown.

@@ -75,19 +75,30 @@ func TestProviderChanges_withoutRegardToCase(t *testing.T) {
 	}
 }
 
+// TestCheckFlowName: a prefix is refused with the name to write for the flow's own kind, whichever kind's
+// prefix it is; a character outside ASCII letters, digits, '_' and '-' is named with its place.
 func TestCheckFlowName(t *testing.T) {
-	for name, want := range map[string]string{
-		"Partner":        "",
-		"Partner_SignUp": "",
-		"sign-up-2":      "",
-		"B2X_1_Partner":  "starts with B2X_1_: Graph adds the prefix; write Partner for B2X_1_Partner.",
-		"b2c_1_Shop":     "starts with b2c_1_: Graph adds the prefix; write Shop for B2C_1_Shop.",
-		"Partner.SignUp": "contains '.' (at byte 7)",
-		"Inscripción":    "contains 'ó' (at byte 9)",
-		"":               "is empty",
+	for _, tc := range []struct {
+		name string
+		kind graph.UserFlowKind
+		want string // "" for none
+	}{
+		{"Partner", graph.B2XUserFlow, ""},
+		{"Partner_SignUp", graph.B2CUserFlow, ""},
+		{"sign-up-2", "", ""},
+		{"B2X_1_Partner", graph.B2XUserFlow, "starts with B2X_1_: Graph adds the prefix itself; write Partner for B2X_1_Partner."},
+		{"b2c_1_Foo", graph.B2XUserFlow, "starts with b2c_1_, the prefix of an Azure AD B2C user flow (b2cIdentityUserFlow, id B2C_1_…), " +
+			"the other kind: Graph puts this flow's own prefix, B2X_1_, in front of its name; write Foo for B2X_1_Foo."},
+		{"B2X_1_Shop", graph.B2CUserFlow, "the other kind: Graph puts this flow's own prefix, B2C_1_, in front of its name; write Shop for B2C_1_Shop."},
+		{"b2c_1_Shop", graph.B2CUserFlow, "starts with b2c_1_: Graph adds the prefix itself; write Shop for B2C_1_Shop."},
+		{"B2C_1_Shop", "", "starts with B2C_1_: Graph adds the kind's prefix itself; write Shop."},
+		{"Partner.SignUp", graph.B2XUserFlow, "contains '.' at byte 7 (code point 7): a flow's name holds ASCII letters, digits, '_' and '-' only."},
+		{"Inscripción", graph.B2XUserFlow, "contains 'ó' at byte 9 (code point 9)"},
+		{"Café-Señor", graph.B2XUserFlow, "contains 'é' at byte 3 (code point 3)"},
+		{"", graph.B2CUserFlow, "is empty: name the flow, such as Partner for B2C_1_Partner."},
 	} {
-		if got := checkFlowName(name); want == "" && got != "" || !strings.Contains(got, want) {
-			t.Errorf("checkFlowName(%q) = %q, want %q", name, got, want)
+		if got := checkFlowName(tc.name, tc.kind); tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("checkFlowName(%q, %q) = %q, want %q", tc.name, tc.kind, got, tc.want)
 		}
 	}
 }

@@ -157,8 +157,30 @@ func (r *flowResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 	if err != nil {
-		reportWriteFailure(&resp.Diagnostics, "Cannot create user flow "+created.ID, err, created.ID, want.fields, tf.ResourceCreate)
+		var failure diag.Diagnostics
+		reportWriteFailure(&failure, "Cannot create user flow "+created.ID, err, created.ID, want.fields, tf.ResourceCreate)
+		resp.Diagnostics.Append(withParagraph(failure, fmt.Sprintf(taintedAfterCreate, created.ID))...)
 	}
+}
+
+// taintedAfterCreate follows each error of a create that failed after Graph made the flow %s: the CLI marks
+// a resource whose create failed as tainted, and replaces it at the next apply.
+const taintedAfterCreate = "Graph made the user flow %s, and the state holds it marked tainted: the next apply deletes it and " +
+	"creates it again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the " +
+	"next apply, which then writes only what this one did not."
+
+// withParagraph is diags, errors each, with paragraph after each detail.
+func withParagraph(diags diag.Diagnostics, paragraph string) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		detail := d.Detail() + "\n\n" + paragraph
+		if at, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeError(at.Path(), d.Summary(), detail)
+		} else {
+			out.AddError(d.Summary(), detail)
+		}
+	}
+	return out
 }
 
 func (r *flowResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -339,23 +361,15 @@ func applyFlow(m *flowResourceModel, flow graph.UserFlow) {
 // when it refuses the name (400, or 409 for a flow of that name that exists already).
 var createRefusals = map[int]string{400: "name", 403: "kind", 409: "name"}
 
-// otherKindAdvice follows a 403 that is not about a permission, which is how Graph refuses a flow of the
-// kind the tenant does not hold.
-const otherKindAdvice = "A workforce tenant serves External ID self-service sign-up flows (kind = \"b2x\") only, and an Azure AD " +
-	"B2C directory B2C flows (kind = \"b2c\") only: check that kind is the tenant's, and that the provider signs in to the " +
-	"tenant you mean (tenant_id)."
-
 // reportCreateFailure explains a create Graph refused, on the argument createRefusals names for its answer.
+// After the 403 of a tenant of the other kind, the next step is to set kind to the tenant's.
 func reportCreateFailure(diags *diag.Diagnostics, plan flowResourceModel, err error) {
 	summary := fmt.Sprintf("Cannot create the %s user flow %s", plan.Kind.ValueString(), plan.Name.ValueString())
-	detail := tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.ResourceCreate})
+	detail := tf.Detail(err, tf.Call{Object: tf.UserFlows, Timeout: tf.ResourceCreate, KindArgument: "kind"})
 	var answer *graph.Error
 	if !errors.As(err, &answer) || createRefusals[answer.StatusCode] == "" {
 		diags.AddError(summary, detail)
 		return
-	}
-	if answer.StatusCode == 403 && answer.Code != "Authorization_RequestDenied" {
-		detail += "\n\n" + otherKindAdvice
 	}
 	diags.AddAttributeError(path.Root(createRefusals[answer.StatusCode]), summary, detail)
 }

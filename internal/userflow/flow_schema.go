@@ -6,7 +6,6 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -34,6 +33,10 @@ var flowDescription = "A user flow as code: an External ID self-service sign-up 
 	"Graph fixes a flow's name, kind, type and version when it is made: changing any of them replaces the flow. Only a B2C flow's " +
 	"two language settings change in place. The identity providers and the sign-up page change in place, one request per " +
 	"provider or field that differs.\n\n" +
+	"A create that fails after Graph made the flow (an identity provider the tenant lacks, say) keeps the flow in the state, " +
+	"marked tainted as the CLI marks every resource whose create failed: the next apply deletes it and creates it again. " +
+	"`tofu untaint` (or `terraform untaint`) with the resource's address keeps it, and the next apply then writes only the " +
+	"providers and fields the failed create did not.\n\n" +
 	"The API connectors a flow calls at its steps (`apiConnectorConfiguration`) are not this resource's: it never reads, plans or " +
 	"writes them. Wire them with `entra_user_flow_api_connectors`, naming this resource's `id`; the two never change each " +
 	"other's part of the flow."
@@ -81,15 +84,14 @@ func flowFixedAttributes() map[string]schema.Attribute {
 				"name it is sent, so `Partner` makes the flow `B2X_1_Partner`. " + flowNameRule + " Changing it replaces the flow; " +
 				"another case of the same name does not, as Graph compares flow ids without regard to case. After an import it is " +
 				"the id without its prefix.",
-			Validators:    []validator.String{tf.StringCheck{Rule: flowNameRule, Checks: []func(string) string{checkFlowName}}},
 			PlanModifiers: []planmodifier.String{replacedUnlessCase("Another name makes another flow; another case of the same name does not.")},
 		},
 		"user_flow_type": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Graph's `userFlowType`. A b2x flow is always `signUpOrSignIn` (the default); a b2c flow is one of " +
-				"`" + strings.Join(b2cFlowTypes, "`, `") + "`. Any case is accepted and kept; Graph is sent the enum's spelling. " +
-				"Changing it replaces the flow.",
+			MarkdownDescription: "Graph's `userFlowType`; unset, `signUpOrSignIn` for either kind. A b2x flow is always " +
+				"`signUpOrSignIn`; a b2c flow is one of `" + strings.Join(b2cFlowTypes, "`, `") + "`. Any case is accepted and kept; " +
+				"Graph is sent the enum's spelling. Changing it replaces the flow.",
 			Default:       stringdefault.StaticString("signUpOrSignIn"),
 			Validators:    []validator.String{stringvalidator.OneOfCaseInsensitive(b2cFlowTypes...)},
 			PlanModifiers: []planmodifier.String{replacedUnlessCase("Another type makes another flow; another case of the same type does not.")},
@@ -122,7 +124,8 @@ func flowChangeableAttributes() map[string]schema.Attribute {
 			Computed: true,
 			MarkdownDescription: "b2c only: Graph's `defaultLanguageTag`, the RFC 5646 language tag (such as `en` or `pt-BR`) shown " +
 				"when a request names no `ui_locale`; compared without regard to case. Unset keeps Graph's value (`en` for a new " +
-				"flow). Changed in place with one `PATCH` on `beta`. Null for a b2x flow (setting it there is an error).",
+				"flow; null when Graph has none, so that an import's generated configuration leaves it unset). Changed in place " +
+				"with one `PATCH` on `beta`. Null for a b2x flow (setting it there is an error).",
 			Validators:    []validator.String{stringvalidator.RegexMatches(languageTagPattern, "must be an RFC 5646 language tag such as en or pt-BR")},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
@@ -147,7 +150,10 @@ func flowChangeableAttributes() map[string]schema.Attribute {
 				"`userAttributeAssignments` and their `assignmentOrder`). Set, the page holds exactly these: an apply deletes each " +
 				"field whose attribute is gone from the list, updates each that changed, creates each new one (Graph puts it last), " +
 				"and sends the order (`setOrder`) only when the page's order then differs from the list's. Unset, the page is left " +
-				"as Graph has it. Each attribute may appear once.",
+				"as Graph has it. Each attribute may appear once. " +
+				"The plan compares the list by place, so moving a field shows as changes at each place it moved through (such " +
+				"as `user_attribute_id = \"GivenName\" -> \"City\"`), though the apply matches fields by attribute: reordering " +
+				"sends `setOrder` and a `PATCH` for each field whose own arguments changed, and deletes or makes no field.",
 			NestedObject:  schema.NestedAttributeObject{Attributes: assignmentResourceAttributes()},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
@@ -177,16 +183,12 @@ func assignmentResourceAttributes() map[string]schema.Attribute {
 		"user_attribute_id": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: assignmentDescriptions["user_attribute_id"] + " It identifies the field: another id is another field.",
-			Validators: []validator.String{tf.StringCheck{
-				Rule: "an attribute id", Checks: []func(string) string{checkAttributeID},
-			}},
 		},
 		"display_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
 			MarkdownDescription: assignmentDescriptions["display_name"] + " Unset, Graph labels a new field with the attribute's own " +
-				"display name, and an existing field keeps its label. " + tf.NameRule,
-			Validators: []validator.String{tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}}},
+				"display name, and an existing field keeps its label; an empty label is refused, as Graph would show its own. " + tf.NameRule,
 		},
 		"is_optional": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -200,24 +202,17 @@ func assignmentResourceAttributes() map[string]schema.Attribute {
 			Optional: true, Computed: true, Default: stringdefault.StaticString("textBox"),
 			MarkdownDescription: assignmentDescriptions["user_input_type"] + " Default `textBox`. Any case is accepted and kept " +
 				"(Graph's examples write `TextBox`); Graph is sent the enum's spelling.",
-			Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(graph.UserInputTypes()...)},
 		},
 		"user_attribute_values": schema.ListNestedAttribute{
 			Optional: true,
 			MarkdownDescription: assignmentDescriptions["user_attribute_values"] + " Required, with at least one choice, for those " +
-				"types (at most one default for the two single selects), and refused for the others.",
-			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				"types (at most one default for the two single selects), and refused, even empty, for the others.",
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"name": schema.StringAttribute{
-					Required: true, MarkdownDescription: assignmentDescriptions["name"] + " " + tf.NameRule,
-					Validators: []validator.String{
-						stringvalidator.LengthAtLeast(1),
-						tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}},
-					},
+					Required: true, MarkdownDescription: assignmentDescriptions["name"] + " Not empty. " + tf.NameRule,
 				},
 				"value": schema.StringAttribute{
-					Required: true, MarkdownDescription: assignmentDescriptions["value"],
-					Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					Required: true, MarkdownDescription: assignmentDescriptions["value"] + " Not empty.",
 				},
 				"is_default": schema.BoolAttribute{
 					Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -238,6 +233,6 @@ func replacedUnlessCase(description string) planmodifier.String {
 }
 
 // flowNameRule is what a flow's name may hold.
-var flowNameRule = fmt.Sprintf("Letters, digits, `_` and `-` only (no Graph page lists the characters a name may hold; these are the "+
+var flowNameRule = fmt.Sprintf("ASCII letters, digits, `_` and `-` only (no Graph page lists the characters a name may hold; these are the "+
 	"ones every example uses), and not starting with `%s` or `%s` in any case: Graph adds the prefix itself, and no page says "+
 	"whether it would keep one already there.", graph.B2XUserFlow.IDPrefix(), graph.B2CUserFlow.IDPrefix())

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
+	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
 // The checks of entra_user_flow's configuration, all at plan time and without a request to Graph. Each
@@ -52,30 +53,49 @@ var languageTagPattern = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$
 // safeID reports whether s holds only the characters every Graph page agrees a flow name or an id may hold.
 var safeID = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// unsafeCharacter describes the first character of s outside letters, digits, '_' and '-'.
+// safeIDCharacters names safeID's characters, for errors and descriptions.
+const safeIDCharacters = "ASCII letters, digits, '_' and '-'"
+
+// unsafeCharacter describes the first character of s outside safeID's, and where it is as tf.CheckName says
+// it: the byte and the code point, each counted from 0.
 func unsafeCharacter(s string) string {
-	for i, r := range s {
+	n := 0
+	for at, r := range s {
 		if !safeID.MatchString(string(r)) {
-			return fmt.Sprintf("%q (at byte %d)", r, i)
+			return fmt.Sprintf("%q at byte %d (code point %d)", r, at, n)
 		}
+		n++
 	}
 	return ""
 }
 
-// checkFlowName returns why s cannot be a flow's name, or "".
-func checkFlowName(s string) string {
-	for _, kind := range graph.UserFlowKinds() {
-		prefix := kind.IDPrefix()
-		if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-			bare := s[len(prefix):]
-			return fmt.Sprintf("starts with %s: Graph adds the prefix; write %s for %s%s.", s[:len(prefix)], bare, prefix, bare)
+// checkFlowName returns why s cannot be the name of a flow of kind, or "". kind is "" while the
+// configuration does not say it yet: the advice then names no prefix.
+func checkFlowName(s string, kind graph.UserFlowKind) string {
+	for _, owner := range graph.UserFlowKinds() {
+		prefix := owner.IDPrefix()
+		if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+			continue
+		}
+		written, bare := s[:len(prefix)], s[len(prefix):]
+		switch kind {
+		case owner:
+			return fmt.Sprintf("starts with %s: Graph adds the prefix itself; write %s for %s%s.", written, bare, prefix, bare)
+		case "":
+			return fmt.Sprintf("starts with %s: Graph adds the kind's prefix itself; write %s.", written, bare)
+		default:
+			return fmt.Sprintf("starts with %s, the prefix of an %s, the other kind: Graph puts this flow's own prefix, %s, in "+
+				"front of its name; write %s for %s%s.", written, kindNames[owner], kind.IDPrefix(), bare, kind.IDPrefix(), bare)
 		}
 	}
 	if s == "" {
-		return "is empty: name the flow, such as Partner for B2X_1_Partner."
+		if kind == "" {
+			return "is empty: name the flow, such as Partner."
+		}
+		return fmt.Sprintf("is empty: name the flow, such as Partner for %sPartner.", kind.IDPrefix())
 	}
 	if bad := unsafeCharacter(s); bad != "" {
-		return fmt.Sprintf("contains %s: a flow's name holds letters, digits, '_' and '-' only.", bad)
+		return fmt.Sprintf("contains %s: a flow's name holds %s only.", bad, safeIDCharacters)
 	}
 	return ""
 }
@@ -83,8 +103,8 @@ func checkFlowName(s string) string {
 // checkProviderID returns why s cannot be an identity provider's id, or "".
 func checkProviderID(s string) string {
 	if !safeID.MatchString(s) {
-		return fmt.Sprintf("%q is not an identity provider id: ids are such as AADSignup-OAUTH or Google-OAUTH (letters, digits, "+
-			"'_' and '-'); the tenant's are listed by GET /identity/identityProviders.", s)
+		return fmt.Sprintf("%q is not an identity provider id: ids are such as AADSignup-OAUTH or Google-OAUTH (%s); the "+
+			"tenant's are listed by GET /identity/identityProviders.", s, safeIDCharacters)
 	}
 	return ""
 }
@@ -92,45 +112,56 @@ func checkProviderID(s string) string {
 // checkAttributeID returns why s cannot be a user-flow attribute's id, or "".
 func checkAttributeID(s string) string {
 	if !safeID.MatchString(s) {
-		return fmt.Sprintf("%q is not a user-flow attribute id: ids are such as City or extension_<appId>_<name> (letters, digits, "+
-			"'_' and '-'); take a custom attribute's from entra_user_flow_attribute.", s)
+		return fmt.Sprintf("%q is not a user-flow attribute id: ids are such as City or extension_<appId>_<name> (%s); take a "+
+			"custom attribute's from entra_user_flow_attribute.", s, safeIDCharacters)
 	}
 	return ""
 }
 
-// validateFlow adds a diagnostic for each rule config breaks that depends on more than one value: the
-// kind's type, version and language settings, and the sign-up page's fields.
+// checkInputType returns why s cannot be a field's input type, or "".
+func checkInputType(s string) string {
+	if !slices.Contains(graph.UserInputTypes(), graphSpelling(s, graph.UserInputTypes())) {
+		return fmt.Sprintf("%q is not an input type: use one of %s (in any case).", s, strings.Join(graph.UserInputTypes(), ", "))
+	}
+	return ""
+}
+
+// notEmpty is a check that refuses "", saying what to do instead.
+func notEmpty(instead string) func(string) string {
+	return func(s string) string {
+		if s == "" {
+			return "is empty: " + instead + "."
+		}
+		return ""
+	}
+}
+
+// The checks of a field's strings: Graph takes an empty label for none and shows its own, and a choice
+// without a name or a value is none the user can pick.
+var (
+	labelChecks       = []func(string) string{notEmpty("leave display_name unset for Graph's label (the attribute's own display name)"), tf.CheckName}
+	choiceNameChecks  = []func(string) string{notEmpty("a choice needs the name the user sees"), tf.CheckName}
+	choiceValueChecks = []func(string) string{notEmpty("a choice needs the value it stores")}
+)
+
+// validateFlow adds a diagnostic for each rule config breaks that the arguments' own validators do not
+// check: those that depend on the kind (the name, type, version and language settings), and every rule of
+// the sign-up page.
 func validateFlow(ctx context.Context, config flowResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
+	var kind graph.UserFlowKind // "" while not known
 	if !config.Kind.IsNull() && !config.Kind.IsUnknown() {
-		kind := graph.UserFlowKind(config.Kind.ValueString())
-		if rule, ok := flowKindRules[kind]; ok {
+		if rule, ok := flowKindRules[graph.UserFlowKind(config.Kind.ValueString())]; ok {
+			kind = graph.UserFlowKind(config.Kind.ValueString())
 			diags.Append(validateKind(kind, rule, config)...)
 		}
 	}
-	if config.UserAttributeAssignments.IsNull() || config.UserAttributeAssignments.IsUnknown() {
-		return diags
-	}
-	fields := config.UserAttributeAssignments.Elements()
-	seen := map[string]int{}
-	for i, element := range fields {
-		var field assignmentModel
-		if diags.Append(objectAs(ctx, element, &field)...); diags.HasError() {
-			return diags
+	if name := config.Name; !name.IsNull() && !name.IsUnknown() {
+		if problem := checkFlowName(name.ValueString(), kind); problem != "" {
+			diags.AddAttributeError(path.Root("name"), "Invalid name", "name "+problem)
 		}
-		at := path.Root("user_attribute_assignments").AtListIndex(i)
-		if id := field.UserAttributeID; !id.IsNull() && !id.IsUnknown() {
-			key := strings.ToLower(id.ValueString())
-			if first, ok := seen[key]; ok {
-				addError(&diags, at.AtName("user_attribute_id"), "Attribute twice on one sign-up page",
-					fmt.Sprintf("user_attribute_assignments[%d] collects %s, which user_attribute_assignments[%d] collects already: a "+
-						"sign-up page has one field per attribute. Remove one of them.", i, id.ValueString(), first))
-			} else {
-				seen[key] = i
-			}
-		}
-		diags.Append(validateChoices(ctx, at, field)...)
 	}
+	diags.Append(validatePage(ctx, config.UserAttributeAssignments)...)
 	return diags
 }
 
@@ -175,49 +206,113 @@ func validateKind(kind graph.UserFlowKind, rule flowKindRule, config flowResourc
 	return diags
 }
 
-// validateChoices checks that a field has choices when, and only when, its input type takes them.
-func validateChoices(ctx context.Context, at path.Path, field assignmentModel) diag.Diagnostics {
-	inputType := "textBox" // the default
-	if t := field.UserInputType; !t.IsNull() {
-		if t.IsUnknown() {
-			return nil
+// The sign-up page's fields are checked here rather than by validators on their arguments: the CLI shows
+// an error on an argument inside a list's element at the resource's argument of the same name (a choice's
+// name at the flow's name) or else at the resource's first line, and an error on the element itself at
+// the element. So each problem is reported on its field, with the detail starting with the argument's
+// full path, and every problem of every field in one plan.
+
+// fieldProblems reports the problems of one field of the sign-up page, on the field (at).
+type fieldProblems struct {
+	diags *diag.Diagnostics
+	at    path.Path
+}
+
+// add reports problem with the argument member of the field (such as ".display_name"; "" for the field).
+func (p fieldProblems) add(member, summary, problem string) {
+	p.diags.AddAttributeError(p.at, summary, p.at.String()+member+": "+problem)
+}
+
+// check reports the first of checks that refuses value, a string argument of the field; a value not
+// known yet is left to the apply.
+func (p fieldProblems) check(member, summary string, value types.String, checks []func(string) string) {
+	if value.IsNull() || value.IsUnknown() {
+		return
+	}
+	for _, check := range checks {
+		if problem := check(value.ValueString()); problem != "" {
+			p.add(member, summary, problem)
+			return
 		}
-		inputType = graphSpelling(t.ValueString(), graph.UserInputTypes())
 	}
-	values := field.UserAttributeValues
-	if values.IsUnknown() {
-		return nil
-	}
+}
+
+// validatePage reports every problem of every field of the sign-up page, each on its field.
+func validatePage(ctx context.Context, page types.List) diag.Diagnostics {
 	var diags diag.Diagnostics
-	defaults, takesChoices := choiceDefaults[inputType]
-	switch {
-	case takesChoices && values.IsNull():
-		addError(&diags, at.AtName("user_attribute_values"), "Choices missing",
-			fmt.Sprintf("%s field needs user_attribute_values: at least one { name, value } for the user to choose.", aField(inputType)))
-	case !takesChoices && !values.IsNull():
-		addError(&diags, at.AtName("user_attribute_values"), "Choices on a field that takes none",
-			fmt.Sprintf("%s field has no choices: remove user_attribute_values, or set user_input_type to one of %s.",
-				aField(inputType), strings.Join(choiceInputTypes, ", ")))
-	case defaults == 1 && countDefaults(ctx, values) > 1:
-		addError(&diags, at.AtName("user_attribute_values"), "More than one default choice",
-			fmt.Sprintf("%s field selects one choice: at most one of its user_attribute_values may have is_default = true.", aField(inputType)))
+	if page.IsNull() || page.IsUnknown() {
+		return diags
+	}
+	seen := map[string]int{}
+	for i, element := range page.Elements() {
+		var field assignmentModel
+		if d := objectAs(ctx, element, &field); d.HasError() {
+			diags.Append(d...)
+			continue
+		}
+		problems := fieldProblems{diags: &diags, at: path.Root("user_attribute_assignments").AtListIndex(i)}
+		problems.check(".user_attribute_id", "Invalid attribute id", field.UserAttributeID, []func(string) string{checkAttributeID})
+		if id := field.UserAttributeID; !id.IsNull() && !id.IsUnknown() {
+			key := strings.ToLower(id.ValueString())
+			if first, ok := seen[key]; ok {
+				problems.add(".user_attribute_id", "Attribute twice on one sign-up page",
+					fmt.Sprintf("user_attribute_assignments[%d] collects %s, which user_attribute_assignments[%d] collects already: a "+
+						"sign-up page has one field per attribute. Remove one of them.", i, id.ValueString(), first))
+			} else {
+				seen[key] = i
+			}
+		}
+		problems.check(".display_name", "Invalid field label", field.DisplayName, labelChecks)
+		problems.check(".user_input_type", "Invalid input type", field.UserInputType, []func(string) string{checkInputType})
+		validateChoices(ctx, problems, field)
 	}
 	return diags
 }
 
-// countDefaults counts the choices known to be the default.
-func countDefaults(ctx context.Context, values types.List) int {
-	n := 0
-	for _, element := range values.Elements() {
+// validateChoices checks a field's choices, and that it has some when, and only when, its input type
+// takes them.
+func validateChoices(ctx context.Context, problems fieldProblems, field assignmentModel) {
+	values := field.UserAttributeValues
+	if values.IsUnknown() {
+		return
+	}
+	defaults := 0
+	for k, element := range values.Elements() {
 		var choice choiceModel
-		if objectAs(ctx, element, &choice).HasError() {
+		if d := objectAs(ctx, element, &choice); d.HasError() {
+			problems.diags.Append(d...)
 			continue
 		}
+		member := fmt.Sprintf(".user_attribute_values[%d]", k)
+		problems.check(member+".name", "Invalid choice", choice.Name, choiceNameChecks)
+		problems.check(member+".value", "Invalid choice", choice.Value, choiceValueChecks)
 		if choice.IsDefault.ValueBool() {
-			n++
+			defaults++
 		}
 	}
-	return n
+	inputType := "textBox" // the default
+	if t := field.UserInputType; !t.IsNull() {
+		if t.IsUnknown() {
+			return
+		}
+		inputType = graphSpelling(t.ValueString(), graph.UserInputTypes())
+	}
+	if checkInputType(inputType) != "" {
+		return // reported on user_input_type
+	}
+	maxDefaults, takesChoices := choiceDefaults[inputType]
+	switch {
+	case takesChoices && len(values.Elements()) == 0:
+		problems.add(".user_attribute_values", "Choices missing",
+			fmt.Sprintf("%s field needs user_attribute_values: at least one { name, value } for the user to choose.", aField(inputType)))
+	case !takesChoices && !values.IsNull():
+		problems.add(".user_attribute_values", "Choices on a field that takes none",
+			fmt.Sprintf("%s field has no choices: remove user_attribute_values, or set user_input_type to one of %s.",
+				aField(inputType), strings.Join(choiceInputTypes, ", ")))
+	case maxDefaults == 1 && defaults > 1:
+		problems.add(".user_attribute_values", "More than one default choice",
+			fmt.Sprintf("%s field selects one choice: at most one of its user_attribute_values may have is_default = true.", aField(inputType)))
+	}
 }
 
 // graphSpelling is the member of members that v names in any case, or v itself.
@@ -238,8 +333,7 @@ func aField(inputType string) string {
 	return "A " + inputType
 }
 
-// addError adds an error on the argument at, whose detail starts with the argument's path: the CLI shows
-// the line of a nested argument's resource, not the argument.
+// addError adds an error on the argument at, whose detail starts with the argument's path.
 func addError(diags *diag.Diagnostics, at path.Path, summary, detail string) {
 	diags.AddAttributeError(at, summary, at.String()+": "+detail)
 }

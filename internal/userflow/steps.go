@@ -90,7 +90,7 @@ func (s step) stepDescription() string {
 	return fmt.Sprintf("The id of the API connector the flow calls %s: Graph's `%s` step. %s", s.when, s.graph, which)
 }
 
-// userFlowIDPattern is the form of a user flow id: a kind's prefix, then letters, digits, '_' and '-'.
+// userFlowIDPattern is the form of a user flow id: a kind's prefix, then ASCII letters, digits, '_' and '-'.
 var userFlowIDPattern = func() *regexp.Regexp {
 	prefixes := make([]string, 0, 2)
 	for _, kind := range graph.UserFlowKinds() {
@@ -101,7 +101,7 @@ var userFlowIDPattern = func() *regexp.Regexp {
 
 // userFlowIDForm says what a user flow id looks like, for errors.
 var userFlowIDForm = fmt.Sprintf("must be a user flow id: %s… for an External ID self-service sign-up flow or %s… for an Azure AD B2C "+
-	"user flow, followed by letters, digits, '_' and '-' (list them with the entra_user_flows data source)",
+	"user flow, followed by ASCII letters, digits, '_' and '-' (list them with the entra_user_flows data source)",
 	graph.B2XUserFlow.IDPrefix(), graph.B2CUserFlow.IDPrefix())
 
 // stringOrNull is a connector id as Terraform holds it: null for none.

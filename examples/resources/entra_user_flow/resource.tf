@@ -13,7 +13,8 @@ resource "entra_user_flow" "partner" {
     { user_attribute_id = "GivenName" },
     { user_attribute_id = "City", display_name = "Town", is_optional = true },
     {
-      # A custom attribute is named by its id: entra_user_flow_attribute.<name>.id.
+      # A built-in attribute, offered as a list of choices. A custom attribute is named by its id instead:
+      # user_attribute_id = entra_user_flow_attribute.<name>.id.
       user_attribute_id = "JobTitle"
       user_input_type   = "dropdownSingleSelect"
       user_attribute_values = [
