@@ -277,29 +277,37 @@ func (r *flowResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *flowResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if flowID, ok := importFlow(ctx, r.client, req, resp, flowTimeouts.Read); ok {
+		resp.Diagnostics.Append(tf.Imported(ctx, resp, flowID)...)
+	}
+}
+
+// importFlow is the flow an import names, in Graph's spelling, or false when diagnostics say why there is none.
+// Graph matches flow ids without regard to case: the state and the identity take Graph's spelling at the
+// import, before a read or an apply could hold another one. A flow that is not there keeps the id as given,
+// and the read after the import reports it gone. timeout bounds the read.
+func importFlow(ctx context.Context, client *graph.Client, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
+	timeout time.Duration) (string, bool) {
 	flowID, diags := tf.ImportID(ctx, req)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
+		return "", false
 	}
 	if !userFlowIDPattern.MatchString(flowID) {
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not a user flow id. The id %s.", flowID, userFlowIDForm))
-		return
+		return "", false
 	}
-	// Graph matches flow ids without regard to case: the state and the identity take Graph's spelling now,
-	// before a read or an apply could hold another one. A flow that is not there keeps the id as given, and
-	// the read after the import reports it gone.
-	ctx, cancel := context.WithTimeout(ctx, flowTimeouts.Read)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	flow, err := r.client.GetUserFlowConfirmed(ctx, flowID)
+	flow, err := client.GetUserFlowConfirmed(ctx, flowID)
 	switch {
 	case err == nil:
-		flowID = flow.ID
+		return flow.ID, true
 	case !graph.IsNotFound(err):
 		resp.Diagnostics.AddError("Cannot read user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
-		return
+		return "", false
 	}
-	resp.Diagnostics.Append(tf.Imported(ctx, resp, flowID)...)
+	return flowID, true
 }
 
 // newUserFlow is the create a plan asks for: the name without its prefix, the type in Graph's spelling, and

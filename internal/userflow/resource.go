@@ -294,26 +294,8 @@ func (r *linkResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *linkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	flowID, diags := tf.ImportID(ctx, req)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !userFlowIDPattern.MatchString(flowID) {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not a user flow id. The id %s.", flowID, userFlowIDForm))
-		return
-	}
-	// Graph matches flow ids without regard to case: the state and the identity take Graph's spelling now,
-	// before a read or an apply could hold another one. A flow that is not there keeps the id as given, and
-	// the read after the import reports it gone.
-	ctx, cancel := context.WithTimeout(ctx, linkTimeouts.Read)
-	defer cancel()
-	flow, err := r.client.GetUserFlowConfirmed(ctx, flowID)
-	switch {
-	case err == nil:
-		flowID = flow.ID
-	case !graph.IsNotFound(err):
-		resp.Diagnostics.AddError("Cannot read user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
+	flowID, ok := importFlow(ctx, r.client, req, resp, linkTimeouts.Read)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_flow_id"), flowID)...)
