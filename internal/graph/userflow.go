@@ -105,32 +105,20 @@ func UserFlowKindOf(id string) (UserFlowKind, bool) {
 	return "", false
 }
 
-// UserFlow is a b2xIdentityUserFlow or b2cIdentityUserFlow, with the properties both have.
+// UserFlow is a b2xIdentityUserFlow or b2cIdentityUserFlow, with the properties both have, read from
+// Graph's JSON as it is; Kind is the collection the flow was read from.
 type UserFlow struct {
-	ID   string
-	Kind UserFlowKind
+	ID   string       `json:"id"`
+	Kind UserFlowKind `json:"-"`
 	// UserFlowType is Graph's userFlowType, such as signUpOrSignIn.
-	UserFlowType string
+	UserFlowType string `json:"userFlowType"`
 	// UserFlowTypeVersion is Graph's userFlowTypeVersion (a Single), such as 1.
-	UserFlowTypeVersion float64
+	UserFlowTypeVersion float64 `json:"userFlowTypeVersion"`
 	// IsLanguageCustomizationEnabled and DefaultLanguageTag (an RFC 5646 tag, "" when Graph answers null)
 	// are the language settings of a B2C flow, the only properties of a flow Graph can update; a b2x flow
 	// has neither, and they read false and "".
-	IsLanguageCustomizationEnabled bool
-	DefaultLanguageTag             string
-}
-
-type userFlowJSON struct {
-	ID                             string  `json:"id"`
-	UserFlowType                   string  `json:"userFlowType"`
-	UserFlowTypeVersion            float64 `json:"userFlowTypeVersion"`
-	IsLanguageCustomizationEnabled bool    `json:"isLanguageCustomizationEnabled"`
-	DefaultLanguageTag             string  `json:"defaultLanguageTag"`
-}
-
-func (w userFlowJSON) userFlow(kind UserFlowKind) UserFlow {
-	return UserFlow{ID: w.ID, Kind: kind, UserFlowType: w.UserFlowType, UserFlowTypeVersion: w.UserFlowTypeVersion,
-		IsLanguageCustomizationEnabled: w.IsLanguageCustomizationEnabled, DefaultLanguageTag: w.DefaultLanguageTag}
+	IsLanguageCustomizationEnabled bool   `json:"isLanguageCustomizationEnabled"`
+	DefaultLanguageTag             string `json:"defaultLanguageTag"`
 }
 
 // APIConnectorConfiguration is a flow's userFlowApiConnectorConfiguration: for each step that calls an
@@ -144,15 +132,11 @@ func (c *Client) ListUserFlows(ctx context.Context, kind UserFlowKind) ([]UserFl
 	if !ok {
 		return nil, fmt.Errorf("%q is not a kind of user flow", kind)
 	}
-	pages, err := getAllPages[userFlowJSON](ctx, c, c.versionedURL(kind.APIVersion(c.version()), collection.path, ""), "user flows")
-	if err != nil {
-		return nil, err
+	flows, err := getAllPages[UserFlow](ctx, c, c.versionedURL(kind.APIVersion(c.version()), collection.path, ""), "user flows")
+	for i := range flows {
+		flows[i].Kind = kind
 	}
-	flows := make([]UserFlow, len(pages))
-	for i, w := range pages {
-		flows[i] = w.userFlow(kind)
-	}
-	return flows, nil
+	return flows, err
 }
 
 // GetUserFlow reads one flow (GET /identity/b2xUserFlows/{id} or /beta/identity/b2cUserFlows/{id}). A
@@ -162,12 +146,12 @@ func (c *Client) GetUserFlow(ctx context.Context, id string) (*UserFlow, error) 
 	if err != nil {
 		return nil, err
 	}
-	w, err := getOne[userFlowJSON](ctx, c, target, "a user flow")
+	flow, err := getOne[UserFlow](ctx, c, target, "a user flow")
 	if err != nil {
 		return nil, err
 	}
-	flow := w.userFlow(kind)
-	return &flow, nil
+	flow.Kind = kind
+	return flow, nil
 }
 
 // GetUserFlowConfirmed reads one flow where a 404 decides that it is gone, as a lookup by id does: a 404

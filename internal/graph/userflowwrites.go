@@ -71,14 +71,13 @@ func (c *Client) CreateUserFlow(ctx context.Context, flow NewUserFlow) (*UserFlo
 		if err != nil {
 			return nil, err
 		}
-		var w userFlowJSON
-		if err := decode(a, "the created user flow", &w); err != nil {
+		created := UserFlow{Kind: flow.Kind}
+		if err := decode(a, "the created user flow", &created); err != nil {
 			return nil, err
 		}
-		if kind, ok := UserFlowKindOf(w.ID); !ok || kind != flow.Kind {
-			return nil, fmt.Errorf("Graph created the user flow %s but answered with the id %q, which is not a %s flow's", flow.Name, w.ID, flow.Kind)
+		if kind, ok := UserFlowKindOf(created.ID); !ok || kind != flow.Kind {
+			return nil, fmt.Errorf("Graph created the user flow %s but answered with the id %q, which is not a %s flow's", flow.Name, created.ID, flow.Kind)
 		}
-		created := w.userFlow(flow.Kind)
 		return &created, nil
 	}, func(ctx context.Context) (*UserFlow, error) {
 		return c.findCreatedUserFlow(ctx, flow)
