@@ -59,20 +59,15 @@ func Open(value, password string) (Contents, error) {
 		return Contents{}, &Problem{Summary: "PKCS#12 value is not base64",
 			Detail: "The value must be the base64 encoding of a PKCS#12 (.pfx or .p12) file: use filebase64(\"client.pfx\") or `base64 -w0 client.pfx`."}
 	}
-	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
-	if err != nil {
-		// A file of certificates only is still a certificate to describe.
-		if certs, storeErr := pkcs12.DecodeTrustStore(der, password); storeErr == nil && len(certs) > 0 {
-			return Contents{Info: infoOf(certs[0])}, nil
-		}
-		return Contents{}, decodeProblem(err)
+	_, cert, err := Decode(der, password)
+	if err == nil {
+		return Contents{Info: infoOf(cert), HasPrivateKey: true}, nil
 	}
-	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
-	if cert == nil {
-		return Contents{}, &Problem{Summary: "PKCS#12 key does not match its certificate",
-			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	// A file of certificates only is still a certificate to describe.
+	if certs, storeErr := pkcs12.DecodeTrustStore(der, password); storeErr == nil && len(certs) > 0 {
+		return Contents{Info: infoOf(certs[0])}, nil
 	}
-	return Contents{Info: infoOf(cert), HasPrivateKey: true}, nil
+	return Contents{}, err
 }
 
 // Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
@@ -89,6 +84,21 @@ func Inspect(value, password string) (Info, error) {
 	return contents.Info, nil
 }
 
+// Decode reads a PKCS#12 file (DER, not base64) to sign with it: its private key, and the certificate that key
+// belongs to. Errors are *Problem.
+func Decode(der []byte, password string) (crypto.PrivateKey, *x509.Certificate, error) {
+	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	if err != nil {
+		return nil, nil, decodeProblem(err)
+	}
+	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
+	if cert == nil {
+		return nil, nil, &Problem{Summary: "PKCS#12 key does not match its certificate",
+			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	}
+	return key, cert, nil
+}
+
 func infoOf(cert *x509.Certificate) Info {
 	return Info{
 		Thumbprint: Thumbprint(cert),
@@ -102,34 +112,6 @@ func infoOf(cert *x509.Certificate) Info {
 // certificate, and an API refuses one already uploaded.
 func (i Info) Expired(now time.Time) bool {
 	return !now.Before(i.NotAfter)
-}
-
-// ErrWrongPassword is Decode's error when the password does not open the file.
-var ErrWrongPassword = errors.New("the password does not open this PKCS#12 file")
-
-// Decode reads a PKCS#12 file (DER, not base64) to sign with it: its private key, and its certificates with
-// the one that key belongs to first. A wrong password is ErrWrongPassword; any other error is a *Problem.
-func Decode(der []byte, password string) (crypto.PrivateKey, []*x509.Certificate, error) {
-	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
-	if errors.Is(err, pkcs12.ErrIncorrectPassword) || errors.Is(err, pkcs12.ErrDecryption) {
-		return nil, nil, ErrWrongPassword
-	}
-	if err != nil {
-		return nil, nil, decodeProblem(err)
-	}
-	certs := append([]*x509.Certificate{leaf}, chain...)
-	cert := matchingCertificate(key, certs)
-	if cert == nil {
-		return nil, nil, &Problem{Summary: "PKCS#12 key does not match its certificate",
-			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
-	}
-	ordered := []*x509.Certificate{cert}
-	for _, other := range certs {
-		if other != cert {
-			ordered = append(ordered, other)
-		}
-	}
-	return key, ordered, nil
 }
 
 // NotYetValid reports whether the certificate only becomes valid after now. Graph accepts such a
