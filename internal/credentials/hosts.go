@@ -1,12 +1,14 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -134,33 +136,28 @@ func (a *azureCLI) GetToken(ctx context.Context, options policy.TokenRequestOpti
 	return token, a.explain(err)
 }
 
-// azureCLIFailures recognise why the CLI failed from what it printed; the first match explains it.
+// azureCLIFailures recognise why the CLI failed from what it printed; the first match explains it, with {tenant}
+// standing for tenant_id.
 var azureCLIFailures = []struct {
 	signs   []string
-	explain func(tenantID string) string
+	explain string
 }{
-	{[]string{"az login", "AADSTS", "No subscription found", "refresh token", "expired"}, func(tenantID string) string {
-		if tenantID == "" {
-			tenantID = "<tenant-id>"
-		}
-		return fmt.Sprintf("the Azure CLI is not signed in to this tenant, or its sign-in expired: run `az login --tenant %s` "+
-			"(add --allow-no-subscriptions if the tenant has no Azure subscription), or choose another sign-in method", tenantID)
-	}},
-	{[]string{"managed identity", "Cloud Shell"}, func(string) string {
-		return "the Azure CLI is signed in as a managed identity, which only has its own tenant: unset tenant_id, or sign in with use_msi = true instead of the CLI"
-	}},
+	{[]string{"az login", "AADSTS", "No subscription found", "refresh token", "expired"},
+		"the Azure CLI is not signed in to this tenant, or its sign-in expired: run `az login --tenant {tenant}` " +
+			"(add --allow-no-subscriptions if the tenant has no Azure subscription), or choose another sign-in method"},
+	{[]string{"managed identity", "Cloud Shell"},
+		"the Azure CLI is signed in as a managed identity, which only has its own tenant: unset tenant_id, or sign in with use_msi = true instead of the CLI"},
 }
 
 func (a *azureCLI) explain(err error) error {
 	if err == nil {
 		return nil
 	}
-	said := strings.TrimPrefix(err.Error(), "AzureCLICredential: ")
+	said := plainMessage(err.Error())
 	for _, failure := range azureCLIFailures {
-		for _, sign := range failure.signs {
-			if strings.Contains(said, sign) {
-				return fmt.Errorf("%s. The Azure CLI said: %s", failure.explain(a.tenantID), said)
-			}
+		if slices.ContainsFunc(failure.signs, func(sign string) bool { return strings.Contains(said, sign) }) {
+			explanation := strings.ReplaceAll(failure.explain, "{tenant}", cmp.Or(a.tenantID, "<tenant-id>"))
+			return fmt.Errorf("%s. The Azure CLI said: %s", explanation, said)
 		}
 	}
 	return fmt.Errorf("`az account get-access-token` failed: %s", said)
