@@ -66,8 +66,7 @@ type Config struct {
 	ADOServiceConnectionID string
 
 	UseMSI bool
-	// MSIEndpoint, when set, is where requests for the instance metadata service's token endpoint go instead
-	// of http://169.254.169.254/metadata/identity/oauth2/token.
+	// MSIEndpoint, when set, is where the requests meant for IMDSTokenEndpoint go instead.
 	MSIEndpoint string
 
 	UseCLI bool

@@ -43,11 +43,7 @@ func newManagedIdentityCredential(c Config, options azcore.ClientOptions) (azcor
 			return nil, "", &ArgumentError{Argument: "msi_endpoint", Summary: "Invalid msi_endpoint",
 				Err: fmt.Errorf("msi_endpoint %q is not an absolute URL", withoutQuery(c.MSIEndpoint))}
 		}
-		next := options.Transport
-		if next == nil {
-			next = http.DefaultClient
-		}
-		options.Transport = imdsAt{endpoint: endpoint, next: next}
+		options.Transport = imdsAt{endpoint: endpoint, next: cmp.Or(c.HTTPClient, http.DefaultClient)}
 	}
 	miOptions := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: options}
 	if c.ClientID != "" {
