@@ -190,26 +190,16 @@ func CredentialParameter(name string) bool {
 // splitWords splits a parameter name into lower-case words at punctuation and at camelCase humps.
 func splitWords(name string) []string {
 	var words []string
-	var word strings.Builder
-	flush := func() {
-		if word.Len() > 0 {
-			words = append(words, word.String())
-			word.Reset()
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		start, previous := 0, ' '
+		for i, r := range part {
+			if unicode.IsUpper(r) && unicode.IsLower(previous) {
+				words = append(words, strings.ToLower(part[start:i]))
+				start = i
+			}
+			previous = r
 		}
+		words = append(words, strings.ToLower(part[start:]))
 	}
-	previous := ' '
-	for _, r := range name {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && unicode.IsLower(previous):
-			flush()
-			word.WriteRune(unicode.ToLower(r))
-		default:
-			word.WriteRune(unicode.ToLower(r))
-		}
-		previous = r
-	}
-	flush()
 	return words
 }
