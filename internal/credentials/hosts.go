@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -76,9 +77,7 @@ func (t imdsAt) Do(req *http.Request) (*http.Response, error) {
 	moved := req.Clone(req.Context())
 	target := *t.endpoint
 	query := target.Query()
-	for name, values := range req.URL.Query() {
-		query[name] = values
-	}
+	maps.Copy(query, req.URL.Query())
 	target.RawQuery = query.Encode()
 	moved.URL, moved.Host = &target, target.Host
 	return t.next.Do(moved)
