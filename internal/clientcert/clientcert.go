@@ -20,18 +20,14 @@ import (
 // MaxEncodedSize bounds the base64 value accepted; a client certificate with its chain is a few kilobytes.
 const MaxEncodedSize = 1 << 20
 
-// Info is what Graph reports for a certificate once uploaded.
+// Info describes the certificate a PKCS#12 file is for, as Graph reports it once uploaded, and says whether the
+// file holds its private key.
 type Info struct {
 	// Thumbprint is the uppercase hex SHA-1 of the leaf certificate's DER encoding.
-	Thumbprint string
-	NotBefore  time.Time
-	NotAfter   time.Time
-	Subject    string
-}
-
-// Contents is what a PKCS#12 file holds: the certificate it is for, and whether its private key is in it.
-type Contents struct {
-	Info
+	Thumbprint    string
+	NotBefore     time.Time
+	NotAfter      time.Time
+	Subject       string
 	HasPrivateKey bool
 }
 
@@ -49,52 +45,60 @@ func (p *Problem) Error() string { return p.Summary + ": " + p.Detail }
 // Open decodes a base64 PKCS#12 value with its password and describes the certificate it holds: the one
 // its private key belongs to or, in a file without a key, its first certificate. Unlike Inspect it
 // describes a file without a key rather than refusing it.
-func Open(value, password string) (Contents, error) {
+func Open(value, password string) (Info, error) {
 	if len(value) > MaxEncodedSize {
-		return Contents{}, &Problem{Summary: "PKCS#12 value too large",
+		return Info{}, &Problem{Summary: "PKCS#12 value too large",
 			Detail: fmt.Sprintf("The value is %d characters of base64; at most %d are accepted. A client certificate with its key is a few kilobytes: check that the right file was given.", len(value), MaxEncodedSize)}
 	}
 	der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
 	if err != nil || len(der) == 0 {
-		return Contents{}, &Problem{Summary: "PKCS#12 value is not base64",
+		return Info{}, &Problem{Summary: "PKCS#12 value is not base64",
 			Detail: "The value must be the base64 encoding of a PKCS#12 (.pfx or .p12) file: use filebase64(\"client.pfx\") or `base64 -w0 client.pfx`."}
 	}
-	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
-	if err != nil {
-		// A file of certificates only is still a certificate to describe.
-		if certs, storeErr := pkcs12.DecodeTrustStore(der, password); storeErr == nil && len(certs) > 0 {
-			return Contents{Info: infoOf(certs[0])}, nil
-		}
-		return Contents{}, decodeProblem(err)
+	_, cert, err := Decode(der, password)
+	if err == nil {
+		return infoOf(cert, true), nil
 	}
-	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
-	if cert == nil {
-		return Contents{}, &Problem{Summary: "PKCS#12 key does not match its certificate",
-			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	// A file of certificates only is still a certificate to describe.
+	if certs, storeErr := pkcs12.DecodeTrustStore(der, password); storeErr == nil && len(certs) > 0 {
+		return infoOf(certs[0], false), nil
 	}
-	return Contents{Info: infoOf(cert), HasPrivateKey: true}, nil
+	return Info{}, err
 }
 
 // Inspect decodes a base64 PKCS#12 value with its password and checks that it holds a private key and
 // the certificate for that key. It does not look at the clock: whether an expired certificate is a
 // problem depends on whether it is about to be sent (see Expired).
 func Inspect(value, password string) (Info, error) {
-	contents, err := Open(value, password)
-	if err != nil {
-		return Info{}, err
-	}
-	if !contents.HasPrivateKey {
+	info, err := Open(value, password)
+	if err == nil && !info.HasPrivateKey {
 		return Info{}, noPrivateKey()
 	}
-	return contents.Info, nil
+	return info, err
 }
 
-func infoOf(cert *x509.Certificate) Info {
+// Decode reads a PKCS#12 file (DER, not base64) to sign with it: its private key, and the certificate that key
+// belongs to. Errors are *Problem.
+func Decode(der []byte, password string) (crypto.PrivateKey, *x509.Certificate, error) {
+	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	if err != nil {
+		return nil, nil, decodeProblem(err)
+	}
+	cert := matchingCertificate(key, append([]*x509.Certificate{leaf}, chain...))
+	if cert == nil {
+		return nil, nil, &Problem{Summary: "PKCS#12 key does not match its certificate",
+			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
+	}
+	return key, cert, nil
+}
+
+func infoOf(cert *x509.Certificate, hasPrivateKey bool) Info {
 	return Info{
-		Thumbprint: Thumbprint(cert),
-		NotBefore:  cert.NotBefore.UTC(),
-		NotAfter:   cert.NotAfter.UTC(),
-		Subject:    cert.Subject.String(),
+		Thumbprint:    Thumbprint(cert),
+		NotBefore:     cert.NotBefore.UTC(),
+		NotAfter:      cert.NotAfter.UTC(),
+		Subject:       cert.Subject.String(),
+		HasPrivateKey: hasPrivateKey,
 	}
 }
 
@@ -102,34 +106,6 @@ func infoOf(cert *x509.Certificate) Info {
 // certificate, and an API refuses one already uploaded.
 func (i Info) Expired(now time.Time) bool {
 	return !now.Before(i.NotAfter)
-}
-
-// ErrWrongPassword is Decode's error when the password does not open the file.
-var ErrWrongPassword = errors.New("the password does not open this PKCS#12 file")
-
-// Decode reads a PKCS#12 file (DER, not base64) to sign with it: its private key, and its certificates with
-// the one that key belongs to first. A wrong password is ErrWrongPassword; any other error is a *Problem.
-func Decode(der []byte, password string) (crypto.PrivateKey, []*x509.Certificate, error) {
-	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
-	if errors.Is(err, pkcs12.ErrIncorrectPassword) || errors.Is(err, pkcs12.ErrDecryption) {
-		return nil, nil, ErrWrongPassword
-	}
-	if err != nil {
-		return nil, nil, decodeProblem(err)
-	}
-	certs := append([]*x509.Certificate{leaf}, chain...)
-	cert := matchingCertificate(key, certs)
-	if cert == nil {
-		return nil, nil, &Problem{Summary: "PKCS#12 key does not match its certificate",
-			Detail: "The private key in the file belongs to none of its certificates. Export the certificate together with its own private key."}
-	}
-	ordered := []*x509.Certificate{cert}
-	for _, other := range certs {
-		if other != cert {
-			ordered = append(ordered, other)
-		}
-	}
-	return key, ordered, nil
 }
 
 // NotYetValid reports whether the certificate only becomes valid after now. Graph accepts such a

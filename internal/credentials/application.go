@@ -2,10 +2,9 @@ package credentials
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -33,7 +32,7 @@ func newClientCertificateCredential(c Config, options azcore.ClientOptions) (azc
 }
 
 func clientCertificateCredential(c Config, options azcore.ClientOptions) (azcore.TokenCredential, string, error) {
-	key, certs, err := readClientCertificate(c.ClientCertificate, c.ClientCertificatePassword)
+	key, cert, err := readClientCertificate(c.ClientCertificate, c.ClientCertificatePassword)
 	if err != nil {
 		return nil, "", err
 	}
@@ -41,7 +40,6 @@ func clientCertificateCredential(c Config, options azcore.ClientOptions) (azcore
 	if !ok {
 		return nil, "", fmt.Errorf("only RSA keys are supported, and this one is a %T; make the certificate with an RSA key", key)
 	}
-	cert := certs[0]
 	now := time.Now()
 	switch {
 	case !rsaKey.PublicKey.Equal(cert.PublicKey):
@@ -54,28 +52,29 @@ func clientCertificateCredential(c Config, options azcore.ClientOptions) (azcore
 	}
 	credential, err := azidentity.NewClientCertificateCredential(c.TenantID, c.ClientID, []*x509.Certificate{cert}, rsaKey,
 		&azidentity.ClientCertificateCredentialOptions{ClientOptions: options, DisableInstanceDiscovery: disableInstanceDiscovery(options)})
-	sum := sha256.Sum256(cert.Raw)
-	return credential, hex.EncodeToString(sum[:]), err
+	return credential, digest(string(cert.Raw)), err
 }
 
-// readClientCertificate returns the key and the certificates, the key's own certificate first.
-func readClientCertificate(data []byte, password string) (any, []*x509.Certificate, error) {
+// readClientCertificate returns the private key and its certificate; for PEM text, the first certificate, which
+// clientCertificateCredential checks against the key.
+func readClientCertificate(data []byte, password string) (crypto.PrivateKey, *x509.Certificate, error) {
 	if bytes.Contains(data, []byte("-----BEGIN ")) {
 		certs, key, err := azidentity.ParseCertificates(data, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("the PEM text cannot be used (%w); it must hold the certificate and its unencrypted private key", err)
 		}
-		return key, certs, nil
+		return key, certs[0], nil
 	}
-	key, certs, err := clientcert.Decode(data, password)
-	if errors.Is(err, clientcert.ErrWrongPassword) {
-		return nil, nil, &ArgumentError{Argument: "client_certificate_password", Summary: "Unusable client certificate", Err: err}
-	}
+	key, cert, err := clientcert.Decode(data, password)
 	var problem *clientcert.Problem
 	if errors.As(err, &problem) {
+		if problem.PasswordAtFault {
+			return nil, nil, &ArgumentError{Argument: "client_certificate_password", Summary: "Unusable client certificate",
+				Err: errors.New("the password does not open this PKCS#12 file")}
+		}
 		return nil, nil, errors.New(problem.Detail)
 	}
-	return key, certs, err
+	return key, cert, err
 }
 
 // describe identifies a certificate the way the Entra portal lists it.

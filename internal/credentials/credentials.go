@@ -12,17 +12,14 @@
 package credentials
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 )
 
 // Method names one way of signing in. The values are the words users see in logs and errors.
@@ -69,8 +66,7 @@ type Config struct {
 	ADOServiceConnectionID string
 
 	UseMSI bool
-	// MSIEndpoint, when set, is where requests for the instance metadata service's token endpoint go instead
-	// of http://169.254.169.254/metadata/identity/oauth2/token.
+	// MSIEndpoint, when set, is where the requests meant for IMDSTokenEndpoint go instead.
 	MSIEndpoint string
 
 	UseCLI bool
@@ -85,74 +81,66 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
+// secrets are the configured values no error may hold.
+func (c Config) secrets() []string {
+	return []string{c.ClientSecret, c.ClientCertificatePassword, c.OIDCToken, c.OIDCRequestToken}
+}
+
+// MethodInfo describes a method for documentation and messages.
+type MethodInfo struct {
+	Name Method
+	// Label names the method in errors.
+	Label string
+	// Application is true for the methods that sign in as an app registration and need a tenant and client ID.
+	Application bool
+}
+
 // method is one row of the precedence table: whether a Config asks for it, and how to make its credential.
 type method struct {
-	name Method
-	// label names the method in errors.
-	label string
+	MethodInfo
 	// configured reports whether the Config asks for this method.
 	configured func(Config) bool
-	// application marks the methods that sign in as an app registration, which needs a tenant and a client ID.
-	application bool
 	// argument is what a failure that names no argument of its own is reported against.
 	argument string
 	// credential checks the method's settings without contacting the network and returns its credential and a
 	// fingerprint that tells credentials apart without revealing them.
 	credential func(Config, azcore.ClientOptions) (azcore.TokenCredential, string, error)
-	// secrets are the values no error from this method may hold.
-	secrets func(Config) []string
 }
 
 // methods is the documented precedence: the first configured row wins. The OIDC rows are the places a
 // federated token can come from, the first one set winning.
 var methods = []method{
-	{name: ClientCertificate, label: "client certificate", application: true, argument: "client_certificate",
+	{MethodInfo: MethodInfo{Name: ClientCertificate, Label: "client certificate", Application: true}, argument: "client_certificate",
 		configured: func(c Config) bool { return len(c.ClientCertificate) > 0 },
-		credential: newClientCertificateCredential,
-		secrets:    func(c Config) []string { return []string{c.ClientCertificatePassword} }},
-	{name: ClientSecret, label: "client secret", application: true, argument: "client_secret",
+		credential: newClientCertificateCredential},
+	{MethodInfo: MethodInfo{Name: ClientSecret, Label: "client secret", Application: true}, argument: "client_secret",
 		configured: func(c Config) bool { return c.ClientSecret != "" },
-		credential: newClientSecretCredential,
-		secrets:    func(c Config) []string { return []string{c.ClientSecret} }},
-	{name: OIDCToken, label: "OIDC token", application: true, argument: "oidc_token",
+		credential: newClientSecretCredential},
+	{MethodInfo: MethodInfo{Name: OIDCToken, Label: "OIDC token", Application: true}, argument: "oidc_token",
 		configured: func(c Config) bool { return c.UseOIDC && c.OIDCToken != "" },
-		credential: newInlineTokenCredential,
-		secrets:    func(c Config) []string { return []string{c.OIDCToken} }},
-	{name: OIDCTokenFile, label: "OIDC token file", application: true, argument: "oidc_token_file_path",
+		credential: newInlineTokenCredential},
+	{MethodInfo: MethodInfo{Name: OIDCTokenFile, Label: "OIDC token file", Application: true}, argument: "oidc_token_file_path",
 		configured: func(c Config) bool { return c.UseOIDC && c.OIDCTokenFilePath != "" },
-		credential: newTokenFileCredential,
-		secrets:    func(Config) []string { return nil }},
-	{name: AzureDevOps, label: "Azure DevOps", application: true, argument: "ado_pipeline_service_connection_id",
+		credential: newTokenFileCredential},
+	{MethodInfo: MethodInfo{Name: AzureDevOps, Label: "Azure DevOps", Application: true}, argument: "ado_pipeline_service_connection_id",
 		configured: func(c Config) bool { return c.UseOIDC && c.ADOServiceConnectionID != "" },
-		credential: newAzureDevOpsCredential,
-		secrets:    func(c Config) []string { return []string{c.OIDCRequestToken} }},
-	{name: GitHubActions, label: "GitHub Actions", application: true, argument: "oidc_request_url",
+		credential: newAzureDevOpsCredential},
+	{MethodInfo: MethodInfo{Name: GitHubActions, Label: "GitHub Actions", Application: true}, argument: "oidc_request_url",
 		configured: func(c Config) bool { return c.UseOIDC && (c.OIDCRequestURL != "" || c.OIDCRequestToken != "") },
-		credential: newGitHubActionsCredential,
-		secrets:    func(c Config) []string { return []string{c.OIDCRequestToken} }},
-	{name: ManagedIdentity, label: "managed identity", argument: "use_msi",
+		credential: newGitHubActionsCredential},
+	{MethodInfo: MethodInfo{Name: ManagedIdentity, Label: "managed identity"}, argument: "use_msi",
 		configured: func(c Config) bool { return c.UseMSI },
-		credential: newManagedIdentityCredential,
-		secrets:    func(Config) []string { return nil }},
-	{name: AzureCLI, label: "Azure CLI", argument: "use_cli",
+		credential: newManagedIdentityCredential},
+	{MethodInfo: MethodInfo{Name: AzureCLI, Label: "Azure CLI"}, argument: "use_cli",
 		configured: func(c Config) bool { return c.UseCLI },
-		credential: newAzureCLICredential,
-		secrets:    func(Config) []string { return nil }},
-}
-
-// MethodInfo describes a method for documentation and messages.
-type MethodInfo struct {
-	Name  Method
-	Label string
-	// Application is true for the methods that sign in as an app registration and need a tenant and client ID.
-	Application bool
+		credential: newAzureCLICredential},
 }
 
 // Methods lists every method in the order the first configured one wins.
 func Methods() []MethodInfo {
 	out := make([]MethodInfo, len(methods))
 	for i, m := range methods {
-		out[i] = MethodInfo{Name: m.name, Label: m.label, Application: m.application}
+		out[i] = m.MethodInfo
 	}
 	return out
 }
@@ -174,21 +162,20 @@ var ErrNoFederatedToken = errors.New("use_oidc is true, but no federated token i
 // an error too, rather than a silent fall-through to managed identity or the CLI.
 func Choose(cfg Config) (Method, error) {
 	m, err := choose(cfg)
-	return m.name, err
+	return m.Name, err
 }
 
 func choose(cfg Config) (method, error) {
 	i := slices.IndexFunc(methods, func(m method) bool { return m.configured(cfg) })
-	// use_oidc that names no token is a mistake to report, not a reason to sign in some other way than asked.
-	lastFederated := slices.IndexFunc(methods, func(m method) bool { return m.name == GitHubActions })
-	if cfg.UseOIDC && (i < 0 || i > lastFederated) {
+	// use_oidc that names no token is a mistake to report, not a reason to sign in as the host instead.
+	if cfg.UseOIDC && (i < 0 || !methods[i].Application) {
 		return method{}, &ArgumentError{Argument: "use_oidc", Summary: "No OIDC token configured", Err: ErrNoFederatedToken}
 	}
 	if i < 0 {
 		return method{}, ErrNoMethod
 	}
 	m := methods[i]
-	if !m.application {
+	if !m.Application {
 		return m, nil
 	}
 	var missing []error
@@ -198,7 +185,7 @@ func choose(cfg Config) (method, error) {
 	} {
 		if id.value == "" {
 			missing = append(missing, &ArgumentError{Argument: id.argument, Summary: "Missing " + id.argument,
-				Err: fmt.Errorf("%s sign-in needs the %s: set %s to %s", m.label, id.what, id.argument, id.where)})
+				Err: fmt.Errorf("%s sign-in needs the %s: set %s to %s", m.Label, id.what, id.argument, id.where)})
 		}
 	}
 	return m, errors.Join(missing...)
@@ -215,22 +202,15 @@ func NewTokenSource(cfg Config) (*TokenSource, Method, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	credential, fingerprint, err := m.credential(cfg, clientOptions(cfg, m))
+	if err != nil {
+		return nil, "", blame(m.argument, "Cannot sign in with the "+m.Label, withoutSecrets(err, cfg.secrets()...))
+	}
 	resource := strings.TrimRight(cfg.Resource, "/")
-	if _, err := url.ParseRequestURI(resource); err != nil || resource == "" {
-		return nil, "", fmt.Errorf("credentials: Config.Resource %q is not an absolute URL", cfg.Resource)
-	}
-	options, err := clientOptions(cfg, m)
-	if err != nil {
-		return nil, "", err
-	}
-	credential, fingerprint, err := m.credential(cfg, options)
-	if err != nil {
-		return nil, "", blame(m.argument, "Cannot sign in with the "+m.label, withoutSecrets(err, m.secrets(cfg)...))
-	}
-	key := cacheKey(m.name, cfg.AuthorityHost, cfg.TenantID, cfg.ClientID, resource, fingerprint)
-	return shared(key, func() *TokenSource {
-		return newTokenSource(m, credential, resource+"/.default", cfg)
-	}), m.name, nil
+	key := [...]string{string(m.Name), cfg.AuthorityHost, cfg.TenantID, cfg.ClientID, resource, fingerprint}
+	src, _ := sharedSources.LoadOrStore(key, newTokenSource(m, credential, resource+"/.default", cfg))
+	tokens, _ := src.(*TokenSource)
+	return tokens, m.Name, nil
 }
 
 // publicAuthorities are the sign-in hosts of Microsoft's public clouds, whose instance metadata Entra serves.
@@ -242,31 +222,18 @@ var publicAuthorities = []string{
 
 // clientOptions points azidentity at the configured sign-in host. For any other host than a public cloud's,
 // instance discovery is turned off: it would ask login.microsoftonline.com about a host it does not know.
-func clientOptions(cfg Config, m method) (azcore.ClientOptions, error) {
+func clientOptions(cfg Config, m method) azcore.ClientOptions {
 	var options azcore.ClientOptions
 	if cfg.HTTPClient != nil {
 		options.Transport = cfg.HTTPClient
 	}
-	if !m.application {
-		return options, nil
+	if m.Application {
+		options.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: strings.TrimRight(cfg.AuthorityHost, "/") + "/"}
 	}
-	host := strings.TrimRight(cfg.AuthorityHost, "/")
-	if u, err := url.Parse(host); err != nil || u.Scheme != "https" || u.Host == "" {
-		return options, &ArgumentError{Argument: "authority_host", Summary: "Invalid authority_host",
-			Err: fmt.Errorf("the sign-in host %q is not an https URL; the sign-in library talks to no other", withoutQuery(cfg.AuthorityHost))}
-	}
-	options.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: host + "/"}
-	return options, nil
+	return options
 }
 
 // disableInstanceDiscovery reports whether azidentity must skip instance discovery for the host.
 func disableInstanceDiscovery(options azcore.ClientOptions) bool {
 	return !slices.Contains(publicAuthorities, options.Cloud.ActiveDirectoryAuthorityHost)
-}
-
-// getTokenFunc lets a function serve as an azcore.TokenCredential.
-type getTokenFunc func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error)
-
-func (f getTokenFunc) GetToken(ctx context.Context, options policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return f(ctx, options)
 }

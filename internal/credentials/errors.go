@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -114,7 +115,7 @@ func (s *TokenSource) signInError(ctx context.Context, err error) error {
 	case errors.As(err, &failed) && failed.RawResponse != nil:
 		readAnswer(e, failed.RawResponse, s.secrets)
 	default:
-		e.Description = maskSecrets(withoutCredentialName(withoutTroubleshootingLink(err.Error())), s.secrets...)
+		e.Description = maskSecrets(plainMessage(err.Error()), s.secrets...)
 	}
 	if e.NextStep == "" {
 		e.NextStep = nextStep(e, s)
@@ -137,38 +138,15 @@ func readAnswer(e *SignInError, resp *http.Response, secrets []string) {
 		TraceID       string `json:"trace_id"`
 		CorrelationID string `json:"correlation_id"`
 	}
+	e.TraceID = resp.Header.Get("x-ms-request-id")
 	if json.Unmarshal(body, &parsed) != nil || parsed.Error == "" && parsed.Message == "" {
 		e.Description = quote(body, secrets...)
-		e.TraceID = resp.Header.Get("x-ms-request-id")
 		return
 	}
-	e.Code, e.TraceID, e.CorrelationID = parsed.Error, parsed.TraceID, parsed.CorrelationID
-	var kept []string
-	for _, line := range strings.Split(maskSecrets(parsed.Description+parsed.Message, secrets...), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || takeTrailer(e, line) {
-			continue
-		}
-		kept = append(kept, line)
-	}
-	e.Description = strings.Join(kept, " ")
-	if e.TraceID == "" {
-		e.TraceID = resp.Header.Get("x-ms-request-id")
-	}
-}
-
-// takeTrailer moves one of the lines Entra appends to error_description into its field (the timestamp says
-// nothing the user does not know, and goes), and reports whether the line was one.
-func takeTrailer(e *SignInError, line string) bool {
-	for prefix, field := range map[string]*string{"Trace ID:": &e.TraceID, "Correlation ID:": &e.CorrelationID, "Timestamp:": new(string)} {
-		if value, ok := strings.CutPrefix(line, prefix); ok {
-			if *field == "" {
-				*field = strings.TrimSpace(value)
-			}
-			return true
-		}
-	}
-	return false
+	e.Code, e.TraceID, e.CorrelationID = parsed.Error, cmp.Or(parsed.TraceID, e.TraceID), parsed.CorrelationID
+	// Entra ends error_description with lines giving the trace ID, correlation ID and time, which the fields hold.
+	description, _, _ := strings.Cut(maskSecrets(parsed.Description+parsed.Message, secrets...), "Trace ID:")
+	e.Description = strings.Join(strings.Fields(description), " ")
 }
 
 // nextSteps turn a failure into what to do about it. The first row that matches wins; Entra's AADSTS codes
@@ -177,41 +155,35 @@ var nextSteps = []struct {
 	method Method // empty for any method
 	status int    // zero for any status
 	sign   string // text the description holds; empty for any
-	step   func(*SignInError, *TokenSource) string
+	step   string // what to do; {audience} stands for the audience asked of the federated token's issuer
 }{
-	{sign: "AADSTS700212", step: func(_ *SignInError, s *TokenSource) string {
-		return "the federated token's audience is not the one the app registration's federated credential expects: " +
-			"set oidc_audience to the audience of that credential (this configuration asked for " + s.audience + ")"
-	}},
-	{sign: "AADSTS70021", step: constant("no federated credential on the app registration matches the token's issuer and subject: add one for this workload (Certificates & secrets → Federated credentials)")},
-	{sign: "AADSTS7000215", step: constant("the client secret is wrong: use the secret's Value, shown once when it was created, not its Secret ID")},
-	{sign: "AADSTS7000222", step: constant("the client secret has expired: create a new one on the app registration and use it here")},
-	{sign: "AADSTS700016", step: constant("no application with this client_id exists in the tenant: check client_id and tenant_id, and that environment names the tenant's cloud")},
-	{sign: "AADSTS90002", step: constant("the tenant was not found: check tenant_id, and that environment names the tenant's cloud")},
-	{sign: "AADSTS700027", step: constant("the certificate is not registered on the app registration: upload its public part under Certificates & secrets")},
-	{sign: "AADSTS700024", step: constant("the assertion is outside its valid time range: check this machine's clock, and that the federated token has not expired")},
-	{sign: "AADSTS500011", step: constant("the tenant does not know the Graph endpoint asked for: check graph_endpoint and environment")},
-	{method: ManagedIdentity, status: http.StatusUnauthorized, step: constant(
-		"the managed identity endpoint refused the X-IDENTITY-HEADER: IDENTITY_HEADER must hold the value the host set (App Service, Functions and Container Apps set it with IDENTITY_ENDPOINT)")},
-	{method: ManagedIdentity, status: http.StatusBadRequest, step: constant(
-		"the host has no managed identity of that kind: assign one to it, or set client_id to the client ID of a user-assigned identity it has")},
-	{method: AzureDevOps, status: http.StatusUnauthorized, step: constant(
-		"Azure Pipelines refused the access token: map it into the step's environment as SYSTEM_ACCESSTOKEN: $(System.AccessToken)")},
-	{method: AzureDevOps, step: constant(
-		"check ado_pipeline_service_connection_id: the service connection must exist, use workload identity federation, and allow this pipeline")},
-	{sign: "x509:", step: constant(
-		"this machine does not trust the certificate of the sign-in host: add its CA to the system's trusted roots, or name a file holding it in SSL_CERT_FILE")},
-}
-
-func constant(text string) func(*SignInError, *TokenSource) string {
-	return func(*SignInError, *TokenSource) string { return text }
+	{sign: "AADSTS700212", step: "the federated token's audience is not the one the app registration's federated credential expects: " +
+		"set oidc_audience to the audience of that credential (this configuration asked for {audience})"},
+	{sign: "AADSTS70021", step: "no federated credential on the app registration matches the token's issuer and subject: add one for this workload (Certificates & secrets → Federated credentials)"},
+	{sign: "AADSTS7000215", step: "the client secret is wrong: use the secret's Value, shown once when it was created, not its Secret ID"},
+	{sign: "AADSTS7000222", step: "the client secret has expired: create a new one on the app registration and use it here"},
+	{sign: "AADSTS700016", step: "no application with this client_id exists in the tenant: check client_id and tenant_id, and that environment names the tenant's cloud"},
+	{sign: "AADSTS90002", step: "the tenant was not found: check tenant_id, and that environment names the tenant's cloud"},
+	{sign: "AADSTS700027", step: "the certificate is not registered on the app registration: upload its public part under Certificates & secrets"},
+	{sign: "AADSTS700024", step: "the assertion is outside its valid time range: check this machine's clock, and that the federated token has not expired"},
+	{sign: "AADSTS500011", step: "the tenant does not know the Graph endpoint asked for: check graph_endpoint and environment"},
+	{method: ManagedIdentity, status: http.StatusUnauthorized,
+		step: "the managed identity endpoint refused the X-IDENTITY-HEADER: IDENTITY_HEADER must hold the value the host set (App Service, Functions and Container Apps set it with IDENTITY_ENDPOINT)"},
+	{method: ManagedIdentity, status: http.StatusBadRequest,
+		step: "the host has no managed identity of that kind: assign one to it, or set client_id to the client ID of a user-assigned identity it has"},
+	{method: AzureDevOps, status: http.StatusUnauthorized,
+		step: "Azure Pipelines refused the access token: map it into the step's environment as SYSTEM_ACCESSTOKEN: $(System.AccessToken)"},
+	{method: AzureDevOps,
+		step: "check ado_pipeline_service_connection_id: the service connection must exist, use workload identity federation, and allow this pipeline"},
+	{sign: "x509:",
+		step: "this machine does not trust the certificate of the sign-in host: add its CA to the system's trusted roots, or name a file holding it in SSL_CERT_FILE"},
 }
 
 func nextStep(e *SignInError, s *TokenSource) string {
 	for _, row := range nextSteps {
 		if (row.method == "" || row.method == e.Method) && (row.status == 0 || row.status == e.StatusCode) &&
 			strings.Contains(e.Description, row.sign) {
-			return row.step(e, s)
+			return strings.ReplaceAll(row.step, "{audience}", s.audience)
 		}
 	}
 	return ""
@@ -240,28 +212,21 @@ func withoutQuery(u string) string {
 	return before
 }
 
-// withoutCredentialName drops the azidentity type azidentity starts its messages with ("ClientSecretCredential: "):
-// the method says it already, in the provider's words.
-func withoutCredentialName(message string) string {
+// plainMessage drops what azidentity wraps its messages in: the credential type they start with
+// ("ClientSecretCredential: "), which the method says in the provider's words, and the troubleshooting link they
+// end with, which the next step replaces.
+func plainMessage(message string) string {
+	message, _, _ = strings.Cut(message, "To troubleshoot, visit")
 	if name, rest, ok := strings.Cut(message, ": "); ok && strings.HasSuffix(name, "Credential") && !strings.Contains(name, " ") {
-		return rest
+		message = rest
 	}
-	return message
-}
-
-// withoutTroubleshootingLink drops the link azidentity appends to its errors: the next step says more.
-func withoutTroubleshootingLink(message string) string {
-	before, _, _ := strings.Cut(message, "To troubleshoot, visit")
-	return strings.TrimSpace(before)
+	return strings.TrimSpace(message)
 }
 
 // withoutSecrets returns err unchanged when its message holds none of the secrets, and otherwise a new error with
 // them masked. The new error keeps an *ArgumentError's argument but does not wrap err: unwrapping it would hand
 // the secret back.
 func withoutSecrets(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
 	message := maskSecrets(err.Error(), secrets...)
 	if message == err.Error() {
 		return err

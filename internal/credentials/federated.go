@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,12 +96,8 @@ func newGitHubActionsCredential(c Config, options azcore.ClientOptions) (azcore.
 	query := requestURL.Query()
 	query.Set("audience", c.OIDCAudience)
 	requestURL.RawQuery = query.Encode()
-	client := c.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
 	request := func(ctx context.Context) (string, error) {
-		return requestGitHubToken(ctx, client, requestURL.String(), c.OIDCRequestToken)
+		return requestGitHubToken(ctx, cmp.Or(c.HTTPClient, http.DefaultClient), requestURL.String(), c.OIDCRequestToken)
 	}
 	credential, err := newAssertionCredential(c, options, request)
 	return credential, "github:" + c.OIDCRequestURL + ":" + c.OIDCAudience + ":" + digest(c.OIDCRequestToken), err

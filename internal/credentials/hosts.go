@@ -1,12 +1,15 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -41,11 +44,7 @@ func newManagedIdentityCredential(c Config, options azcore.ClientOptions) (azcor
 			return nil, "", &ArgumentError{Argument: "msi_endpoint", Summary: "Invalid msi_endpoint",
 				Err: fmt.Errorf("msi_endpoint %q is not an absolute URL", withoutQuery(c.MSIEndpoint))}
 		}
-		next := options.Transport
-		if next == nil {
-			next = http.DefaultClient
-		}
-		options.Transport = imdsAt{endpoint: endpoint, next: next}
+		options.Transport = imdsAt{endpoint: endpoint, next: cmp.Or(c.HTTPClient, http.DefaultClient)}
 	}
 	miOptions := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: options}
 	if c.ClientID != "" {
@@ -78,9 +77,7 @@ func (t imdsAt) Do(req *http.Request) (*http.Response, error) {
 	moved := req.Clone(req.Context())
 	target := *t.endpoint
 	query := target.Query()
-	for name, values := range req.URL.Query() {
-		query[name] = values
-	}
+	maps.Copy(query, req.URL.Query())
 	target.RawQuery = query.Encode()
 	moved.URL, moved.Host = &target, target.Host
 	return t.next.Do(moved)
@@ -134,33 +131,28 @@ func (a *azureCLI) GetToken(ctx context.Context, options policy.TokenRequestOpti
 	return token, a.explain(err)
 }
 
-// azureCLIFailures recognise why the CLI failed from what it printed; the first match explains it.
+// azureCLIFailures recognise why the CLI failed from what it printed; the first match explains it, with {tenant}
+// standing for tenant_id.
 var azureCLIFailures = []struct {
 	signs   []string
-	explain func(tenantID string) string
+	explain string
 }{
-	{[]string{"az login", "AADSTS", "No subscription found", "refresh token", "expired"}, func(tenantID string) string {
-		if tenantID == "" {
-			tenantID = "<tenant-id>"
-		}
-		return fmt.Sprintf("the Azure CLI is not signed in to this tenant, or its sign-in expired: run `az login --tenant %s` "+
-			"(add --allow-no-subscriptions if the tenant has no Azure subscription), or choose another sign-in method", tenantID)
-	}},
-	{[]string{"managed identity", "Cloud Shell"}, func(string) string {
-		return "the Azure CLI is signed in as a managed identity, which only has its own tenant: unset tenant_id, or sign in with use_msi = true instead of the CLI"
-	}},
+	{[]string{"az login", "AADSTS", "No subscription found", "refresh token", "expired"},
+		"the Azure CLI is not signed in to this tenant, or its sign-in expired: run `az login --tenant {tenant}` " +
+			"(add --allow-no-subscriptions if the tenant has no Azure subscription), or choose another sign-in method"},
+	{[]string{"managed identity", "Cloud Shell"},
+		"the Azure CLI is signed in as a managed identity, which only has its own tenant: unset tenant_id, or sign in with use_msi = true instead of the CLI"},
 }
 
 func (a *azureCLI) explain(err error) error {
 	if err == nil {
 		return nil
 	}
-	said := strings.TrimPrefix(err.Error(), "AzureCLICredential: ")
+	said := plainMessage(err.Error())
 	for _, failure := range azureCLIFailures {
-		for _, sign := range failure.signs {
-			if strings.Contains(said, sign) {
-				return fmt.Errorf("%s. The Azure CLI said: %s", failure.explain(a.tenantID), said)
-			}
+		if slices.ContainsFunc(failure.signs, func(sign string) bool { return strings.Contains(said, sign) }) {
+			explanation := strings.ReplaceAll(failure.explain, "{tenant}", cmp.Or(a.tenantID, "<tenant-id>"))
+			return fmt.Errorf("%s. The Azure CLI said: %s", explanation, said)
 		}
 	}
 	return fmt.Errorf("`az account get-access-token` failed: %s", said)

@@ -34,15 +34,12 @@ type TokenSource struct {
 
 func newTokenSource(m method, credential azcore.TokenCredential, scope string, cfg Config) *TokenSource {
 	authority := cfg.AuthorityHost
-	if !m.application {
+	if !m.Application {
 		authority = "the sign-in endpoint"
 	}
-	return &TokenSource{method: m.name, credential: credential, scope: scope, authority: authority,
-		audience: cfg.OIDCAudience, secrets: m.secrets(cfg), turn: make(chan struct{}, 1)}
+	return &TokenSource{method: m.Name, credential: credential, scope: scope, authority: authority,
+		audience: cfg.OIDCAudience, secrets: cfg.secrets(), turn: make(chan struct{}, 1)}
 }
-
-// Method is the sign-in method the source uses.
-func (s *TokenSource) Method() Method { return s.method }
 
 // Token returns a valid token. It has no deadline of its own: prefer TokenContext.
 func (s *TokenSource) Token() (*oauth2.Token, error) { return s.TokenContext(context.Background()) }
@@ -68,35 +65,11 @@ func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	return s.token, nil
 }
 
-// sharedSources holds one token source per set of credentials for the life of the process. Terraform and OpenTofu
-// configure the provider several times in one run; without this, each configuration would sign in again.
-var sharedSources = struct {
-	sync.Mutex
-	byKey map[string]*TokenSource
-}{byKey: map[string]*TokenSource{}}
-
-// shared returns the token source registered under key, making it with make the first time.
-func shared(key string, make func() *TokenSource) *TokenSource {
-	sharedSources.Lock()
-	defer sharedSources.Unlock()
-	if existing, ok := sharedSources.byKey[key]; ok {
-		return existing
-	}
-	src := make()
-	sharedSources.byKey[key] = src
-	return src
-}
-
-// cacheKey names a set of credentials without revealing them: the fingerprint is a digest or a path, never a
-// secret. The parts are separated by a zero byte so that moving text from one part to the next changes the key.
-func cacheKey(m Method, parts ...string) string {
-	h := sha256.New()
-	for _, part := range append([]string{string(m)}, parts...) {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// sharedSources holds one token source per set of credentials for the life of the process: Terraform and OpenTofu
+// configure the provider several times in one run, and without it each configuration would sign in again. The key
+// is the method, the sign-in host, tenant, client and resource, and the credential's fingerprint (a digest or a
+// path, never a secret).
+var sharedSources sync.Map
 
 // digest is the fingerprint of a secret: two configurations with the same secret match, and the secret itself
 // cannot be read back from it.

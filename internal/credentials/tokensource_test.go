@@ -31,6 +31,13 @@ func (c *countingCredential) GetToken(ctx context.Context, options policy.TokenR
 	return azcore.AccessToken{Token: "token-" + string(rune('0'+n)), ExpiresOn: time.Now().Add(c.lifetime)}, nil
 }
 
+// getTokenFunc lets a function serve as an azcore.TokenCredential.
+type getTokenFunc func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error)
+
+func (f getTokenFunc) GetToken(ctx context.Context, options policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return f(ctx, options)
+}
+
 func testSource(credential azcore.TokenCredential) *TokenSource {
 	return newTokenSource(methods[1], credential, "https://graph.microsoft.com/.default",
 		Config{AuthorityHost: "https://login.microsoftonline.com", ClientSecret: "client-secret-value"})

@@ -77,40 +77,22 @@ func Query(rawQuery string) string {
 
 // maskUserinfo masks the password of "scheme://user:password@host/…".
 func maskUserinfo(base string) string {
-	scheme, rest, ok := strings.Cut(base, "://")
-	if !ok {
-		return base
-	}
-	authority, path, hasPath := strings.Cut(rest, "/")
+	_, rest, _ := strings.Cut(base, "://")
+	authority, _, _ := strings.Cut(rest, "/")
 	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return base
-	}
-	user, _, hasPassword := strings.Cut(authority[:at], ":")
+	user, _, hasPassword := strings.Cut(authority[:max(at, 0)], ":")
 	if !hasPassword {
 		return base
 	}
-	out := scheme + "://" + user + ":" + Mask + authority[at:]
-	if hasPath {
-		out += "/" + path
-	}
-	return out
+	return base[:len(base)-len(rest)] + user + ":" + Mask + rest[at:]
 }
 
 // secretMembers are the JSON members whose values are secrets, in requests and answers alike, in lower
 // case: members are matched whatever their case, since a service echoing a request may not keep it.
-var secretMembers = map[string]bool{
-	"password":         true,
-	"pkcs12value":      true,
-	"client_secret":    true,
-	"client_assertion": true,
-	"access_token":     true,
-	"refresh_token":    true,
-	"id_token":         true,
-}
+var secretMembers = []string{"password", "pkcs12value", "client_secret", "client_assertion", "access_token", "refresh_token", "id_token"}
 
-// SecretMember reports whether a JSON member by this name holds a secret.
-func SecretMember(name string) bool { return secretMembers[strings.ToLower(name)] }
+// secretMember reports whether a JSON member by this name holds a secret.
+func secretMember(name string) bool { return slices.Contains(secretMembers, strings.ToLower(name)) }
 
 // JSON returns a JSON body fit for a log: the value of every secret member replaced by Mask, and every
 // other string passed through Text with secrets (the request's, which an answer may repeat in a message).
@@ -124,7 +106,7 @@ func JSON(body []byte, secrets ...string) string {
 		return "(a body that is not JSON, not logged)"
 	}
 	doc = walkStrings("", doc, func(member, value string) any {
-		if SecretMember(member) {
+		if secretMember(member) {
 			return Mask
 		}
 		return Text(value, secrets...)
@@ -147,7 +129,7 @@ func Secrets(body []byte) []string {
 	}
 	var found []string
 	walkStrings("", doc, func(member, value string) any {
-		if SecretMember(member) && value != "" && !slices.Contains(found, value) {
+		if secretMember(member) && value != "" && !slices.Contains(found, value) {
 			found = append(found, value)
 		}
 		return value
@@ -158,9 +140,6 @@ func Secrets(body []byte) []string {
 // decodeJSON reads one JSON value, keeping numbers as written so that a logged body shows them as they
 // were sent.
 func decodeJSON(body []byte) (any, bool) {
-	if len(body) == 0 {
-		return nil, false
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc any
@@ -211,26 +190,16 @@ func CredentialParameter(name string) bool {
 // splitWords splits a parameter name into lower-case words at punctuation and at camelCase humps.
 func splitWords(name string) []string {
 	var words []string
-	var word strings.Builder
-	flush := func() {
-		if word.Len() > 0 {
-			words = append(words, word.String())
-			word.Reset()
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		start, previous := 0, ' '
+		for i, r := range part {
+			if unicode.IsUpper(r) && unicode.IsLower(previous) {
+				words = append(words, strings.ToLower(part[start:i]))
+				start = i
+			}
+			previous = r
 		}
+		words = append(words, strings.ToLower(part[start:]))
 	}
-	previous := ' '
-	for _, r := range name {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && unicode.IsLower(previous):
-			flush()
-			word.WriteRune(unicode.ToLower(r))
-		default:
-			word.WriteRune(unicode.ToLower(r))
-		}
-		previous = r
-	}
-	flush()
 	return words
 }
