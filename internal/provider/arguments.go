@@ -60,8 +60,7 @@ var (
 	// applicationMethods sign in as an app registration.
 	applicationMethods = []credentials.Method{credentials.ClientCertificate, credentials.ClientSecret, credentials.OIDCToken,
 		credentials.OIDCTokenFile, credentials.AzureDevOps, credentials.GitHubActions}
-	federatedMethods = credentials.Federated()
-	tokenRequest     = []credentials.Method{credentials.AzureDevOps, credentials.GitHubActions}
+	tokenRequest = []credentials.Method{credentials.AzureDevOps, credentials.GitHubActions}
 )
 
 // arguments is every provider argument, in the order the documentation lists them.
@@ -90,7 +89,7 @@ var arguments = []argument{
 	{name: "client_secret_file_path", env: []string{"ARM_CLIENT_SECRET_FILE_PATH"}, methods: []credentials.Method{credentials.ClientSecret},
 		description: "A file holding the client secret, such as a mounted Kubernetes or Docker secret. When `client_secret` is set too, both must agree.",
 		value:       func(s *settings) any { return &s.ClientSecretFilePath }},
-	{name: "use_oidc", flag: true, env: []string{"ARM_USE_OIDC"}, fallback: "false", methods: federatedMethods,
+	{name: "use_oidc", flag: true, env: []string{"ARM_USE_OIDC"}, fallback: "false", methods: credentials.Federated(),
 		description: "Sign in through workload identity federation: Entra exchanges a federated token from Kubernetes, GitHub Actions or Azure DevOps for an access token. Setting it with nowhere to get a token from is an error.",
 		value:       func(s *settings) any { return &s.UseOIDC }},
 	{name: "oidc_token", env: []string{"ARM_OIDC_TOKEN"}, sensitive: true, methods: []credentials.Method{credentials.OIDCToken},
@@ -158,13 +157,7 @@ func readBlock(ctx context.Context, config tfsdk.Config) (block, diag.Diagnostic
 	b := block{}
 	var diags diag.Diagnostics
 	for _, a := range arguments {
-		if a.flag {
-			var v types.Bool
-			diags.Append(config.GetAttribute(ctx, path.Root(a.name), &v)...)
-			b[a.name] = v
-			continue
-		}
-		var v types.String
+		var v attr.Value
 		diags.Append(config.GetAttribute(ctx, path.Root(a.name), &v)...)
 		b[a.name] = v
 	}
@@ -241,21 +234,17 @@ func resolveSettings(b block, lookupEnv func(string) (string, bool)) (settings, 
 // lookup returns the argument's value and where it came from. The value of a sensitive argument is never
 // repeated in a message, so only its source is.
 func (a argument) lookup(b block, lookupEnv func(string) (string, bool)) (value, source string, unknown bool) {
-	switch v := b[a.name].(type) {
-	case types.String:
+	if v := b[a.name]; v != nil && !v.IsNull() {
 		if v.IsUnknown() {
 			return "", "", true
 		}
-		if !v.IsNull() {
-			return v.ValueString(), "the provider block", false
+		switch v := v.(type) {
+		case types.String:
+			value = v.ValueString()
+		case types.Bool:
+			value = strconv.FormatBool(v.ValueBool())
 		}
-	case types.Bool:
-		if v.IsUnknown() {
-			return "", "", true
-		}
-		if !v.IsNull() {
-			return strconv.FormatBool(v.ValueBool()), "the provider block", false
-		}
+		return value, "the provider block", false
 	}
 	for _, name := range a.env {
 		if value, ok := lookupEnv(name); ok && value != "" {
