@@ -1,10 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -72,9 +72,7 @@ type endpoints struct {
 // api_version when they are set. The endpoints themselves have been checked by checkEndpoints.
 func resolveEndpoints(s settings) (endpoints, *settingError) {
 	name := strings.ToLower(strings.TrimSpace(s.Environment))
-	if alias, ok := cloudAliases[name]; ok {
-		name = alias
-	}
+	name = cmp.Or(cloudAliases[name], name)
 	c, ok := clouds[name]
 	if !ok {
 		return endpoints{}, &settingError{"environment", "Unknown environment",
@@ -110,13 +108,13 @@ const cloudsHeading = "## Clouds"
 // cloudsDocumentation is the Clouds section of the documentation: a row a cloud, the default first, with
 // its aliases, hosts and default version, then what the overrides do.
 func cloudsDocumentation() string {
+	environment := argumentNamed("environment")
+	fallback := environment.fallback
 	var b strings.Builder
-	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", quotedNames(argumentNamed("environment").env, "or"))
+	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", quotedNames(environment.env, "or"))
 	b.WriteString("| `environment` | Graph endpoint | sign-in host | default `api_version` |\n|---|---|---|---|\n")
-	fallback := argumentNamed("environment").fallback
-	names := cloudNames()
-	slices.SortStableFunc(names, func(a, b string) int { return boolOrder(a == fallback, b == fallback) })
-	for _, name := range names {
+	others := slices.DeleteFunc(cloudNames(), func(name string) bool { return name == fallback })
+	for _, name := range append([]string{fallback}, others...) {
 		var notes, aliases []string
 		if name == fallback {
 			notes = append(notes, "default")
@@ -146,17 +144,6 @@ func cloudsDocumentation() string {
 	return b.String()
 }
 
-// boolOrder sorts true before false.
-func boolOrder(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return -1
-	}
-	return 1
-}
-
 // betaOnlyClouds names the clouds whose only Graph version for API connectors is beta, for the documentation.
 func betaOnlyClouds() []string {
 	var names []string
@@ -177,20 +164,13 @@ func cloudAudiences() string {
 	return strings.Join(parts, ", ")
 }
 
+// aliasNames lists the aliases as "public for global", in order.
 func aliasNames() []string {
-	names := make([]string, 0, len(cloudAliases))
-	for alias, name := range cloudAliases {
-		names = append(names, fmt.Sprintf("%s for %s", alias, name))
+	var names []string
+	for _, alias := range slices.Sorted(maps.Keys(cloudAliases)) {
+		names = append(names, alias+" for "+cloudAliases[alias])
 	}
-	sort.Strings(names)
 	return names
 }
 
-func cloudNames() []string {
-	names := make([]string, 0, len(clouds))
-	for name := range clouds {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
+func cloudNames() []string { return slices.Sorted(maps.Keys(clouds)) }
