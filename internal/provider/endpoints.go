@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // endpointRule is an argument naming a URL that the provider sends a credential or a token to.
@@ -47,11 +48,11 @@ func (rule endpointRule) check(raw string) *settingError {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
-			fmt.Sprintf("%s must be an absolute URL such as %s; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+			fmt.Sprintf("%s must be an absolute URL such as %s; it is %q.", rule.attribute, rule.example, redact.URL(raw))}
 	}
 	if rule.baseOnly && (u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "") {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
-			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redact.URL(raw))}
 	}
 	if u.Scheme == "https" || !rule.httpsOnly && (isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname())) {
 		return nil
@@ -61,7 +62,7 @@ func (rule endpointRule) check(raw string) *settingError {
 	if rule.httpsOnly {
 		return &settingError{rule.attribute, "Insecure " + rule.attribute,
 			fmt.Sprintf("%s must use https, even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority. It is %q: use %q.",
-				rule.attribute, redactURL(raw), redactURL(secure.String()))}
+				rule.attribute, redact.URL(raw), redact.URL(secure.String()))}
 	}
 	allowed := "a loopback host (127.0.0.1, ::1 or localhost)"
 	if rule.linkLocal {
@@ -69,17 +70,7 @@ func (rule endpointRule) check(raw string) *settingError {
 	}
 	return &settingError{rule.attribute, "Insecure " + rule.attribute,
 		fmt.Sprintf("%s must use https, since credentials and tokens go to it; plain http is only allowed for %s. It is %q: use %q.",
-			rule.attribute, allowed, redactURL(raw), redactURL(secure.String()))}
-}
-
-// redactURL drops the query and any user information from a URL for a message, since either may carry a token.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not a URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
+			rule.attribute, allowed, redact.URL(raw), redact.URL(secure.String()))}
 }
 
 func isLinkLocal(host string) bool {
