@@ -54,7 +54,7 @@ func (rule endpointRule) check(raw string) *settingError {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
 			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redact.URL(raw))}
 	}
-	if u.Scheme == "https" || !rule.httpsOnly && (isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname())) {
+	if u.Scheme == "https" || !rule.httpsOnly && plainHTTPAllowed(u.Hostname(), rule.linkLocal) {
 		return nil
 	}
 	secure := *u
@@ -73,15 +73,8 @@ func (rule endpointRule) check(raw string) *settingError {
 			rule.attribute, allowed, redact.URL(raw), redact.URL(secure.String()))}
 }
 
-func isLinkLocal(host string) bool {
+// plainHTTPAllowed reports whether host is loopback, or with linkLocal a link-local address.
+func plainHTTPAllowed(host string, linkLocal bool) bool {
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLinkLocalUnicast()
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host == "localhost" || ip != nil && (ip.IsLoopback() || linkLocal && ip.IsLinkLocalUnicast())
 }
