@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,11 +35,15 @@ func newReport(s settings, diags *diag.Diagnostics, fromFiles ...string) report 
 	return r
 }
 
-// argument reports a problem with one argument.
+// argument reports a problem with one argument, adding its environment variables, and where the value in use
+// came from when that was not the provider block, since a forgotten variable is the hardest mistake to see.
 func (r report) argument(problem settingError) {
 	detail := problem.detail
-	if hint := r.howToSet(problem.attribute); hint != "" {
-		detail += "\n\n" + hint
+	if a := argumentNamed(problem.attribute); a != nil {
+		detail += fmt.Sprintf("\n\nSet %s in the provider block or with the environment variable %s.", a.name, strings.Join(a.env, " or "))
+		if source := r.settings.sources[a.name]; strings.HasPrefix(source, "the environment") {
+			detail += fmt.Sprintf(" The value in use comes from %s.", source)
+		}
 	}
 	r.diags.AddAttributeError(path.Root(problem.attribute), r.mask(problem.summary), r.mask(detail))
 }
@@ -64,27 +69,13 @@ func (r report) signIn(err error) {
 func otherMethods(err error) string {
 	switch {
 	case errors.Is(err, credentials.ErrNoMethod):
-		return ". Set one of these (the first one set wins):" + signInOptions(allMethodsBut()...)
+		return ". Set one of these (the first one set wins):" + signInOptions(func(credentials.Method) bool { return true })
 	case errors.Is(err, credentials.ErrNoFederatedToken):
-		return ". Set one of these:" + signInOptions(credentials.Federated()...)
+		return ". Set one of these:" + signInOptions(func(m credentials.Method) bool { return slices.Contains(credentials.Federated(), m) })
 	case credentials.IsAzureCLINotFound(err):
-		return ". Other ways to sign in:" + signInOptions(allMethodsBut(credentials.AzureCLI)...)
+		return ". Other ways to sign in:" + signInOptions(func(m credentials.Method) bool { return m != credentials.AzureCLI })
 	}
 	return ""
-}
-
-// howToSet names the argument's environment variables, and where the value in use came from when that was not
-// the provider block, since a forgotten variable is the hardest mistake to see.
-func (r report) howToSet(attribute string) string {
-	a := argumentNamed(attribute)
-	if a == nil {
-		return ""
-	}
-	hint := fmt.Sprintf("Set %s in the provider block or with the environment variable %s.", attribute, strings.Join(a.env, " or "))
-	if source := r.settings.sources[attribute]; strings.HasPrefix(source, "the environment") {
-		hint += fmt.Sprintf(" The value in use comes from %s.", source)
-	}
-	return hint
 }
 
 // mask applies the provider's redaction rule to a message: the configured secrets, and the query values of

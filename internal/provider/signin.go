@@ -70,12 +70,12 @@ func signInDocumentation() string {
 	return b.String()
 }
 
-// signInOptions lists the methods, one a line, with their arguments and environment variables, for the error of
-// a configuration that chose none of them.
-func signInOptions(methods ...credentials.Method) string {
+// signInOptions lists the methods include accepts, one a line, with their arguments and environment variables,
+// for the error of a configuration that chose none of them.
+func signInOptions(include func(credentials.Method) bool) string {
 	var b strings.Builder
 	for _, m := range credentials.Methods() {
-		if !slices.Contains(methods, m.Name) {
+		if !include(m.Name) {
 			continue
 		}
 		var parts []string
@@ -92,17 +92,6 @@ func signInOptions(methods ...credentials.Method) string {
 		}
 	}
 	return b.String()
-}
-
-// allMethodsBut lists every method except those named.
-func allMethodsBut(except ...credentials.Method) []credentials.Method {
-	var out []credentials.Method
-	for _, m := range credentials.Methods() {
-		if !slices.Contains(except, m.Name) {
-			out = append(out, m.Name)
-		}
-	}
-	return out
 }
 
 // attributedTokens is the chosen method's token source, whose failures also say where the method's arguments
