@@ -79,26 +79,22 @@ func resolveEndpoints(s settings) (endpoints, *settingError) {
 			fmt.Sprintf("environment is %q; it must be one of %s (or the alias %s).",
 				s.Environment, strings.Join(cloudNames(), ", "), strings.Join(aliasNames(), ", "))}
 	}
-	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0], oidcAudience: c.oidcAudience}
-	if s.APIVersion != "" {
-		if !slices.Contains(apiVersions, s.APIVersion) {
-			return endpoints{}, &settingError{"api_version", "Unknown api_version",
-				fmt.Sprintf("api_version is %q; it must be one of %s.", s.APIVersion, strings.Join(apiVersions, ", "))}
-		}
-		if !slices.Contains(c.apiVersions, s.APIVersion) {
-			return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
-				fmt.Sprintf("Microsoft Graph %s does not serve API connectors in the %s cloud; only %s does. Set api_version = %q, or leave api_version unset to get it.",
-					s.APIVersion, name, strings.Join(c.apiVersions, " and "), c.apiVersions[0])}
-		}
-		e.apiVersion = s.APIVersion
+	version := cmp.Or(s.APIVersion, c.apiVersions[0])
+	if !slices.Contains(apiVersions, version) {
+		return endpoints{}, &settingError{"api_version", "Unknown api_version",
+			fmt.Sprintf("api_version is %q; it must be one of %s.", version, strings.Join(apiVersions, ", "))}
 	}
-	if s.GraphEndpoint != "" {
-		e.graph = strings.TrimSuffix(s.GraphEndpoint, "/")
+	if !slices.Contains(c.apiVersions, version) {
+		return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
+			fmt.Sprintf("Microsoft Graph %s does not serve API connectors in the %s cloud; only %s does. Set api_version = %q, or leave api_version unset to get it.",
+				version, name, strings.Join(c.apiVersions, " and "), c.apiVersions[0])}
 	}
-	if s.AuthorityHost != "" {
-		e.authority = strings.TrimSuffix(s.AuthorityHost, "/")
-	}
-	return e, nil
+	return endpoints{
+		graph:        strings.TrimSuffix(cmp.Or(s.GraphEndpoint, c.graphEndpoint), "/"),
+		authority:    strings.TrimSuffix(cmp.Or(s.AuthorityHost, c.authorityHost), "/"),
+		apiVersion:   version,
+		oidcAudience: c.oidcAudience,
+	}, nil
 }
 
 // cloudsHeading starts the Clouds section in the provider's description, where the documentation's
