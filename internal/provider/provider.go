@@ -129,11 +129,8 @@ func (p *entraProvider) Functions(_ context.Context) []func() function.Function 
 
 // userAgent names the provider and the CLI running it, as Microsoft asks of Graph clients.
 func userAgent(providerVersion, cliVersion string) string {
-	if cliVersion == "" {
-		cliVersion = "unknown"
-	}
 	return fmt.Sprintf("terraform-provider-entra/%s (+https://registry.terraform.io/providers/entra-iac/entra) Terraform/%s",
-		providerVersion, cliVersion)
+		providerVersion, cmp.Or(cliVersion, "unknown"))
 }
 
 // buildCredentials turns settings into what the credentials package needs, reading the files that
