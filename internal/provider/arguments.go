@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -264,7 +262,7 @@ func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settin
 	content, err := os.ReadFile(path)
 	if err != nil {
 		return "", &settingError{pathAttr, "Cannot read " + pathAttr,
-			fmt.Sprintf("Reading %s: %v. Check the path, or unset %s and set %s instead.", path, readFailure(err), pathAttr, inlineAttr)}
+			fmt.Sprintf("%v. Check the path, or unset %s and set %s instead.", err, pathAttr, inlineAttr)}
 	}
 	fromFile := strings.TrimSpace(string(content))
 	if fromFile == "" {
@@ -277,15 +275,6 @@ func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settin
 				inlineAttr, pathAttr)}
 	}
 	return fromFile, nil
-}
-
-// readFailure is why a file could not be read, without repeating its path, which the message already gives.
-func readFailure(err error) error {
-	var pathErr *fs.PathError
-	if errors.As(err, &pathErr) {
-		return pathErr.Err
-	}
-	return err
 }
 
 // quotedNames lists names in backquotes, the last one joined by conjunction: "`a`, `b` or `c`".

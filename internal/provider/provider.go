@@ -177,7 +177,7 @@ func readCertificate(s settings) ([]byte, *settingError) {
 		content, err := os.ReadFile(s.ClientCertificatePath)
 		if err != nil {
 			return nil, &settingError{"client_certificate_path", "Cannot read client_certificate_path",
-				fmt.Sprintf("Reading %s: %v. Check the path and the file's permissions.", s.ClientCertificatePath, readFailure(err))}
+				fmt.Sprintf("%v. Check the path and the file's permissions.", err)}
 		}
 		return content, nil
 	}
