@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -9,10 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
@@ -149,18 +145,6 @@ func argumentNamed(name string) *argument {
 // block is the provider block as the configuration gives it: each argument's value, null when unset, unknown
 // when it depends on something only known after apply. A missing name reads as null.
 type block map[string]attr.Value
-
-// readBlock reads every argument of the table from the configuration.
-func readBlock(ctx context.Context, config tfsdk.Config) (block, diag.Diagnostics) {
-	b := block{}
-	var diags diag.Diagnostics
-	for _, a := range arguments {
-		var v attr.Value
-		diags.Append(config.GetAttribute(ctx, path.Root(a.name), &v)...)
-		b[a.name] = v
-	}
-	return b, diags
-}
 
 // providerSchema is the provider block, made from the arguments table.
 func providerSchema() schema.Schema {

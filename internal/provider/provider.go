@@ -10,9 +10,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -52,8 +54,12 @@ func (p *entraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	b, diags := readBlock(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
+	b := block{}
+	for _, a := range arguments {
+		var v attr.Value
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(a.name), &v)...)
+		b[a.name] = v
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
