@@ -157,7 +157,6 @@ func providerSchema() schema.Schema {
 		}
 		attributes[a.name] = schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: description}
 	}
-	// The documentation's template places each section: it splits the description at the Clouds heading.
 	return schema.Schema{MarkdownDescription: signInDocumentation() + "\n\n" + cloudsHeading + "\n\n" + cloudsDocumentation(), Attributes: attributes}
 }
 
@@ -198,9 +197,6 @@ func resolveSettings(b block, lookupEnv func(string) (string, bool)) (settings, 
 		case *string:
 			*target = raw
 		case *bool:
-			if raw == "" {
-				continue
-			}
 			value, err := strconv.ParseBool(raw)
 			if err != nil {
 				problems = append(problems, settingError{a.name, "Invalid " + a.name,
