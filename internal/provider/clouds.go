@@ -142,13 +142,7 @@ func cloudsDocumentation() string {
 
 // betaOnlyClouds names the clouds whose only Graph version for API connectors is beta, for the documentation.
 func betaOnlyClouds() []string {
-	var names []string
-	for _, name := range cloudNames() {
-		if c := clouds[name]; !slices.Contains(c.apiVersions, "v1.0") {
-			names = append(names, name)
-		}
-	}
-	return names
+	return slices.DeleteFunc(cloudNames(), func(name string) bool { return slices.Contains(clouds[name].apiVersions, "v1.0") })
 }
 
 // cloudAudiences lists each cloud's default federated-token audience, for the documentation.
