@@ -57,20 +57,17 @@ func (rule endpointRule) check(raw string) *settingError {
 	if u.Scheme == "https" || !rule.httpsOnly && plainHTTPAllowed(u.Hostname(), rule.linkLocal) {
 		return nil
 	}
+	why := "since credentials and tokens go to it; plain http is only allowed for a loopback host (127.0.0.1, ::1 or localhost)"
+	switch {
+	case rule.httpsOnly:
+		why = "even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority"
+	case rule.linkLocal:
+		why += " or a link-local address such as the instance metadata service's 169.254.169.254"
+	}
 	secure := *u
 	secure.Scheme = "https"
-	if rule.httpsOnly {
-		return &settingError{rule.attribute, "Insecure " + rule.attribute,
-			fmt.Sprintf("%s must use https, even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority. It is %q: use %q.",
-				rule.attribute, redact.URL(raw), redact.URL(secure.String()))}
-	}
-	allowed := "a loopback host (127.0.0.1, ::1 or localhost)"
-	if rule.linkLocal {
-		allowed += " or a link-local address such as the instance metadata service's 169.254.169.254"
-	}
 	return &settingError{rule.attribute, "Insecure " + rule.attribute,
-		fmt.Sprintf("%s must use https, since credentials and tokens go to it; plain http is only allowed for %s. It is %q: use %q.",
-			rule.attribute, allowed, redact.URL(raw), redact.URL(secure.String()))}
+		fmt.Sprintf("%s must use https, %s. It is %q: use %q.", rule.attribute, why, redact.URL(raw), redact.URL(secure.String()))}
 }
 
 // plainHTTPAllowed reports whether host is loopback, or with linkLocal a link-local address.
