@@ -134,10 +134,8 @@ var arguments = []argument{
 
 // argumentNamed returns the row of an argument, or nil when there is none.
 func argumentNamed(name string) *argument {
-	for i := range arguments {
-		if arguments[i].name == name {
-			return &arguments[i]
-		}
+	if i := slices.IndexFunc(arguments, func(a argument) bool { return a.name == name }); i >= 0 {
+		return &arguments[i]
 	}
 	return nil
 }
