@@ -1,20 +1,14 @@
 package provider
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
@@ -60,8 +54,7 @@ var (
 	// applicationMethods sign in as an app registration.
 	applicationMethods = []credentials.Method{credentials.ClientCertificate, credentials.ClientSecret, credentials.OIDCToken,
 		credentials.OIDCTokenFile, credentials.AzureDevOps, credentials.GitHubActions}
-	federatedMethods = credentials.Federated()
-	tokenRequest     = []credentials.Method{credentials.AzureDevOps, credentials.GitHubActions}
+	tokenRequest = []credentials.Method{credentials.AzureDevOps, credentials.GitHubActions}
 )
 
 // arguments is every provider argument, in the order the documentation lists them.
@@ -90,7 +83,7 @@ var arguments = []argument{
 	{name: "client_secret_file_path", env: []string{"ARM_CLIENT_SECRET_FILE_PATH"}, methods: []credentials.Method{credentials.ClientSecret},
 		description: "A file holding the client secret, such as a mounted Kubernetes or Docker secret. When `client_secret` is set too, both must agree.",
 		value:       func(s *settings) any { return &s.ClientSecretFilePath }},
-	{name: "use_oidc", flag: true, env: []string{"ARM_USE_OIDC"}, fallback: "false", methods: federatedMethods,
+	{name: "use_oidc", flag: true, env: []string{"ARM_USE_OIDC"}, fallback: "false", methods: credentials.Federated(),
 		description: "Sign in through workload identity federation: Entra exchanges a federated token from Kubernetes, GitHub Actions or Azure DevOps for an access token. Setting it with nowhere to get a token from is an error.",
 		value:       func(s *settings) any { return &s.UseOIDC }},
 	{name: "oidc_token", env: []string{"ARM_OIDC_TOKEN"}, sensitive: true, methods: []credentials.Method{credentials.OIDCToken},
@@ -141,10 +134,8 @@ var arguments = []argument{
 
 // argumentNamed returns the row of an argument, or nil when there is none.
 func argumentNamed(name string) *argument {
-	for i := range arguments {
-		if arguments[i].name == name {
-			return &arguments[i]
-		}
+	if i := slices.IndexFunc(arguments, func(a argument) bool { return a.name == name }); i >= 0 {
+		return &arguments[i]
 	}
 	return nil
 }
@@ -152,24 +143,6 @@ func argumentNamed(name string) *argument {
 // block is the provider block as the configuration gives it: each argument's value, null when unset, unknown
 // when it depends on something only known after apply. A missing name reads as null.
 type block map[string]attr.Value
-
-// readBlock reads every argument of the table from the configuration.
-func readBlock(ctx context.Context, config tfsdk.Config) (block, diag.Diagnostics) {
-	b := block{}
-	var diags diag.Diagnostics
-	for _, a := range arguments {
-		if a.flag {
-			var v types.Bool
-			diags.Append(config.GetAttribute(ctx, path.Root(a.name), &v)...)
-			b[a.name] = v
-			continue
-		}
-		var v types.String
-		diags.Append(config.GetAttribute(ctx, path.Root(a.name), &v)...)
-		b[a.name] = v
-	}
-	return b, diags
-}
 
 // providerSchema is the provider block, made from the arguments table.
 func providerSchema() schema.Schema {
@@ -182,7 +155,6 @@ func providerSchema() schema.Schema {
 		}
 		attributes[a.name] = schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: description}
 	}
-	// The documentation's template places each section: it splits the description at the Clouds heading.
 	return schema.Schema{MarkdownDescription: signInDocumentation() + "\n\n" + cloudsHeading + "\n\n" + cloudsDocumentation(), Attributes: attributes}
 }
 
@@ -223,9 +195,6 @@ func resolveSettings(b block, lookupEnv func(string) (string, bool)) (settings, 
 		case *string:
 			*target = raw
 		case *bool:
-			if raw == "" {
-				continue
-			}
 			value, err := strconv.ParseBool(raw)
 			if err != nil {
 				problems = append(problems, settingError{a.name, "Invalid " + a.name,
@@ -241,21 +210,17 @@ func resolveSettings(b block, lookupEnv func(string) (string, bool)) (settings, 
 // lookup returns the argument's value and where it came from. The value of a sensitive argument is never
 // repeated in a message, so only its source is.
 func (a argument) lookup(b block, lookupEnv func(string) (string, bool)) (value, source string, unknown bool) {
-	switch v := b[a.name].(type) {
-	case types.String:
+	if v := b[a.name]; v != nil && !v.IsNull() {
 		if v.IsUnknown() {
 			return "", "", true
 		}
-		if !v.IsNull() {
-			return v.ValueString(), "the provider block", false
+		switch v := v.(type) {
+		case types.String:
+			value = v.ValueString()
+		case types.Bool:
+			value = strconv.FormatBool(v.ValueBool())
 		}
-	case types.Bool:
-		if v.IsUnknown() {
-			return "", "", true
-		}
-		if !v.IsNull() {
-			return strconv.FormatBool(v.ValueBool()), "the provider block", false
-		}
+		return value, "the provider block", false
 	}
 	for _, name := range a.env {
 		if value, ok := lookupEnv(name); ok && value != "" {
@@ -275,7 +240,7 @@ func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settin
 	content, err := os.ReadFile(path)
 	if err != nil {
 		return "", &settingError{pathAttr, "Cannot read " + pathAttr,
-			fmt.Sprintf("Reading %s: %v. Check the path, or unset %s and set %s instead.", path, readFailure(err), pathAttr, inlineAttr)}
+			fmt.Sprintf("%v. Check the path, or unset %s and set %s instead.", err, pathAttr, inlineAttr)}
 	}
 	fromFile := strings.TrimSpace(string(content))
 	if fromFile == "" {
@@ -288,15 +253,6 @@ func readFileSetting(inline, path, inlineAttr, pathAttr string) (string, *settin
 				inlineAttr, pathAttr)}
 	}
 	return fromFile, nil
-}
-
-// readFailure is why a file could not be read, without repeating its path, which the message already gives.
-func readFailure(err error) error {
-	var pathErr *fs.PathError
-	if errors.As(err, &pathErr) {
-		return pathErr.Err
-	}
-	return err
 }
 
 // quotedNames lists names in backquotes, the last one joined by conjunction: "`a`, `b` or `c`".

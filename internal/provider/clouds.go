@@ -1,10 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -72,35 +72,29 @@ type endpoints struct {
 // api_version when they are set. The endpoints themselves have been checked by checkEndpoints.
 func resolveEndpoints(s settings) (endpoints, *settingError) {
 	name := strings.ToLower(strings.TrimSpace(s.Environment))
-	if alias, ok := cloudAliases[name]; ok {
-		name = alias
-	}
+	name = cmp.Or(cloudAliases[name], name)
 	c, ok := clouds[name]
 	if !ok {
 		return endpoints{}, &settingError{"environment", "Unknown environment",
 			fmt.Sprintf("environment is %q; it must be one of %s (or the alias %s).",
 				s.Environment, strings.Join(cloudNames(), ", "), strings.Join(aliasNames(), ", "))}
 	}
-	e := endpoints{graph: c.graphEndpoint, authority: c.authorityHost, apiVersion: c.apiVersions[0], oidcAudience: c.oidcAudience}
-	if s.APIVersion != "" {
-		if !slices.Contains(apiVersions, s.APIVersion) {
-			return endpoints{}, &settingError{"api_version", "Unknown api_version",
-				fmt.Sprintf("api_version is %q; it must be one of %s.", s.APIVersion, strings.Join(apiVersions, ", "))}
-		}
-		if !slices.Contains(c.apiVersions, s.APIVersion) {
-			return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
-				fmt.Sprintf("Microsoft Graph %s does not serve API connectors in the %s cloud; only %s does. Set api_version = %q, or leave api_version unset to get it.",
-					s.APIVersion, name, strings.Join(c.apiVersions, " and "), c.apiVersions[0])}
-		}
-		e.apiVersion = s.APIVersion
+	version := cmp.Or(s.APIVersion, c.apiVersions[0])
+	if !slices.Contains(apiVersions, version) {
+		return endpoints{}, &settingError{"api_version", "Unknown api_version",
+			fmt.Sprintf("api_version is %q; it must be one of %s.", version, strings.Join(apiVersions, ", "))}
 	}
-	if s.GraphEndpoint != "" {
-		e.graph = strings.TrimSuffix(s.GraphEndpoint, "/")
+	if !slices.Contains(c.apiVersions, version) {
+		return endpoints{}, &settingError{"api_version", "API version not served in this cloud",
+			fmt.Sprintf("Microsoft Graph %s does not serve API connectors in the %s cloud; only %s does. Set api_version = %q, or leave api_version unset to get it.",
+				version, name, strings.Join(c.apiVersions, " and "), c.apiVersions[0])}
 	}
-	if s.AuthorityHost != "" {
-		e.authority = strings.TrimSuffix(s.AuthorityHost, "/")
-	}
-	return e, nil
+	return endpoints{
+		graph:        strings.TrimSuffix(cmp.Or(s.GraphEndpoint, c.graphEndpoint), "/"),
+		authority:    strings.TrimSuffix(cmp.Or(s.AuthorityHost, c.authorityHost), "/"),
+		apiVersion:   version,
+		oidcAudience: c.oidcAudience,
+	}, nil
 }
 
 // cloudsHeading starts the Clouds section in the provider's description, where the documentation's
@@ -110,13 +104,13 @@ const cloudsHeading = "## Clouds"
 // cloudsDocumentation is the Clouds section of the documentation: a row a cloud, the default first, with
 // its aliases, hosts and default version, then what the overrides do.
 func cloudsDocumentation() string {
+	environment := argumentNamed("environment")
+	fallback := environment.fallback
 	var b strings.Builder
-	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", quotedNames(argumentNamed("environment").env, "or"))
+	fmt.Fprintf(&b, "`environment` (%s) picks the Graph and sign-in hosts:\n\n", quotedNames(environment.env, "or"))
 	b.WriteString("| `environment` | Graph endpoint | sign-in host | default `api_version` |\n|---|---|---|---|\n")
-	fallback := argumentNamed("environment").fallback
-	names := cloudNames()
-	slices.SortStableFunc(names, func(a, b string) int { return boolOrder(a == fallback, b == fallback) })
-	for _, name := range names {
+	others := slices.DeleteFunc(cloudNames(), func(name string) bool { return name == fallback })
+	for _, name := range append([]string{fallback}, others...) {
 		var notes, aliases []string
 		if name == fallback {
 			notes = append(notes, "default")
@@ -146,26 +140,9 @@ func cloudsDocumentation() string {
 	return b.String()
 }
 
-// boolOrder sorts true before false.
-func boolOrder(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return -1
-	}
-	return 1
-}
-
 // betaOnlyClouds names the clouds whose only Graph version for API connectors is beta, for the documentation.
 func betaOnlyClouds() []string {
-	var names []string
-	for _, name := range cloudNames() {
-		if c := clouds[name]; !slices.Contains(c.apiVersions, "v1.0") {
-			names = append(names, name)
-		}
-	}
-	return names
+	return slices.DeleteFunc(cloudNames(), func(name string) bool { return slices.Contains(clouds[name].apiVersions, "v1.0") })
 }
 
 // cloudAudiences lists each cloud's default federated-token audience, for the documentation.
@@ -177,20 +154,13 @@ func cloudAudiences() string {
 	return strings.Join(parts, ", ")
 }
 
+// aliasNames lists the aliases as "public for global", in order.
 func aliasNames() []string {
-	names := make([]string, 0, len(cloudAliases))
-	for alias, name := range cloudAliases {
-		names = append(names, fmt.Sprintf("%s for %s", alias, name))
+	var names []string
+	for _, alias := range slices.Sorted(maps.Keys(cloudAliases)) {
+		names = append(names, alias+" for "+cloudAliases[alias])
 	}
-	sort.Strings(names)
 	return names
 }
 
-func cloudNames() []string {
-	names := make([]string, 0, len(clouds))
-	for name := range clouds {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
+func cloudNames() []string { return slices.Sorted(maps.Keys(clouds)) }

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,30 +35,23 @@ func newReport(s settings, diags *diag.Diagnostics, fromFiles ...string) report 
 	return r
 }
 
-// argument reports a problem with one argument.
+// argument reports a problem with one argument, adding its environment variables, and where the value in use
+// came from when that was not the provider block, since a forgotten variable is the hardest mistake to see.
 func (r report) argument(problem settingError) {
 	detail := problem.detail
-	if hint := r.howToSet(problem.attribute); hint != "" {
-		detail += "\n\n" + hint
+	if a := argumentNamed(problem.attribute); a != nil {
+		detail += fmt.Sprintf("\n\nSet %s in the provider block or with the environment variable %s.", a.name, strings.Join(a.env, " or "))
+		if source := r.settings.sources[a.name]; strings.HasPrefix(source, "the environment") {
+			detail += fmt.Sprintf(" The value in use comes from %s.", source)
+		}
 	}
 	r.diags.AddAttributeError(path.Root(problem.attribute), r.mask(problem.summary), r.mask(detail))
 }
 
-// signIn reports an error from choosing or preparing a sign-in method. When nothing is configured, or the Azure
-// CLI (the last resort) is missing, the user may have meant another method: the error lists them all.
+// signIn reports an error from choosing or preparing a sign-in method against the argument it names.
 func (r report) signIn(err error) {
-	switch {
-	case errors.Is(err, credentials.ErrNoMethod):
-		r.argument(settingError{"use_cli", "No sign-in method configured",
-			"No sign-in method is configured, and use_cli is false, so the Azure CLI is not tried either. " +
-				"Set one of these (the first one set wins):" + signInOptions(allMethodsBut()...)})
-		return
-	case errors.Is(err, credentials.ErrNoFederatedToken):
-		err = &credentials.ArgumentError{Argument: "use_oidc", Summary: "No OIDC token configured",
-			Err: fmt.Errorf("%w. Set one of these:%s", err, signInOptions(credentials.Federated()...))}
-	case credentials.IsAzureCLINotFound(err):
-		err = &credentials.ArgumentError{Argument: "use_cli", Summary: "Azure CLI not found",
-			Err: fmt.Errorf("%w. Other ways to sign in:%s", err, signInOptions(allMethodsBut(credentials.AzureCLI)...))}
+	if errors.Is(err, credentials.ErrNoMethod) {
+		err = &credentials.ArgumentError{Argument: "use_cli", Summary: "No sign-in method configured", Err: err}
 	}
 	named := credentials.ArgumentErrors(err)
 	if len(named) == 0 {
@@ -65,26 +60,22 @@ func (r report) signIn(err error) {
 	}
 	for _, e := range named {
 		attribute := r.settings.attributeFor(e.Argument)
-		summary := e.Summary
-		if summary == "" {
-			summary = "Invalid " + attribute
-		}
-		r.argument(settingError{attribute, summary, e.Error()})
+		r.argument(settingError{attribute, cmp.Or(e.Summary, "Invalid "+attribute), e.Error() + otherMethods(e)})
 	}
 }
 
-// howToSet names the argument's environment variables, and where the value in use came from when that was not
-// the provider block, since a forgotten variable is the hardest mistake to see.
-func (r report) howToSet(attribute string) string {
-	a := argumentNamed(attribute)
-	if a == nil {
-		return ""
+// otherMethods lists the methods the user may have meant, when nothing is configured, use_oidc finds no token or
+// the Azure CLI (the last resort) is missing.
+func otherMethods(err error) string {
+	switch {
+	case errors.Is(err, credentials.ErrNoMethod):
+		return ". Set one of these (the first one set wins):" + signInOptions(func(credentials.Method) bool { return true })
+	case errors.Is(err, credentials.ErrNoFederatedToken):
+		return ". Set one of these:" + signInOptions(func(m credentials.Method) bool { return slices.Contains(credentials.Federated(), m) })
+	case credentials.IsAzureCLINotFound(err):
+		return ". Other ways to sign in:" + signInOptions(func(m credentials.Method) bool { return m != credentials.AzureCLI })
 	}
-	hint := fmt.Sprintf("Set %s in the provider block or with the environment variable %s.", attribute, strings.Join(a.env, " or "))
-	if source := r.settings.sources[attribute]; strings.HasPrefix(source, "the environment") {
-		hint += fmt.Sprintf(" The value in use comes from %s.", source)
-	}
-	return hint
+	return ""
 }
 
 // mask applies the provider's redaction rule to a message: the configured secrets, and the query values of

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/credentials"
+	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
 // endpointRule is an argument naming a URL that the provider sends a credential or a token to.
@@ -47,50 +48,30 @@ func (rule endpointRule) check(raw string) *settingError {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
-			fmt.Sprintf("%s must be an absolute URL such as %s; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+			fmt.Sprintf("%s must be an absolute URL such as %s; it is %q.", rule.attribute, rule.example, redact.URL(raw))}
 	}
 	if rule.baseOnly && (u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "") {
 		return &settingError{rule.attribute, "Invalid " + rule.attribute,
-			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redactURL(raw))}
+			fmt.Sprintf("%s must be a scheme and a host only, such as %s, without a path or query; it is %q.", rule.attribute, rule.example, redact.URL(raw))}
 	}
-	if u.Scheme == "https" || !rule.httpsOnly && (isLoopback(u.Hostname()) || rule.linkLocal && isLinkLocal(u.Hostname())) {
+	if u.Scheme == "https" || !rule.httpsOnly && plainHTTPAllowed(u.Hostname(), rule.linkLocal) {
 		return nil
+	}
+	why := "since credentials and tokens go to it; plain http is only allowed for a loopback host (127.0.0.1, ::1 or localhost)"
+	switch {
+	case rule.httpsOnly:
+		why = "even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority"
+	case rule.linkLocal:
+		why += " or a link-local address such as the instance metadata service's 169.254.169.254"
 	}
 	secure := *u
 	secure.Scheme = "https"
-	if rule.httpsOnly {
-		return &settingError{rule.attribute, "Insecure " + rule.attribute,
-			fmt.Sprintf("%s must use https, even on a loopback host: the sign-in library reads the tenant's OpenID metadata from it and talks to no plain-http authority. It is %q: use %q.",
-				rule.attribute, redactURL(raw), redactURL(secure.String()))}
-	}
-	allowed := "a loopback host (127.0.0.1, ::1 or localhost)"
-	if rule.linkLocal {
-		allowed += " or a link-local address such as the instance metadata service's 169.254.169.254"
-	}
 	return &settingError{rule.attribute, "Insecure " + rule.attribute,
-		fmt.Sprintf("%s must use https, since credentials and tokens go to it; plain http is only allowed for %s. It is %q: use %q.",
-			rule.attribute, allowed, redactURL(raw), redactURL(secure.String()))}
+		fmt.Sprintf("%s must use https, %s. It is %q: use %q.", rule.attribute, why, redact.URL(raw), redact.URL(secure.String()))}
 }
 
-// redactURL drops the query and any user information from a URL for a message, since either may carry a token.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not a URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
-}
-
-func isLinkLocal(host string) bool {
+// plainHTTPAllowed reports whether host is loopback, or with linkLocal a link-local address.
+func plainHTTPAllowed(host string, linkLocal bool) bool {
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLinkLocalUnicast()
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host == "localhost" || ip != nil && (ip.IsLoopback() || linkLocal && ip.IsLinkLocalUnicast())
 }

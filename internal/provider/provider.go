@@ -10,9 +10,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -52,8 +54,12 @@ func (p *entraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 func (p *entraProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	b, diags := readBlock(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
+	b := block{}
+	for _, a := range arguments {
+		var v attr.Value
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(a.name), &v)...)
+		b[a.name] = v
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -129,11 +135,8 @@ func (p *entraProvider) Functions(_ context.Context) []func() function.Function 
 
 // userAgent names the provider and the CLI running it, as Microsoft asks of Graph clients.
 func userAgent(providerVersion, cliVersion string) string {
-	if cliVersion == "" {
-		cliVersion = "unknown"
-	}
 	return fmt.Sprintf("terraform-provider-entra/%s (+https://registry.terraform.io/providers/entra-iac/entra) Terraform/%s",
-		providerVersion, cliVersion)
+		providerVersion, cmp.Or(cliVersion, "unknown"))
 }
 
 // buildCredentials turns settings into what the credentials package needs, reading the files that
@@ -180,7 +183,7 @@ func readCertificate(s settings) ([]byte, *settingError) {
 		content, err := os.ReadFile(s.ClientCertificatePath)
 		if err != nil {
 			return nil, &settingError{"client_certificate_path", "Cannot read client_certificate_path",
-				fmt.Sprintf("Reading %s: %v. Check the path and the file's permissions.", s.ClientCertificatePath, readFailure(err))}
+				fmt.Sprintf("%v. Check the path and the file's permissions.", err)}
 		}
 		return content, nil
 	}

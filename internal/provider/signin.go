@@ -17,22 +17,11 @@ import (
 // from the code that chooses.
 
 // methodArguments are the arguments a method reads; for an app-registration method, besides those every such
-// method reads (applicationArguments).
+// method reads.
 func methodArguments(m credentials.Method) []argument {
 	var out []argument
 	for _, a := range arguments {
 		if slices.Contains(a.methods, m) && !(slices.Contains(applicationMethods, m) && readByEveryApplicationMethod(a)) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// applicationArguments are the arguments every app-registration method reads.
-func applicationArguments() []argument {
-	var out []argument
-	for _, a := range arguments {
-		if readByEveryApplicationMethod(a) {
 			out = append(out, a)
 		}
 	}
@@ -66,8 +55,10 @@ func signInDocumentation() string {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, label, strings.Join(names, ", "), strings.Join(env, "; "))
 	}
 	var common []string
-	for _, a := range applicationArguments() {
-		common = append(common, fmt.Sprintf("`%s` (%s)", a.name, quotedNames(a.env, "or")))
+	for _, a := range arguments {
+		if readByEveryApplicationMethod(a) {
+			common = append(common, fmt.Sprintf("`%s` (%s)", a.name, quotedNames(a.env, "or")))
+		}
 	}
 	fmt.Fprintf(&b, "\n† signs in as an app registration, and also reads %s; `tenant_id` and `client_id` are required.\n\n", strings.Join(common, ", "))
 	b.WriteString("Each argument is taken from the provider block when it is set there, and otherwise from the first of its " +
@@ -79,12 +70,12 @@ func signInDocumentation() string {
 	return b.String()
 }
 
-// signInOptions lists the methods, one a line, with their arguments and environment variables, for the error of
-// a configuration that chose none of them.
-func signInOptions(methods ...credentials.Method) string {
+// signInOptions lists the methods include accepts, one a line, with their arguments and environment variables,
+// for the error of a configuration that chose none of them.
+func signInOptions(include func(credentials.Method) bool) string {
 	var b strings.Builder
 	for _, m := range credentials.Methods() {
-		if !slices.Contains(methods, m.Name) {
+		if !include(m.Name) {
 			continue
 		}
 		var parts []string
@@ -103,17 +94,6 @@ func signInOptions(methods ...credentials.Method) string {
 	return b.String()
 }
 
-// allMethodsBut lists every method except those named.
-func allMethodsBut(except ...credentials.Method) []credentials.Method {
-	var out []credentials.Method
-	for _, m := range credentials.Methods() {
-		if !slices.Contains(except, m.Name) {
-			out = append(out, m.Name)
-		}
-	}
-	return out
-}
-
 // attributedTokens is the chosen method's token source, whose failures also say where the method's arguments
 // came from, as the errors of a wrong configuration do: a wrong secret in an environment variable someone
 // forgot is found by its name.
@@ -122,16 +102,12 @@ type attributedTokens struct {
 	origins string
 }
 
-// attribute wraps tokens with the origins of the arguments method read, such as "client_secret from the
+// attribute wraps tokens with the origins of the arguments method reads, such as "client_secret from the
 // environment variable ARM_CLIENT_SECRET". Arguments left at their default are not named.
 func attribute(tokens *credentials.TokenSource, method credentials.Method, sources map[string]string) oauth2.TokenSource {
-	read := methodArguments(method)
-	if slices.Contains(applicationMethods, method) {
-		read = append(applicationArguments(), read...)
-	}
 	var origins []string
-	for _, a := range read {
-		if source, ok := sources[a.name]; ok && source != "the default" {
+	for _, a := range arguments {
+		if source, ok := sources[a.name]; ok && source != "the default" && slices.Contains(a.methods, method) {
 			origins = append(origins, a.name+" from "+source)
 		}
 	}
