@@ -136,7 +136,8 @@ func cloudsDocumentation() string {
 	}
 	fmt.Fprintf(&b, "\nAliases are matched without regard to case. Graph serves API connectors only in `beta` in %s, so there `beta` "+
 		"is the default and `v1.0` is an error. %s override the cloud's choices, for example for a proxy; endpoints must be "+
-		"https unless their host is loopback.", quotedNames(betaOnlyClouds(), "and"), strings.Join(overrides[:len(overrides)-1], ", ")+" and "+overrides[len(overrides)-1])
+		"https (`graph_endpoint` may be plain http on a loopback host; `authority_host` never, since the sign-in library "+
+		"talks to no plain-http authority).", quotedNames(betaOnlyClouds(), "and"), strings.Join(overrides[:len(overrides)-1], ", ")+" and "+overrides[len(overrides)-1])
 	return b.String()
 }
 
