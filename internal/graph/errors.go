@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
@@ -153,45 +154,29 @@ func errorText(text string, secrets []string, limit int) string {
 	return text[:cut] + "..."
 }
 
-// isHTML reports whether an answer is a web page rather than JSON or text.
+// isHTML reports whether an answer is a web page rather than JSON or text, by its Content-Type or, without
+// one, by the sniffing rules of the WHATWG MIME standard that net/http implements.
 func isHTML(header http.Header, body []byte) bool {
-	if header != nil && strings.Contains(strings.ToLower(header.Get("Content-Type")), "html") {
-		return true
+	kind := header.Get("Content-Type")
+	if kind == "" {
+		kind = http.DetectContentType(body)
 	}
-	start := asciiLower(bytes.TrimSpace(body[:min(len(body), 512)]))
-	return bytes.HasPrefix(start, []byte("<!doctype html")) || bytes.HasPrefix(start, []byte("<html"))
+	return strings.Contains(strings.ToLower(kind), "html")
 }
 
 // htmlTitle returns the text of a page's <title>, or "" when it has none.
 func htmlTitle(body []byte) string {
-	lower := asciiLower(body)
-	open := bytes.Index(lower, []byte("<title"))
-	if open < 0 {
-		return ""
-	}
-	start := bytes.IndexByte(lower[open:], '>')
-	if start < 0 {
-		return ""
-	}
-	start += open + 1
-	end := bytes.Index(lower[start:], []byte("</title"))
-	if end < 0 {
-		return ""
-	}
-	return html.UnescapeString(string(body[start : start+end]))
-}
-
-// asciiLower lowercases ASCII letters only, so that offsets in the result are offsets in b too (bytes.ToLower
-// may change the length of text that is not valid UTF-8).
-func asciiLower(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	page := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch page.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken:
+			if name, _ := page.TagName(); string(name) == "title" && page.Next() == html.TextToken {
+				return string(page.Text())
+			}
 		}
-		out[i] = c
 	}
-	return out
 }
 
 // IsConflict reports whether err is Graph refusing a write because of another object (409): a name taken,
