@@ -173,22 +173,22 @@ func connectorDataAttributes() map[string]schema.Attribute {
 	}
 }
 
-// dataFromAPI maps a connector for the data sources.
+// dataFromAPI maps a connector for the data sources, through the resource's mapping: auth_type is `basic`
+// for a basic_auth block and `certificate` for a pkcs12 block.
 func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
-	auth, err := readAuth(c)
+	connector, err := fromAPI(c, connectorModel{})
 	m := connectorDataModel{
-		ID:           types.StringValue(c.ID),
-		DisplayName:  types.StringValue(c.DisplayName),
-		TargetURL:    types.StringValue(c.TargetURL),
-		AuthType:     types.StringNull(),
-		Username:     types.StringNull(),
-		Certificates: certificatesValue(auth.certificates),
+		ID:           connector.ID,
+		DisplayName:  connector.DisplayName,
+		TargetURL:    connector.TargetURL,
+		Certificates: connector.Certificates,
 	}
-	if auth.kind != "" {
-		m.AuthType = types.StringValue(auth.kind)
-	}
-	if auth.kind == authTypeBasic {
-		m.Username = types.StringValue(auth.username)
+	switch {
+	case connector.BasicAuth != nil:
+		m.AuthType = types.StringValue("basic")
+		m.Username = connector.BasicAuth.Username
+	case connector.PKCS12 != nil:
+		m.AuthType = types.StringValue("certificate")
 	}
 	return m, err
 }

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
@@ -86,8 +86,8 @@ func setModel(ctx context.Context, to interface {
 	Set(context.Context, any) diag.Diagnostics
 }, m connectorModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, "basic_auth", &diags)
-	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, "pkcs12", &diags)
+	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, basicAuthBlock(), &diags)
+	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, pkcs12Block(), &diags)
 	if diags.HasError() {
 		return diags
 	}
@@ -95,46 +95,29 @@ func setModel(ctx context.Context, to interface {
 	return diags
 }
 
-// decodeBlock reads an auth block list of at most one block.
+// decodeBlock reads an auth block list of at most one block; a null or unknown list is no block.
 func decodeBlock[T any](ctx context.Context, list types.List, block **T) diag.Diagnostics {
-	*block = nil
-	if list.IsNull() || list.IsUnknown() || len(list.Elements()) == 0 {
-		return nil
-	}
 	var blocks []T
-	diags := list.ElementsAs(ctx, &blocks, false)
+	diags := list.ElementsAs(ctx, &blocks, true)
 	if len(blocks) > 0 {
 		*block = &blocks[0]
 	}
 	return diags
 }
 
-// encodeBlock is the list of the auth block name that holds block, or list when that is unknown.
-func encodeBlock[T any](ctx context.Context, list types.List, block *T, name string, diags *diag.Diagnostics) types.List {
+// encodeBlock is the list of schema's auth block that holds block, or list when that is unknown.
+func encodeBlock[T any](ctx context.Context, list types.List, block *T, schema schema.ListNestedBlock, diags *diag.Diagnostics) types.List {
 	if list.IsUnknown() {
 		return list
 	}
-	elementType := blockElementTypes()[name]
 	blocks := []T{}
 	if block != nil {
 		blocks = append(blocks, *block)
 	}
-	value, d := types.ListValueFrom(ctx, elementType, blocks)
+	value, d := types.ListValueFrom(ctx, schema.NestedObject.Type(), blocks)
 	diags.Append(d...)
 	return value
 }
-
-// blockElementTypes are the element types of the auth block lists, taken from the schema so that they
-// are written once.
-var blockElementTypes = sync.OnceValue(func() map[string]attr.Type {
-	elements := map[string]attr.Type{}
-	for name, block := range resourceSchema(context.Background()).Blocks {
-		if list, ok := block.Type().(types.ListType); ok {
-			elements[name] = list.ElemType
-		}
-	}
-	return elements
-})
 
 // authKnown reports whether both auth block lists are known: not so while a dynamic block's for_each
 // is unknown, when the plan cannot yet say which block the apply will have.
@@ -153,77 +136,49 @@ func (m *connectorModel) authKind() string {
 	return ""
 }
 
-// Values of auth_type, the data sources' name for the kind of authentication.
-const (
-	authTypeBasic       = "basic"
-	authTypeCertificate = "certificate"
-)
-
-// remoteAuth is a connector's authentication as Graph describes it, in the terms the resource and the data
-// sources both use: its kind (authTypeBasic, authTypeCertificate, or "" for none), the basic username, and
-// the certificates.
-type remoteAuth struct {
-	kind         string
-	username     string
-	certificates []certificate
-}
-
-// readAuth reads a connector's authenticationConfiguration: basic authentication, or a client certificate
-// (clientCertificateAuthentication with its list, or pkcs12Certificate, which an answer may echo from a
-// write). Any other type is an error that names it.
-func readAuth(c *graph.APIConnector) (remoteAuth, error) {
-	switch auth := c.AuthenticationConfiguration.(type) {
-	case nil:
-		return remoteAuth{}, nil
-	case *graph.BasicAuthentication:
-		return remoteAuth{kind: authTypeBasic, username: auth.Username}, nil
-	case *graph.ClientCertificateAuthentication:
-		return remoteAuth{kind: authTypeCertificate, certificates: certificatesFromAPI(auth.CertificateList)}, nil
-	case *graph.PKCS12Certificate:
-		return remoteAuth{kind: authTypeCertificate}, nil
-	default:
-		return remoteAuth{}, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
-			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
-	}
-}
-
-// fromAPI maps a connector as Graph returns it onto the model. Graph never returns secrets, so the
-// write-only members stay null and the *_wo_version values and the rotation come from prior, the state
-// before the read.
+// fromAPI maps a connector as Graph returns it onto the model, for the resource and the data sources
+// alike. A client certificate is a pkcs12 block, whether Graph describes it as clientCertificateAuthentication
+// with its list or echoes the pkcs12Certificate of a write; any other authentication type is an error that
+// names it. Graph never returns secrets, so the write-only members stay null and the *_wo_version values and
+// the rotation come from prior, the state before the read.
 func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error) {
-	auth, err := readAuth(c)
 	m := connectorModel{
 		ID:           types.StringValue(c.ID),
 		DisplayName:  types.StringValue(c.DisplayName),
 		TargetURL:    types.StringValue(c.TargetURL),
-		Certificates: certificatesValue(auth.certificates),
+		Certificates: certificatesValue(nil),
 		Timeouts:     prior.Timeouts,
 	}
-	switch auth.kind {
-	case authTypeBasic:
-		m.BasicAuth = &basicAuthModel{
-			Username:          types.StringValue(auth.username),
-			PasswordWO:        types.StringNull(),
-			PasswordWOVersion: types.Int64Null(),
-		}
+	switch auth := c.AuthenticationConfiguration.(type) {
+	case nil:
+	case *graph.BasicAuthentication:
+		m.BasicAuth = &basicAuthModel{Username: types.StringValue(auth.Username)}
 		if prior.BasicAuth != nil {
 			m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
 		}
-	case authTypeCertificate:
-		m.PKCS12 = &pkcs12Model{
-			ValueWO:        types.StringNull(),
-			PasswordWO:     types.StringNull(),
-			ValueWOVersion: types.Int64Null(),
-			Rotation:       types.StringValue(rotationReplace),
-		}
-		if prior.PKCS12 != nil {
-			m.PKCS12.ValueWOVersion = prior.PKCS12.ValueWOVersion
-			if !prior.PKCS12.Rotation.IsNull() && !prior.PKCS12.Rotation.IsUnknown() {
-				m.PKCS12.Rotation = prior.PKCS12.Rotation
-			}
+	case *graph.ClientCertificateAuthentication:
+		m.Certificates = certificatesValue(certificatesFromAPI(auth.CertificateList))
+		m.PKCS12 = certificateBlock(prior.PKCS12)
+	case *graph.PKCS12Certificate:
+		m.PKCS12 = certificateBlock(prior.PKCS12)
+	default:
+		return m, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
+			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
+	}
+	return m, nil
+}
+
+// certificateBlock is the pkcs12 block Graph shows, with the version and rotation of prior, the block
+// before the read.
+func certificateBlock(prior *pkcs12Model) *pkcs12Model {
+	block := &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
+	if prior != nil {
+		block.ValueWOVersion = prior.ValueWOVersion
+		if !prior.Rotation.IsNull() && !prior.Rotation.IsUnknown() {
+			block.Rotation = prior.Rotation
 		}
 	}
-	return m, err
+	return block
 }
 
 // authenticationToAPI builds the authentication to send from the configuration, which alone holds the
