@@ -21,36 +21,23 @@ type authPrivate struct {
 	Thumbprint string `json:"thumbprint,omitempty"`
 }
 
-type privateReader interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateWriter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func readPrivate(ctx context.Context, from privateReader) (authPrivate, diag.Diagnostics) {
+// readPrivate reads what the resource remembers. Unreadable private state only loses the drift hints; the
+// next apply writes it again.
+func readPrivate(ctx context.Context, from interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) (authPrivate, diag.Diagnostics) {
 	var p authPrivate
-	if from == nil {
-		return p, nil
-	}
 	raw, diags := from.GetKey(ctx, privateKey)
-	if diags.HasError() || len(raw) == 0 {
-		return p, diags
-	}
-	if err := json.Unmarshal(raw, &p); err != nil {
-		// Unreadable private state only loses the drift hints; the next apply writes it again.
+	if len(raw) > 0 && json.Unmarshal(raw, &p) != nil {
 		return authPrivate{}, diags
 	}
 	return p, diags
 }
 
-func writePrivate(ctx context.Context, to privateWriter, p authPrivate) diag.Diagnostics {
-	raw, err := json.Marshal(p)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Cannot encode private state", err.Error())
-		return diags
-	}
+func writePrivate(ctx context.Context, to interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, p authPrivate) diag.Diagnostics {
+	// A bool and a string always encode.
+	raw, _ := json.Marshal(p)
 	return to.SetKey(ctx, privateKey, raw)
 }
