@@ -30,16 +30,11 @@ func (r *connectorResource) ConfigValidators(_ context.Context) []resource.Confi
 func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config connectorModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
-	if resp.Diagnostics.HasError() || config.PKCS12 == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
-	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
-		return
-	}
-	_, err := clientcert.Inspect(value.ValueString(), password.ValueString())
 	var problem *clientcert.Problem
-	if errors.As(err, &problem) {
+	if _, err := configuredCertificate(config); errors.As(err, &problem) {
 		resp.Diagnostics.AddAttributeError(certificateValuePath, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
 	}
 }
@@ -47,21 +42,22 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 // certificateValuePath is the attribute the diagnostics about a PKCS#12 file name.
 var certificateValuePath = path.Root("pkcs12").AtListIndex(0).AtName("value_wo")
 
-// configuredCertificate is the certificate in the configuration's PKCS#12 file: nil when there is none,
-// when it is not known yet, or when it cannot be read (which ValidateConfig reports).
-func configuredCertificate(config connectorModel) *clientcert.Info {
+// configuredCertificate is the certificate in the configuration's PKCS#12 file: nil when there is none or
+// when it is not known yet, and nil with clientcert's error when it cannot be read (which ValidateConfig
+// reports).
+func configuredCertificate(config connectorModel) (*clientcert.Info, error) {
 	if config.PKCS12 == nil {
-		return nil
+		return nil, nil
 	}
 	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
 	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
-		return nil
+		return nil, nil
 	}
 	info, err := clientcert.Inspect(value.ValueString(), password.ValueString())
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return &info
+	return &info, nil
 }
 
 // validityDiagnostics says what the clock makes of the configured certificate. Graph refuses to upload
@@ -134,7 +130,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.PKCS12.ValueWOVersion = plannedVersion(config.PKCS12.ValueWOVersion, private.SecretPending)
 	}
 	send := secretMustBeSent(&plan, state, private)
-	certificate := configuredCertificate(config)
+	certificate, _ := configuredCertificate(config)
 	resp.Diagnostics.Append(r.validityDiagnostics(certificate, send)...)
 	plan.Certificates = plannedCertificates(plan, state, send, certificate)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)

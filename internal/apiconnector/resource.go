@@ -251,7 +251,7 @@ func connectorCall(state connectorModel, timeout tf.Timeout) tf.Call {
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one
 // that cannot be read (which ValidateConfig has already reported).
 func sentThumbprint(config connectorModel) string {
-	if certificate := configuredCertificate(config); certificate != nil {
+	if certificate, _ := configuredCertificate(config); certificate != nil {
 		return certificate.Thumbprint
 	}
 	return ""
