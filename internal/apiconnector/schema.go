@@ -52,7 +52,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows. " + tf.NameRule,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxDisplayNameLength),
-					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: visibleName},
+					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}},
 				},
 			},
 			"target_url": schema.StringAttribute{

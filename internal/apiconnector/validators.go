@@ -42,8 +42,6 @@ func noColon(s string) string {
 
 // Validators of the text attributes.
 var (
-	// visibleName is display_name: what a person reads and looks up.
-	visibleName = []func(string) string{tf.CheckName}
 	// usernameText is a basic authentication username: a name without a colon.
 	usernameText = []func(string) string{tf.CheckName, noColon}
 	// credentialText is a basic authentication password: RFC 7617 allows any character but controls.
@@ -60,10 +58,8 @@ const targetURLExample = "https://api.contoso.com/validate"
 // that no client can call (port 0 or 99999, a host of "%20", "a..b"), so the host and port are checked
 // here.
 func checkTargetURL(s string) string {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return "must not contain spaces or control characters; percent-encode them in the path or query."
-		}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		return "must not contain spaces or control characters; percent-encode them in the path or query."
 	}
 	u, err := url.Parse(s)
 	switch {
@@ -73,9 +69,9 @@ func checkTargetURL(s string) string {
 		return fmt.Sprintf("must be an absolute https URL such as %s; got scheme %q.", targetURLExample, u.Scheme)
 	case u.User != nil:
 		return "must not hold credentials (user:password@); put them in the basic_auth block."
-	case u.Fragment != "" || strings.Contains(s, "#"):
+	case strings.Contains(s, "#"):
 		return "must not have a #fragment, which is never sent to the API."
-	case u.Host == "" || u.Hostname() == "":
+	case u.Hostname() == "":
 		return fmt.Sprintf("must name a host, as in %s.", targetURLExample)
 	}
 	if problem := checkPort(u); problem != "" {
@@ -112,13 +108,8 @@ func checkHost(host string) string {
 		return fmt.Sprintf("has the host %q, which is not a host name; use a form such as %s.", host, targetURLExample)
 	}
 	for _, label := range strings.Split(name, ".") {
-		valid := label != "" && len(label) <= 63 && !strings.HasPrefix(label, "-") && !strings.HasSuffix(label, "-")
-		for _, r := range label {
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
-				valid = false
-			}
-		}
-		if !valid {
+		invalid := strings.ContainsFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+		if invalid || label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return fmt.Sprintf("has the host %q, which is not a host name: each dot-separated part must be 1 to 63 letters, digits "+
 				"or hyphens, not starting or ending with a hyphen. Use a form such as %s.", host, targetURLExample)
 		}
