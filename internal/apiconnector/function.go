@@ -88,18 +88,13 @@ func (f *pkcs12Function) Run(ctx context.Context, req function.RunRequest, resp 
 		resp.Error = argumentError(argumentValue, "it cannot be opened as a PKCS#12 file")
 		return
 	}
-	result, diags := types.ObjectValue(pkcs12ResultTypes, map[string]attr.Value{
+	resp.Error = resp.Result.Set(ctx, types.ObjectValueMust(pkcs12ResultTypes, map[string]attr.Value{
 		"thumbprint":      types.StringValue(contents.Thumbprint),
 		"not_before":      types.StringValue(contents.NotBefore.Format(time.RFC3339)),
 		"not_after":       types.StringValue(contents.NotAfter.Format(time.RFC3339)),
 		"subject":         types.StringValue(contents.Subject),
 		"has_private_key": types.BoolValue(contents.HasPrivateKey),
-	})
-	resp.Error = function.FuncErrorFromDiags(ctx, diags)
-	if resp.Error != nil {
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, result)
+	}))
 }
 
 // argumentError is an error about one argument. OpenTofu and Terraform print it as `Invalid value for
