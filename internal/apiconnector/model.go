@@ -52,15 +52,13 @@ const (
 	rotationAppend  = "append"
 )
 
-// certificateAttrTypes is the object type of one element of certificates.
-var certificateAttrTypes = map[string]attr.Type{
+// certificateType is the object type of one element of certificates, which certificateRow holds.
+var certificateType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"thumbprint": types.StringType,
 	"not_before": types.StringType,
 	"not_after":  types.StringType,
 	"is_active":  types.BoolType,
-}
-
-var certificateType = types.ObjectType{AttrTypes: certificateAttrTypes}
+}}
 
 // certificateMembers describes the members of one certificates element, for the resource and both data
 // sources alike.
@@ -235,48 +233,40 @@ func sortCertificates(certs []certificate) {
 	})
 }
 
-// certificatesValue converts certificates to their Terraform list.
-func certificatesValue(certs []certificate) types.List {
-	elements := make([]attr.Value, len(certs))
-	for i, c := range certs {
-		active := types.BoolUnknown()
-		if c.IsActive != nil {
-			active = types.BoolValue(*c.IsActive)
-		}
-		elements[i] = types.ObjectValueMust(certificateAttrTypes, map[string]attr.Value{
-			"thumbprint": types.StringValue(c.Thumbprint),
-			"not_before": types.StringValue(c.NotBefore.Format(time.RFC3339)),
-			"not_after":  types.StringValue(c.NotAfter.Format(time.RFC3339)),
-			"is_active":  active,
-		})
-	}
-	return types.ListValueMust(certificateType, elements)
+// certificateRow is one element of certificates as Terraform holds it: the dates in RFC 3339, and
+// is_active unknown in a plan. It has certificateType's shape, so converting between them cannot fail.
+type certificateRow struct {
+	Thumbprint string     `tfsdk:"thumbprint"`
+	NotBefore  string     `tfsdk:"not_before"`
+	NotAfter   string     `tfsdk:"not_after"`
+	IsActive   types.Bool `tfsdk:"is_active"`
 }
 
-// certificatesFromValue reads a known certificates list back; unknown elements are skipped.
-func certificatesFromValue(list types.List) []certificate {
-	if list.IsNull() || list.IsUnknown() {
-		return nil
+// certificatesValue converts certificates to their Terraform list.
+func certificatesValue(certs []certificate) types.List {
+	rows := make([]certificateRow, len(certs))
+	for i, c := range certs {
+		rows[i] = certificateRow{c.Thumbprint, c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), types.BoolUnknown()}
+		if c.IsActive != nil {
+			rows[i].IsActive = types.BoolValue(*c.IsActive)
+		}
 	}
-	var out []certificate
-	for _, element := range list.Elements() {
-		obj, ok := element.(types.Object)
-		if !ok || obj.IsUnknown() || obj.IsNull() {
-			continue
+	list, _ := types.ListValueFrom(context.Background(), certificateType, rows)
+	return list
+}
+
+// certificatesFromValue reads a certificates list back; an unknown list holds none.
+func certificatesFromValue(list types.List) []certificate {
+	var rows []certificateRow
+	_ = list.ElementsAs(context.Background(), &rows, true)
+	out := make([]certificate, len(rows))
+	for i, row := range rows {
+		out[i].Thumbprint = row.Thumbprint
+		out[i].NotBefore, _ = time.Parse(time.RFC3339, row.NotBefore)
+		out[i].NotAfter, _ = time.Parse(time.RFC3339, row.NotAfter)
+		if !row.IsActive.IsUnknown() {
+			out[i].IsActive = row.IsActive.ValueBoolPointer()
 		}
-		attrs := obj.Attributes()
-		thumbprint, _ := attrs["thumbprint"].(types.String)
-		notBefore, _ := attrs["not_before"].(types.String)
-		notAfter, _ := attrs["not_after"].(types.String)
-		isActive, _ := attrs["is_active"].(types.Bool)
-		c := certificate{Thumbprint: thumbprint.ValueString()}
-		c.NotBefore, _ = time.Parse(time.RFC3339, notBefore.ValueString())
-		c.NotAfter, _ = time.Parse(time.RFC3339, notAfter.ValueString())
-		if !isActive.IsUnknown() && !isActive.IsNull() {
-			active := isActive.ValueBool()
-			c.IsActive = &active
-		}
-		out = append(out, c)
 	}
 	return out
 }
