@@ -3,7 +3,7 @@ package apiconnector
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -59,7 +59,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: "The id of the connector to read. Exactly one of `id` and `display_name` must be set.",
-		Validators:          []validator.String{tf.StringCheck{Rule: "must be a GUID", Checks: []func(string) string{tf.CheckConnectorID}}},
+		Validators:          []validator.String{tf.ConnectorIDValidator()},
 	}
 	attributes["display_name"] = schema.StringAttribute{
 		Optional:            true,
@@ -116,43 +116,33 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// maxNamesListed bounds the names repeated in a "not found" error.
-const maxNamesListed = 20
-
-// findByName returns the one connector with that exact name, or an error that says what was found.
+// findByName returns the one connector with that exact name, or an error that says what was found. A
+// tenant holds at most 20 connectors, so the error can list every name.
 func (d *connectorDataSource) findByName(ctx context.Context, name string) (*graph.APIConnector, error) {
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var matches []graph.APIConnector
-	names := make([]string, 0, len(all))
-	for _, c := range all {
+	var found *graph.APIConnector
+	var ids, names []string
+	for i, c := range all {
 		if c.DisplayName == name {
-			matches = append(matches, c)
+			found = &all[i]
+			ids = append(ids, c.ID)
 		}
 		names = append(names, fmt.Sprintf("%q", c.DisplayName))
 	}
-	switch len(matches) {
-	case 1:
-		return &matches[0], nil
-	case 0:
-		sort.Strings(names)
-		if len(names) == 0 {
-			return nil, fmt.Errorf("no API connector is named %q: the tenant has no API connectors", name)
-		}
-		if len(names) > maxNamesListed {
-			names = append(names[:maxNamesListed], fmt.Sprintf("and %d more", len(names)-maxNamesListed))
-		}
-		return nil, fmt.Errorf("no API connector is named %q (names match exactly, including case). The tenant has: %s",
-			name, strings.Join(names, ", "))
+	switch {
+	case len(ids) == 1:
+		return found, nil
+	case len(ids) > 1:
+		return nil, fmt.Errorf("%d API connectors are named %q (ids %s); look one up by id instead", len(ids), name, strings.Join(ids, ", "))
+	case len(names) == 0:
+		return nil, fmt.Errorf("no API connector is named %q: the tenant has no API connectors", name)
 	}
-	ids := make([]string, len(matches))
-	for i, m := range matches {
-		ids[i] = m.ID
-	}
-	return nil, fmt.Errorf("%d API connectors are named %q (ids %s); look one up by id instead",
-		len(matches), name, strings.Join(ids, ", "))
+	slices.Sort(names)
+	return nil, fmt.Errorf("no API connector is named %q (names match exactly, including case). The tenant has: %s",
+		name, strings.Join(names, ", "))
 }
 
 // connectorDataAttributes are the computed attributes both data sources return for a connector.
