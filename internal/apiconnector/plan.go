@@ -229,29 +229,22 @@ func versionChanged(planned, prior types.Int64) bool {
 // configured certificate (alone, or after the current ones when appending) when one is sent, and the
 // current list otherwise.
 func plannedCertificates(plan connectorModel, state *connectorModel, send bool, info *clientcert.Info) types.List {
-	if plan.PKCS12 == nil {
+	switch {
+	case plan.PKCS12 == nil:
 		return certificatesValue(nil)
-	}
-	var current []certificate
-	if state != nil && state.PKCS12 != nil {
-		if !send {
-			return state.Certificates
-		}
-		current = certificatesFromValue(state.Certificates)
-	}
-	if info == nil || plan.PKCS12.Rotation.IsUnknown() {
-		return types.ListUnknown(certificateType)
-	}
-	if appends(plan, state) && holdsThumbprint(current, info.Thumbprint) {
-		// Nothing is uploaded (decideUpdate): the list stays as it is.
+	case state != nil && state.PKCS12 != nil && !send:
 		return state.Certificates
+	case info == nil || plan.PKCS12.Rotation.IsUnknown():
+		return types.ListUnknown(certificateType)
 	}
 	next := []certificate{{Thumbprint: info.Thumbprint, NotBefore: info.NotBefore, NotAfter: info.NotAfter}}
 	if appends(plan, state) {
+		current := certificatesFromValue(state.Certificates)
+		if holdsThumbprint(current, info.Thumbprint) {
+			// Nothing is uploaded (decideUpdate): the list stays as it is.
+			return state.Certificates
+		}
 		for _, c := range current {
-			if c.Thumbprint == info.Thumbprint {
-				continue
-			}
 			// Which certificate is active depends on Graph's clock at upload time.
 			c.IsActive = nil
 			next = append(next, c)

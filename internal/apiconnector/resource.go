@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
@@ -275,11 +274,10 @@ func appliedState(plan, config connectorModel, remote *graph.APIConnector) (conn
 	if remote == nil {
 		return state, nil
 	}
-	state.ID = types.StringValue(remote.ID)
-	fromGraph, err := fromAPI(remote, state)
-	if err != nil {
-		return state, err
+	shown, err := fromAPI(remote, state)
+	state.ID = shown.ID
+	if err == nil {
+		state.Certificates = shown.Certificates
 	}
-	state.Certificates = fromGraph.Certificates
-	return state, nil
+	return state, err
 }
