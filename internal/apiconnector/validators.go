@@ -73,27 +73,15 @@ func checkTargetURL(s string) string {
 		return "must not have a #fragment, which is never sent to the API."
 	case u.Hostname() == "":
 		return fmt.Sprintf("must name a host, as in %s.", targetURLExample)
+	case strings.HasSuffix(u.Host, ":"):
+		return "has a colon after the host but no port; remove it or give a port, as in https://api.contoso.com:8443/validate."
 	}
-	if problem := checkPort(u); problem != "" {
-		return problem
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", port)
+		}
 	}
 	return checkHost(u.Hostname())
-}
-
-// checkPort accepts no port or one from 1 to 65535.
-func checkPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		if strings.HasSuffix(u.Host, ":") {
-			return fmt.Sprintf("has a colon after the host but no port; remove it or give a port, as in %s.", "https://api.contoso.com:8443/validate")
-		}
-		return ""
-	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", port)
-	}
-	return ""
 }
 
 // checkHost accepts an IP address or a DNS name (RFC 1123): dot-separated labels of letters, digits and
