@@ -151,32 +151,25 @@ func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error
 	case nil:
 	case *graph.BasicAuthentication:
 		m.BasicAuth = &basicAuthModel{Username: types.StringValue(auth.Username)}
-		if prior.BasicAuth != nil {
-			m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
-		}
 	case *graph.ClientCertificateAuthentication:
 		m.Certificates = certificatesValue(certificatesFromAPI(auth.CertificateList))
-		m.PKCS12 = certificateBlock(prior.PKCS12)
+		m.PKCS12 = &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
 	case *graph.PKCS12Certificate:
-		m.PKCS12 = certificateBlock(prior.PKCS12)
+		m.PKCS12 = &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
 	default:
 		return m, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
 			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
 	}
-	return m, nil
-}
-
-// certificateBlock is the pkcs12 block Graph shows, with the version and rotation of prior, the block
-// before the read.
-func certificateBlock(prior *pkcs12Model) *pkcs12Model {
-	block := &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
-	if prior != nil {
-		block.ValueWOVersion = prior.ValueWOVersion
-		if !prior.Rotation.IsNull() && !prior.Rotation.IsUnknown() {
-			block.Rotation = prior.Rotation
+	if m.BasicAuth != nil && prior.BasicAuth != nil {
+		m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
+	}
+	if m.PKCS12 != nil && prior.PKCS12 != nil {
+		m.PKCS12.ValueWOVersion = prior.PKCS12.ValueWOVersion
+		if !prior.PKCS12.Rotation.IsNull() && !prior.PKCS12.Rotation.IsUnknown() {
+			m.PKCS12.Rotation = prior.PKCS12.Rotation
 		}
 	}
-	return block
+	return m, nil
 }
 
 // authenticationToAPI builds the authentication to send from the configuration, which alone holds the
