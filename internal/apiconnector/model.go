@@ -28,7 +28,8 @@ type connectorModel struct {
 	Certificates types.List     `tfsdk:"certificates"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 
-	// BasicAuth and PKCS12 are the auth block, nil when absent or not known yet (see authKnown).
+	// BasicAuth and PKCS12 are the auth block: nil when absent, or while a dynamic block's for_each is
+	// unknown.
 	BasicAuth *basicAuthModel `tfsdk:"-"`
 	PKCS12    *pkcs12Model    `tfsdk:"-"`
 }
@@ -117,12 +118,6 @@ func encodeBlock[T any](ctx context.Context, list types.List, block *T, schema s
 	return value
 }
 
-// authKnown reports whether both auth block lists are known: not so while a dynamic block's for_each
-// is unknown, when the plan cannot yet say which block the apply will have.
-func (m *connectorModel) authKnown() bool {
-	return !m.BasicAuths.IsUnknown() && !m.PKCS12s.IsUnknown()
-}
-
 // authKind names the auth block a connector uses; "" when it has none.
 func (m *connectorModel) authKind() string {
 	switch {
@@ -205,12 +200,11 @@ type certificate struct {
 func certificatesFromAPI(list []graph.CertificateInformation) []certificate {
 	out := make([]certificate, len(list))
 	for i, c := range list {
-		active := c.IsActive
 		out[i] = certificate{
 			Thumbprint: strings.ToUpper(c.Thumbprint),
 			NotBefore:  time.Unix(c.NotBefore, 0).UTC(),
 			NotAfter:   time.Unix(c.NotAfter, 0).UTC(),
-			IsActive:   &active,
+			IsActive:   &c.IsActive,
 		}
 	}
 	sortCertificates(out)

@@ -108,7 +108,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.authKnown() {
+	if config.BasicAuths.IsUnknown() || config.PKCS12s.IsUnknown() {
 		// A dynamic auth block whose for_each is unknown: which block, and so what is sent, is decided
 		// when the plan is made again at apply.
 		plan.Certificates = types.ListUnknown(certificateType)

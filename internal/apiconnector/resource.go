@@ -3,6 +3,7 @@
 package apiconnector
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -114,7 +115,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, connectorCall(state, tf.ResourceRead)))
+		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
@@ -183,10 +184,7 @@ func (r *connectorResource) applyUpdate(ctx context.Context, id string, write co
 		return remote, err
 	case write.upload != nil:
 		uploaded, err := r.client.UploadClientCertificate(ctx, id, *write.upload)
-		if uploaded == nil {
-			return remote, err
-		}
-		return uploaded, err
+		return cmp.Or(uploaded, remote), err
 	case remote == nil && write.readBack:
 		return r.client.GetAPIConnector(ctx, id)
 	}
@@ -202,8 +200,9 @@ func (r *connectorResource) reportWriteFailure(diags *diag.Diagnostics, summary 
 		"authenticationConfiguration": path.Root(sent.authKind()),
 		"certificateList":             certificateValuePath,
 	}
-	if !tf.ReportNotShown(diags, err, paths, connectorCall(sent, timeout)) {
-		diags.AddError(summary, tf.Detail(err, connectorCall(sent, timeout)))
+	call := tf.Call{Object: tf.APIConnectors, ID: sent.ID.ValueString(), Timeout: timeout}
+	if !tf.ReportNotShown(diags, err, paths, call) {
+		diags.AddError(summary, tf.Detail(err, call))
 	}
 }
 
@@ -240,11 +239,6 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 	// Graph never returns secrets, so nothing proves that the connector holds the configured one: the
 	// first apply after an import sends it.
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)
-}
-
-// connectorCall is a call on the connector in state, for the next steps after it fails.
-func connectorCall(state connectorModel, timeout tf.Timeout) tf.Call {
-	return tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: timeout}
 }
 
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one
