@@ -140,13 +140,10 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 // null, unless a secret must be sent regardless (after an import or drift), when it is left unknown so
 // that the plan holds a change that carries the send.
 func plannedVersion(config types.Int64, pending bool) types.Int64 {
-	switch {
-	case !config.IsNull():
-		return config
-	case pending:
+	if config.IsNull() && pending {
 		return types.Int64Unknown()
 	}
-	return types.Int64Null()
+	return config
 }
 
 // secretMustBeSent decides whether an apply sends the auth block's secret: on create, when the kind of
@@ -199,7 +196,6 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 		auth := authenticationToAPI(config, w.thumbprint)
 		certificate, isCertificate := auth.(*graph.PKCS12Certificate)
 		switch {
-		// Appending only makes sense when the connector already holds certificates to keep.
 		case !isCertificate || !appends(plan, &state):
 			w.patch.AuthenticationConfiguration = auth
 		// A certificate the connector holds already (after an import, or a version bumped without a new
