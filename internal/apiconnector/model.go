@@ -87,9 +87,6 @@ func setModel(ctx context.Context, to interface {
 	var diags diag.Diagnostics
 	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, basicAuthBlock(), &diags)
 	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, pkcs12Block(), &diags)
-	if diags.HasError() {
-		return diags
-	}
 	diags.Append(to.Set(ctx, &m)...)
 	return diags
 }
