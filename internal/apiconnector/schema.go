@@ -81,10 +81,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 			"A module can choose between them with `dynamic` blocks, even on a value known only at apply.",
 		Validators: []validator.List{listvalidator.SizeAtMost(1)},
 		NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
-			objectvalidator.AlsoRequires(
-				path.MatchRelative().AtName("username"),
-				path.MatchRelative().AtName("password_wo"),
-			),
+			objectvalidator.AlsoRequires(path.MatchRelative().AtName("username"), path.MatchRelative().AtName("password_wo")),
 		}, Attributes: map[string]schema.Attribute{
 			"username": schema.StringAttribute{
 				Optional: true,
