@@ -103,8 +103,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		state = &connectorModel{}
 		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
 	}
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -25,13 +25,14 @@ type authPrivate struct {
 // next apply writes it again.
 func readPrivate(ctx context.Context, from interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}) (authPrivate, diag.Diagnostics) {
+}, diags *diag.Diagnostics) authPrivate {
+	raw, d := from.GetKey(ctx, privateKey)
+	diags.Append(d...)
 	var p authPrivate
-	raw, diags := from.GetKey(ctx, privateKey)
 	if len(raw) > 0 && json.Unmarshal(raw, &p) != nil {
-		return authPrivate{}, diags
+		return authPrivate{}
 	}
-	return p, diags
+	return p
 }
 
 func writePrivate(ctx context.Context, to interface {

@@ -124,8 +124,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if refreshed.PKCS12 != nil && certificatesDrifted(refreshed.Certificates, refreshed.PKCS12.Rotation.ValueString(), private) {
 		private.SecretPending = true
 		resp.Diagnostics.Append(writePrivate(ctx, resp.Private, private)...)
@@ -138,8 +137,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
