@@ -29,8 +29,15 @@ func NewDataSource() datasource.DataSource {
 	return &connectorDataSource{}
 }
 
-type connectorDataSource struct {
+type connectorDataSource struct{ connectorReader }
+
+// connectorReader is what both data sources are configured with: the Graph client.
+type connectorReader struct {
 	client *graph.Client
+}
+
+func (d *connectorReader) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 // connectorDataModel is one connector as the data sources describe it.
@@ -79,10 +86,6 @@ func (d *connectorDataSource) ConfigValidators(_ context.Context) []datasource.C
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name")),
 	}
-}
-
-func (d *connectorDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -151,9 +154,7 @@ func NewListDataSource() datasource.DataSource {
 	return &connectorListDataSource{}
 }
 
-type connectorListDataSource struct {
-	client *graph.Client
-}
+type connectorListDataSource struct{ connectorReader }
 
 type connectorListModel struct {
 	DisplayNamePrefix types.String         `tfsdk:"display_name_prefix"`
@@ -182,10 +183,6 @@ func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.Schem
 		},
 		Blocks: map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
-}
-
-func (d *connectorListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
