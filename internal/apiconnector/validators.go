@@ -1,6 +1,7 @@
 package apiconnector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -15,9 +16,6 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
-
-// Checks of text, each returning the problem with a value (to follow the attribute's name) or "".
-// tf.StringCheck turns a list of them into a validator; the first problem found is reported.
 
 // noControl refuses control characters, which Graph stores but no portal or log shows faithfully, and
 // which RFC 7617 does not allow in basic authentication's credentials.
@@ -76,10 +74,8 @@ func checkTargetURL(s string) string {
 	case strings.HasSuffix(u.Host, ":"):
 		return "has a colon after the host but no port; remove it or give a port, as in https://api.contoso.com:8443/validate."
 	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", port)
-		}
+	if n, err := strconv.Atoi(cmp.Or(u.Port(), "443")); err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", u.Port())
 	}
 	return checkHost(u.Hostname())
 }
