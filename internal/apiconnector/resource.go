@@ -115,7 +115,8 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}))
+		call := tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}
+		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, call))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
