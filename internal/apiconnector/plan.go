@@ -60,14 +60,13 @@ func configuredCertificate(config connectorModel) (*clientcert.Info, error) {
 	return &info, nil
 }
 
-// validityDiagnostics says what the clock makes of the configured certificate. Graph refuses to upload
+// reportValidity says what the clock makes of the configured certificate. Graph refuses to upload
 // an expired certificate, so expiry is an error when this apply would send the file; otherwise it is a
 // warning, and a rename, a refresh or a destroy goes ahead with the file the connector was set up with.
 // A certificate that is not valid yet is only worth a word when it is about to be sent.
-func (r *connectorResource) validityDiagnostics(certificate *clientcert.Info, send bool) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (r *connectorResource) reportValidity(certificate *clientcert.Info, send bool, diags *diag.Diagnostics) {
 	if certificate == nil {
-		return diags
+		return
 	}
 	now := r.now()
 	expired := fmt.Sprintf("pkcs12.value_wo: the certificate %s (thumbprint %s) expired on %s",
@@ -85,7 +84,6 @@ func (r *connectorResource) validityDiagnostics(certificate *clientcert.Info, se
 			"pkcs12.value_wo: the certificate "+certificate.Thumbprint+" becomes valid on "+certificate.NotBefore.Format(time.RFC3339)+
 				". Graph stores it now but the connector cannot use it before then; with rotation = \"replace\" the connector has no working certificate until that date.")
 	}
-	return diags
 }
 
 // ModifyPlan decides what an apply will send, and shows it: the *_wo_version values, and the
@@ -130,7 +128,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	send := secretMustBeSent(&plan, state, private)
 	certificate, _ := configuredCertificate(config)
-	resp.Diagnostics.Append(r.validityDiagnostics(certificate, send)...)
+	r.reportValidity(certificate, send, &resp.Diagnostics)
 	plan.Certificates = plannedCertificates(plan, state, send, certificate)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)
 }
@@ -162,9 +160,7 @@ func secretMustBeSent(plan, state *connectorModel, private authPrivate) bool {
 	return false
 }
 
-// connectorWrite is what an update sends, decided before any call: the PATCH, a certificate to add beside
-// those the connector holds, whether the certificates must be read back, and the certificate the
-// connector holds from this configuration afterwards.
+// connectorWrite is what an update sends, decided before any call.
 type connectorWrite struct {
 	// patch holds the properties that changed, and the authentication when it is replaced; an empty one
 	// sends nothing.
@@ -189,7 +185,9 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 	if !plan.TargetURL.Equal(state.TargetURL) {
 		w.patch.TargetURL = plan.TargetURL.ValueStringPointer()
 	}
-	w.thumbprint = private.Thumbprint
+	if plan.PKCS12 != nil {
+		w.thumbprint = private.Thumbprint
+	}
 	if secretMustBeSent(&plan, &state, private) {
 		w.thumbprint = sentThumbprint(config)
 		auth := authenticationToAPI(config, w.thumbprint)
@@ -202,9 +200,6 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 		case !holdsThumbprint(certificatesFromValue(state.Certificates), certificate.Thumbprint):
 			w.upload = certificate
 		}
-	}
-	if plan.PKCS12 == nil {
-		w.thumbprint = ""
 	}
 	w.readBack = w.upload == nil && plan.Certificates.IsUnknown()
 	return w
