@@ -56,11 +56,10 @@ const targetURLExample = "https://api.contoso.com/validate"
 // that no client can call (port 0 or 99999, a host of "%20", "a..b"), so the host and port are checked
 // here.
 func checkTargetURL(s string) string {
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
-		return "must not contain spaces or control characters; percent-encode them in the path or query."
-	}
 	u, err := url.Parse(s)
 	switch {
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }):
+		return "must not contain spaces or control characters; percent-encode them in the path or query."
 	case err != nil:
 		return fmt.Sprintf("is not a URL (%v); use a form such as %s.", err, targetURLExample)
 	case u.Scheme != "https":
