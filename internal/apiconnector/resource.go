@@ -80,10 +80,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 
 	// Graph made the connector even when it could not be read back: the state keeps it, so that the next
 	// apply does not make a second one.
-	state, mapErr := appliedState(plan, config, created)
-	if mapErr != nil {
-		resp.Diagnostics.AddError("Unexpected API connector from Graph", mapErr.Error())
-	}
+	state := appliedState(plan, config, created, &resp.Diagnostics)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
@@ -164,11 +161,8 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 
-	newState, err := appliedState(plan, config, remote)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
-	}
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, newState)...)
+	applied := appliedState(plan, config, remote, &resp.Diagnostics)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, applied)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: write.thumbprint})...)
 }
@@ -251,8 +245,8 @@ func sentThumbprint(config connectorModel) string {
 
 // appliedState is the state after a create or update: the plan, with the *_wo_version values taken
 // from the configuration (the plan leaves them unknown when an import or drift forces a send) and the
-// certificates as Graph reports them when it was asked.
-func appliedState(plan, config connectorModel, remote *graph.APIConnector) (connectorModel, error) {
+// certificates as Graph reports them when it was asked. An answer the mapping refuses is an error in diags.
+func appliedState(plan, config connectorModel, remote *graph.APIConnector, diags *diag.Diagnostics) connectorModel {
 	state := plan
 	if plan.BasicAuth != nil {
 		basic := *plan.BasicAuth
@@ -265,12 +259,14 @@ func appliedState(plan, config connectorModel, remote *graph.APIConnector) (conn
 		state.PKCS12 = &certificate
 	}
 	if remote == nil {
-		return state, nil
+		return state
 	}
 	shown, err := fromAPI(remote, state)
 	state.ID = shown.ID
-	if err == nil {
-		state.Certificates = shown.Certificates
+	if err != nil {
+		diags.AddError("Unexpected API connector from Graph", err.Error())
+		return state
 	}
-	return state, err
+	state.Certificates = shown.Certificates
+	return state
 }
