@@ -50,8 +50,7 @@ type connectorDataModel struct {
 	Certificates types.List   `tfsdk:"certificates"`
 }
 
-// connectorDataSourceModel is the entra_identity_api_connector data source: one connector, and how long
-// reading it may take.
+// connectorDataSourceModel is the entra_identity_api_connector data source: one connector and its timeouts.
 type connectorDataSourceModel struct {
 	connectorDataModel
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
@@ -198,10 +197,9 @@ func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Cannot list the API connectors", tf.Detail(err, tf.Call{Object: tf.APIConnectors, Timeout: tf.DataSourceRead}))
 		return
 	}
-	prefix := config.DisplayNamePrefix.ValueString()
 	config.Connectors = make([]connectorDataModel, 0, len(all))
 	for i := range all {
-		if !strings.HasPrefix(all[i].DisplayName, prefix) {
+		if !strings.HasPrefix(all[i].DisplayName, config.DisplayNamePrefix.ValueString()) {
 			continue
 		}
 		model, err := dataFromAPI(&all[i])

@@ -38,7 +38,6 @@ func noColon(s string) string {
 	return ""
 }
 
-// Validators of the text attributes.
 var (
 	// usernameText is a basic authentication username: a name without a colon.
 	usernameText = []func(string) string{tf.CheckName, noColon}
