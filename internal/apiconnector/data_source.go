@@ -3,7 +3,7 @@ package apiconnector
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -21,6 +21,7 @@ import (
 var (
 	_ datasource.DataSourceWithConfigure        = (*connectorDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*connectorDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*connectorListDataSource)(nil)
 )
 
 // NewDataSource returns the entra_identity_api_connector data source.
@@ -28,8 +29,15 @@ func NewDataSource() datasource.DataSource {
 	return &connectorDataSource{}
 }
 
-type connectorDataSource struct {
+type connectorDataSource struct{ connectorReader }
+
+// connectorReader is what both data sources are configured with: the Graph client.
+type connectorReader struct {
 	client *graph.Client
+}
+
+func (d *connectorReader) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 // connectorDataModel is one connector as the data sources describe it.
@@ -42,8 +50,7 @@ type connectorDataModel struct {
 	Certificates types.List   `tfsdk:"certificates"`
 }
 
-// connectorDataSourceModel is the entra_identity_api_connector data source: one connector, and how long
-// reading it may take.
+// connectorDataSourceModel is the entra_identity_api_connector data source: one connector and its timeouts.
 type connectorDataSourceModel struct {
 	connectorDataModel
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
@@ -59,7 +66,7 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: "The id of the connector to read. Exactly one of `id` and `display_name` must be set.",
-		Validators:          []validator.String{tf.StringCheck{Rule: "must be a GUID", Checks: []func(string) string{tf.CheckConnectorID}}},
+		Validators:          []validator.String{tf.ConnectorIDValidator()},
 	}
 	attributes["display_name"] = schema.StringAttribute{
 		Optional:            true,
@@ -78,10 +85,6 @@ func (d *connectorDataSource) ConfigValidators(_ context.Context) []datasource.C
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name")),
 	}
-}
-
-func (d *connectorDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tf.GraphClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -116,43 +119,97 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// maxNamesListed bounds the names repeated in a "not found" error.
-const maxNamesListed = 20
-
-// findByName returns the one connector with that exact name, or an error that says what was found.
+// findByName returns the one connector with that exact name, or an error that says what was found. A
+// tenant holds at most 20 connectors, so the error can list every name.
 func (d *connectorDataSource) findByName(ctx context.Context, name string) (*graph.APIConnector, error) {
 	all, err := d.client.ListAPIConnectors(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var matches []graph.APIConnector
-	names := make([]string, 0, len(all))
-	for _, c := range all {
+	var found *graph.APIConnector
+	var ids, names []string
+	for i, c := range all {
 		if c.DisplayName == name {
-			matches = append(matches, c)
+			found = &all[i]
+			ids = append(ids, c.ID)
 		}
 		names = append(names, fmt.Sprintf("%q", c.DisplayName))
 	}
-	switch len(matches) {
-	case 1:
-		return &matches[0], nil
-	case 0:
-		sort.Strings(names)
-		if len(names) == 0 {
-			return nil, fmt.Errorf("no API connector is named %q: the tenant has no API connectors", name)
-		}
-		if len(names) > maxNamesListed {
-			names = append(names[:maxNamesListed], fmt.Sprintf("and %d more", len(names)-maxNamesListed))
-		}
-		return nil, fmt.Errorf("no API connector is named %q (names match exactly, including case). The tenant has: %s",
-			name, strings.Join(names, ", "))
+	switch {
+	case len(ids) == 1:
+		return found, nil
+	case len(ids) > 1:
+		return nil, fmt.Errorf("%d API connectors are named %q (ids %s); look one up by id instead", len(ids), name, strings.Join(ids, ", "))
+	case len(names) == 0:
+		return nil, fmt.Errorf("no API connector is named %q: the tenant has no API connectors", name)
 	}
-	ids := make([]string, len(matches))
-	for i, m := range matches {
-		ids[i] = m.ID
+	slices.Sort(names)
+	return nil, fmt.Errorf("no API connector is named %q (names match exactly, including case). The tenant has: %s",
+		name, strings.Join(names, ", "))
+}
+
+// NewListDataSource returns the entra_identity_api_connectors data source.
+func NewListDataSource() datasource.DataSource {
+	return &connectorListDataSource{}
+}
+
+type connectorListDataSource struct{ connectorReader }
+
+type connectorListModel struct {
+	DisplayNamePrefix types.String         `tfsdk:"display_name_prefix"`
+	Connectors        []connectorDataModel `tfsdk:"connectors"`
+	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (d *connectorListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_identity_api_connectors"
+}
+
+func (d *connectorListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists every API connector in the tenant, across all of Graph's pages. Secrets are never returned. " +
+			"Requires the Graph permission `" + tf.APIConnectors.ReadPermission + "` or `" + tf.APIConnectors.Permission + "`.",
+		Attributes: map[string]schema.Attribute{
+			"display_name_prefix": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only the connectors whose name starts with this text (case-sensitive).",
+			},
+			"connectors": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The connectors, in the order Graph lists them.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: connectorDataAttributes()},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": tf.DataSourceTimeouts(ctx, connectorTimeouts.Read)},
 	}
-	return nil, fmt.Errorf("%d API connectors are named %q (ids %s); look one up by id instead",
-		len(matches), name, strings.Join(ids, ", "))
+}
+
+func (d *connectorListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config connectorListModel
+	ctx, cancel, ok := tf.ReadConfig(ctx, req, &config, &config.Timeouts, connectorTimeouts.Read, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+
+	all, err := d.client.ListAPIConnectors(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list the API connectors", tf.Detail(err, tf.Call{Object: tf.APIConnectors, Timeout: tf.DataSourceRead}))
+		return
+	}
+	config.Connectors = make([]connectorDataModel, 0, len(all))
+	for i := range all {
+		if !strings.HasPrefix(all[i].DisplayName, config.DisplayNamePrefix.ValueString()) {
+			continue
+		}
+		model, err := dataFromAPI(&all[i])
+		if err != nil {
+			resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
+			return
+		}
+		config.Connectors = append(config.Connectors, model)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
 // connectorDataAttributes are the computed attributes both data sources return for a connector.
@@ -173,22 +230,22 @@ func connectorDataAttributes() map[string]schema.Attribute {
 	}
 }
 
-// dataFromAPI maps a connector for the data sources.
+// dataFromAPI maps a connector for the data sources, through the resource's mapping: auth_type is `basic`
+// for a basic_auth block and `certificate` for a pkcs12 block.
 func dataFromAPI(c *graph.APIConnector) (connectorDataModel, error) {
-	auth, err := readAuth(c)
+	connector, err := fromAPI(c, connectorModel{})
 	m := connectorDataModel{
-		ID:           types.StringValue(c.ID),
-		DisplayName:  types.StringValue(c.DisplayName),
-		TargetURL:    types.StringValue(c.TargetURL),
-		AuthType:     types.StringNull(),
-		Username:     types.StringNull(),
-		Certificates: certificatesValue(auth.certificates),
+		ID:           connector.ID,
+		DisplayName:  connector.DisplayName,
+		TargetURL:    connector.TargetURL,
+		Certificates: connector.Certificates,
 	}
-	if auth.kind != "" {
-		m.AuthType = types.StringValue(auth.kind)
-	}
-	if auth.kind == authTypeBasic {
-		m.Username = types.StringValue(auth.username)
+	switch {
+	case connector.BasicAuth != nil:
+		m.AuthType = types.StringValue("basic")
+		m.Username = connector.BasicAuth.Username
+	case connector.PKCS12 != nil:
+		m.AuthType = types.StringValue("certificate")
 	}
 	return m, err
 }

@@ -71,35 +71,26 @@ func (f *pkcs12Function) Run(ctx context.Context, req function.RunRequest, resp 
 	if resp.Error != nil {
 		return
 	}
-	if value.IsNull() {
-		resp.Error = argumentError(argumentValue, "it is null: pass the base64 of a PKCS#12 file, such as filebase64(\"client.pfx\")")
-		return
-	}
 	contents, err := clientcert.Open(value.ValueString(), password.ValueString())
 	var problem *clientcert.Problem
 	switch {
+	case value.IsNull():
+		resp.Error = argumentError(argumentValue, "it is null: pass the base64 of a PKCS#12 file, such as filebase64(\"client.pfx\")")
 	case errors.As(err, &problem) && problem.PasswordAtFault:
 		resp.Error = argumentError(argumentPassword, "it does not open this PKCS#12 file; pass the file's password, or \"\" for a file without one")
-		return
 	case errors.As(err, &problem):
 		resp.Error = argumentError(argumentValue, problem.Summary+". "+problem.Detail)
-		return
 	case err != nil:
 		resp.Error = argumentError(argumentValue, "it cannot be opened as a PKCS#12 file")
-		return
+	default:
+		resp.Error = resp.Result.Set(ctx, types.ObjectValueMust(pkcs12ResultTypes, map[string]attr.Value{
+			"thumbprint":      types.StringValue(contents.Thumbprint),
+			"not_before":      types.StringValue(contents.NotBefore.Format(time.RFC3339)),
+			"not_after":       types.StringValue(contents.NotAfter.Format(time.RFC3339)),
+			"subject":         types.StringValue(contents.Subject),
+			"has_private_key": types.BoolValue(contents.HasPrivateKey),
+		}))
 	}
-	result, diags := types.ObjectValue(pkcs12ResultTypes, map[string]attr.Value{
-		"thumbprint":      types.StringValue(contents.Thumbprint),
-		"not_before":      types.StringValue(contents.NotBefore.Format(time.RFC3339)),
-		"not_after":       types.StringValue(contents.NotAfter.Format(time.RFC3339)),
-		"subject":         types.StringValue(contents.Subject),
-		"has_private_key": types.BoolValue(contents.HasPrivateKey),
-	})
-	resp.Error = function.FuncErrorFromDiags(ctx, diags)
-	if resp.Error != nil {
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, result)
 }
 
 // argumentError is an error about one argument. OpenTofu and Terraform print it as `Invalid value for

@@ -1,16 +1,18 @@
 package apiconnector
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
@@ -28,7 +30,8 @@ type connectorModel struct {
 	Certificates types.List     `tfsdk:"certificates"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 
-	// BasicAuth and PKCS12 are the auth block, nil when absent or not known yet (see authKnown).
+	// BasicAuth and PKCS12 are the auth block: nil when absent, or while a dynamic block's for_each is
+	// unknown.
 	BasicAuth *basicAuthModel `tfsdk:"-"`
 	PKCS12    *pkcs12Model    `tfsdk:"-"`
 }
@@ -52,15 +55,13 @@ const (
 	rotationAppend  = "append"
 )
 
-// certificateAttrTypes is the object type of one element of certificates.
-var certificateAttrTypes = map[string]attr.Type{
+// certificateType is the object type of one element of certificates, which certificateRow holds.
+var certificateType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"thumbprint": types.StringType,
 	"not_before": types.StringType,
 	"not_after":  types.StringType,
 	"is_active":  types.BoolType,
-}
-
-var certificateType = types.ObjectType{AttrTypes: certificateAttrTypes}
+}}
 
 // certificateMembers describes the members of one certificates element, for the resource and both data
 // sources alike.
@@ -86,60 +87,34 @@ func setModel(ctx context.Context, to interface {
 	Set(context.Context, any) diag.Diagnostics
 }, m connectorModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, "basic_auth", &diags)
-	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, "pkcs12", &diags)
-	if diags.HasError() {
-		return diags
-	}
+	m.BasicAuths = encodeBlock(ctx, m.BasicAuths, m.BasicAuth, basicAuthBlock(), &diags)
+	m.PKCS12s = encodeBlock(ctx, m.PKCS12s, m.PKCS12, pkcs12Block(), &diags)
 	diags.Append(to.Set(ctx, &m)...)
 	return diags
 }
 
-// decodeBlock reads an auth block list of at most one block.
+// decodeBlock reads an auth block list of at most one block; a null or unknown list is no block.
 func decodeBlock[T any](ctx context.Context, list types.List, block **T) diag.Diagnostics {
-	*block = nil
-	if list.IsNull() || list.IsUnknown() || len(list.Elements()) == 0 {
-		return nil
-	}
 	var blocks []T
-	diags := list.ElementsAs(ctx, &blocks, false)
+	diags := list.ElementsAs(ctx, &blocks, true)
 	if len(blocks) > 0 {
 		*block = &blocks[0]
 	}
 	return diags
 }
 
-// encodeBlock is the list of the auth block name that holds block, or list when that is unknown.
-func encodeBlock[T any](ctx context.Context, list types.List, block *T, name string, diags *diag.Diagnostics) types.List {
+// encodeBlock is the list of schema's auth block that holds block, or list when that is unknown.
+func encodeBlock[T any](ctx context.Context, list types.List, block *T, schema schema.ListNestedBlock, diags *diag.Diagnostics) types.List {
 	if list.IsUnknown() {
 		return list
 	}
-	elementType := blockElementTypes()[name]
 	blocks := []T{}
 	if block != nil {
 		blocks = append(blocks, *block)
 	}
-	value, d := types.ListValueFrom(ctx, elementType, blocks)
+	value, d := types.ListValueFrom(ctx, schema.NestedObject.Type(), blocks)
 	diags.Append(d...)
 	return value
-}
-
-// blockElementTypes are the element types of the auth block lists, taken from the schema so that they
-// are written once.
-var blockElementTypes = sync.OnceValue(func() map[string]attr.Type {
-	elements := map[string]attr.Type{}
-	for name, block := range resourceSchema(context.Background()).Blocks {
-		if list, ok := block.Type().(types.ListType); ok {
-			elements[name] = list.ElemType
-		}
-	}
-	return elements
-})
-
-// authKnown reports whether both auth block lists are known: not so while a dynamic block's for_each
-// is unknown, when the plan cannot yet say which block the apply will have.
-func (m *connectorModel) authKnown() bool {
-	return !m.BasicAuths.IsUnknown() && !m.PKCS12s.IsUnknown()
 }
 
 // authKind names the auth block a connector uses; "" when it has none.
@@ -153,77 +128,42 @@ func (m *connectorModel) authKind() string {
 	return ""
 }
 
-// Values of auth_type, the data sources' name for the kind of authentication.
-const (
-	authTypeBasic       = "basic"
-	authTypeCertificate = "certificate"
-)
-
-// remoteAuth is a connector's authentication as Graph describes it, in the terms the resource and the data
-// sources both use: its kind (authTypeBasic, authTypeCertificate, or "" for none), the basic username, and
-// the certificates.
-type remoteAuth struct {
-	kind         string
-	username     string
-	certificates []certificate
-}
-
-// readAuth reads a connector's authenticationConfiguration: basic authentication, or a client certificate
-// (clientCertificateAuthentication with its list, or pkcs12Certificate, which an answer may echo from a
-// write). Any other type is an error that names it.
-func readAuth(c *graph.APIConnector) (remoteAuth, error) {
-	switch auth := c.AuthenticationConfiguration.(type) {
-	case nil:
-		return remoteAuth{}, nil
-	case *graph.BasicAuthentication:
-		return remoteAuth{kind: authTypeBasic, username: auth.Username}, nil
-	case *graph.ClientCertificateAuthentication:
-		return remoteAuth{kind: authTypeCertificate, certificates: certificatesFromAPI(auth.CertificateList)}, nil
-	case *graph.PKCS12Certificate:
-		return remoteAuth{kind: authTypeCertificate}, nil
-	default:
-		return remoteAuth{}, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
-			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
-	}
-}
-
-// fromAPI maps a connector as Graph returns it onto the model. Graph never returns secrets, so the
-// write-only members stay null and the *_wo_version values and the rotation come from prior, the state
-// before the read.
+// fromAPI maps a connector as Graph returns it onto the model, for the resource and the data sources
+// alike. A client certificate is a pkcs12 block, whether Graph describes it as clientCertificateAuthentication
+// with its list or echoes the pkcs12Certificate of a write; any other authentication type is an error that
+// names it. Graph never returns secrets, so the write-only members stay null and the *_wo_version values and
+// the rotation come from prior, the state before the read.
 func fromAPI(c *graph.APIConnector, prior connectorModel) (connectorModel, error) {
-	auth, err := readAuth(c)
 	m := connectorModel{
 		ID:           types.StringValue(c.ID),
 		DisplayName:  types.StringValue(c.DisplayName),
 		TargetURL:    types.StringValue(c.TargetURL),
-		Certificates: certificatesValue(auth.certificates),
+		Certificates: certificatesValue(nil),
 		Timeouts:     prior.Timeouts,
 	}
-	switch auth.kind {
-	case authTypeBasic:
-		m.BasicAuth = &basicAuthModel{
-			Username:          types.StringValue(auth.username),
-			PasswordWO:        types.StringNull(),
-			PasswordWOVersion: types.Int64Null(),
-		}
-		if prior.BasicAuth != nil {
-			m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
-		}
-	case authTypeCertificate:
-		m.PKCS12 = &pkcs12Model{
-			ValueWO:        types.StringNull(),
-			PasswordWO:     types.StringNull(),
-			ValueWOVersion: types.Int64Null(),
-			Rotation:       types.StringValue(rotationReplace),
-		}
-		if prior.PKCS12 != nil {
-			m.PKCS12.ValueWOVersion = prior.PKCS12.ValueWOVersion
-			if !prior.PKCS12.Rotation.IsNull() && !prior.PKCS12.Rotation.IsUnknown() {
-				m.PKCS12.Rotation = prior.PKCS12.Rotation
-			}
+	switch auth := c.AuthenticationConfiguration.(type) {
+	case nil:
+	case *graph.BasicAuthentication:
+		m.BasicAuth = &basicAuthModel{Username: types.StringValue(auth.Username)}
+	case *graph.ClientCertificateAuthentication:
+		m.Certificates = certificatesValue(certificatesFromAPI(auth.CertificateList))
+		m.PKCS12 = &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
+	case *graph.PKCS12Certificate:
+		m.PKCS12 = &pkcs12Model{Rotation: types.StringValue(rotationReplace)}
+	default:
+		return m, fmt.Errorf("Graph describes connector %s with the authentication type %q, which this provider does not manage; "+
+			"only basic authentication and client certificates are supported", c.ID, auth.ODataType())
+	}
+	if m.BasicAuth != nil && prior.BasicAuth != nil {
+		m.BasicAuth.PasswordWOVersion = prior.BasicAuth.PasswordWOVersion
+	}
+	if m.PKCS12 != nil && prior.PKCS12 != nil {
+		m.PKCS12.ValueWOVersion = prior.PKCS12.ValueWOVersion
+		if !prior.PKCS12.Rotation.IsNull() && !prior.PKCS12.Rotation.IsUnknown() {
+			m.PKCS12.Rotation = prior.PKCS12.Rotation
 		}
 	}
-	return m, err
+	return m, nil
 }
 
 // authenticationToAPI builds the authentication to send from the configuration, which alone holds the
@@ -259,12 +199,11 @@ type certificate struct {
 func certificatesFromAPI(list []graph.CertificateInformation) []certificate {
 	out := make([]certificate, len(list))
 	for i, c := range list {
-		active := c.IsActive
 		out[i] = certificate{
 			Thumbprint: strings.ToUpper(c.Thumbprint),
 			NotBefore:  time.Unix(c.NotBefore, 0).UTC(),
 			NotAfter:   time.Unix(c.NotAfter, 0).UTC(),
-			IsActive:   &active,
+			IsActive:   &c.IsActive,
 		}
 	}
 	sortCertificates(out)
@@ -273,55 +212,44 @@ func certificatesFromAPI(list []graph.CertificateInformation) []certificate {
 
 func sortCertificates(certs []certificate) {
 	slices.SortStableFunc(certs, func(a, b certificate) int {
-		if c := a.NotBefore.Compare(b.NotBefore); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Thumbprint, b.Thumbprint)
+		return cmp.Or(a.NotBefore.Compare(b.NotBefore), strings.Compare(a.Thumbprint, b.Thumbprint))
 	})
+}
+
+// certificateRow is one element of certificates as Terraform holds it: the dates in RFC 3339, and
+// is_active unknown in a plan. It has certificateType's shape, so converting between them cannot fail.
+type certificateRow struct {
+	Thumbprint string     `tfsdk:"thumbprint"`
+	NotBefore  string     `tfsdk:"not_before"`
+	NotAfter   string     `tfsdk:"not_after"`
+	IsActive   types.Bool `tfsdk:"is_active"`
 }
 
 // certificatesValue converts certificates to their Terraform list.
 func certificatesValue(certs []certificate) types.List {
-	elements := make([]attr.Value, len(certs))
+	rows := make([]certificateRow, len(certs))
 	for i, c := range certs {
-		active := types.BoolUnknown()
+		rows[i] = certificateRow{c.Thumbprint, c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), types.BoolUnknown()}
 		if c.IsActive != nil {
-			active = types.BoolValue(*c.IsActive)
+			rows[i].IsActive = types.BoolValue(*c.IsActive)
 		}
-		elements[i] = types.ObjectValueMust(certificateAttrTypes, map[string]attr.Value{
-			"thumbprint": types.StringValue(c.Thumbprint),
-			"not_before": types.StringValue(c.NotBefore.Format(time.RFC3339)),
-			"not_after":  types.StringValue(c.NotAfter.Format(time.RFC3339)),
-			"is_active":  active,
-		})
 	}
-	return types.ListValueMust(certificateType, elements)
+	list, _ := types.ListValueFrom(context.Background(), certificateType, rows)
+	return list
 }
 
-// certificatesFromValue reads a known certificates list back; unknown elements are skipped.
+// certificatesFromValue reads a certificates list back; an unknown list holds none.
 func certificatesFromValue(list types.List) []certificate {
-	if list.IsNull() || list.IsUnknown() {
-		return nil
-	}
-	var out []certificate
-	for _, element := range list.Elements() {
-		obj, ok := element.(types.Object)
-		if !ok || obj.IsUnknown() || obj.IsNull() {
-			continue
+	var rows []certificateRow
+	_ = list.ElementsAs(context.Background(), &rows, true)
+	out := make([]certificate, len(rows))
+	for i, row := range rows {
+		out[i].Thumbprint = row.Thumbprint
+		out[i].NotBefore, _ = time.Parse(time.RFC3339, row.NotBefore)
+		out[i].NotAfter, _ = time.Parse(time.RFC3339, row.NotAfter)
+		if !row.IsActive.IsUnknown() {
+			out[i].IsActive = row.IsActive.ValueBoolPointer()
 		}
-		attrs := obj.Attributes()
-		thumbprint, _ := attrs["thumbprint"].(types.String)
-		notBefore, _ := attrs["not_before"].(types.String)
-		notAfter, _ := attrs["not_after"].(types.String)
-		isActive, _ := attrs["is_active"].(types.Bool)
-		c := certificate{Thumbprint: thumbprint.ValueString()}
-		c.NotBefore, _ = time.Parse(time.RFC3339, notBefore.ValueString())
-		c.NotAfter, _ = time.Parse(time.RFC3339, notAfter.ValueString())
-		if !isActive.IsUnknown() && !isActive.IsNull() {
-			active := isActive.ValueBool()
-			c.IsActive = &active
-		}
-		out = append(out, c)
 	}
 	return out
 }
@@ -329,4 +257,40 @@ func certificatesFromValue(list types.List) []certificate {
 // holdsThumbprint reports whether certs lists the certificate.
 func holdsThumbprint(certs []certificate, thumbprint string) bool {
 	return slices.ContainsFunc(certs, func(c certificate) bool { return strings.EqualFold(c.Thumbprint, thumbprint) })
+}
+
+// privateKey is the private-state key under which the resource keeps what it knows about the secrets it
+// sent. Private state is stored with the resource but never shown; it holds no secret either.
+const privateKey = "auth"
+
+// authPrivate is what the resource remembers about the secrets it sent.
+type authPrivate struct {
+	// SecretPending says that the configured secret must be sent at the next apply although no
+	// *_wo_version changed: the connector was imported, or its certificates were changed outside
+	// Terraform.
+	SecretPending bool `json:"secret_pending,omitempty"`
+	// Thumbprint is the certificate this configuration last sent, to notice when it is gone.
+	Thumbprint string `json:"thumbprint,omitempty"`
+}
+
+// readPrivate reads what the resource remembers. Unreadable private state only loses the drift hints; the
+// next apply writes it again.
+func readPrivate(ctx context.Context, from interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, diags *diag.Diagnostics) authPrivate {
+	raw, d := from.GetKey(ctx, privateKey)
+	diags.Append(d...)
+	var p authPrivate
+	if len(raw) > 0 && json.Unmarshal(raw, &p) != nil {
+		return authPrivate{}
+	}
+	return p
+}
+
+func writePrivate(ctx context.Context, to interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, p authPrivate) diag.Diagnostics {
+	// A bool and a string always encode.
+	raw, _ := json.Marshal(p)
+	return to.SetKey(ctx, privateKey, raw)
 }

@@ -30,16 +30,11 @@ func (r *connectorResource) ConfigValidators(_ context.Context) []resource.Confi
 func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config connectorModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
-	if resp.Diagnostics.HasError() || config.PKCS12 == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
-	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
-		return
-	}
-	_, err := clientcert.Inspect(value.ValueString(), password.ValueString())
 	var problem *clientcert.Problem
-	if errors.As(err, &problem) {
+	if _, err := configuredCertificate(config); errors.As(err, &problem) {
 		resp.Diagnostics.AddAttributeError(certificateValuePath, problem.Summary, "pkcs12.value_wo: "+problem.Detail)
 	}
 }
@@ -47,31 +42,31 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 // certificateValuePath is the attribute the diagnostics about a PKCS#12 file name.
 var certificateValuePath = path.Root("pkcs12").AtListIndex(0).AtName("value_wo")
 
-// configuredCertificate is the certificate in the configuration's PKCS#12 file: nil when there is none,
-// when it is not known yet, or when it cannot be read (which ValidateConfig reports).
-func configuredCertificate(config connectorModel) *clientcert.Info {
+// configuredCertificate is the certificate in the configuration's PKCS#12 file: nil when there is none or
+// when it is not known yet, and nil with clientcert's error when it cannot be read (which ValidateConfig
+// reports).
+func configuredCertificate(config connectorModel) (*clientcert.Info, error) {
 	if config.PKCS12 == nil {
-		return nil
+		return nil, nil
 	}
 	value, password := config.PKCS12.ValueWO, config.PKCS12.PasswordWO
 	if value.IsNull() || value.IsUnknown() || password.IsUnknown() {
-		return nil
+		return nil, nil
 	}
 	info, err := clientcert.Inspect(value.ValueString(), password.ValueString())
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return &info
+	return &info, nil
 }
 
-// validityDiagnostics says what the clock makes of the configured certificate. Graph refuses to upload
+// reportValidity says what the clock makes of the configured certificate. Graph refuses to upload
 // an expired certificate, so expiry is an error when this apply would send the file; otherwise it is a
 // warning, and a rename, a refresh or a destroy goes ahead with the file the connector was set up with.
 // A certificate that is not valid yet is only worth a word when it is about to be sent.
-func (r *connectorResource) validityDiagnostics(certificate *clientcert.Info, send bool) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (r *connectorResource) reportValidity(certificate *clientcert.Info, send bool, diags *diag.Diagnostics) {
 	if certificate == nil {
-		return diags
+		return
 	}
 	now := r.now()
 	expired := fmt.Sprintf("pkcs12.value_wo: the certificate %s (thumbprint %s) expired on %s",
@@ -89,7 +84,6 @@ func (r *connectorResource) validityDiagnostics(certificate *clientcert.Info, se
 			"pkcs12.value_wo: the certificate "+certificate.Thumbprint+" becomes valid on "+certificate.NotBefore.Format(time.RFC3339)+
 				". Graph stores it now but the connector cannot use it before then; with rotation = \"replace\" the connector has no working certificate until that date.")
 	}
-	return diags
 }
 
 // ModifyPlan decides what an apply will send, and shows it: the *_wo_version values, and the
@@ -107,12 +101,11 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		state = &connectorModel{}
 		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
 	}
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.authKnown() {
+	if config.BasicAuths.IsUnknown() || config.PKCS12s.IsUnknown() {
 		// A dynamic auth block whose for_each is unknown: which block, and so what is sent, is decided
 		// when the plan is made again at apply.
 		plan.Certificates = types.ListUnknown(certificateType)
@@ -134,8 +127,8 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.PKCS12.ValueWOVersion = plannedVersion(config.PKCS12.ValueWOVersion, private.SecretPending)
 	}
 	send := secretMustBeSent(&plan, state, private)
-	certificate := configuredCertificate(config)
-	resp.Diagnostics.Append(r.validityDiagnostics(certificate, send)...)
+	certificate, _ := configuredCertificate(config)
+	r.reportValidity(certificate, send, &resp.Diagnostics)
 	plan.Certificates = plannedCertificates(plan, state, send, certificate)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, plan)...)
 }
@@ -144,13 +137,10 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 // null, unless a secret must be sent regardless (after an import or drift), when it is left unknown so
 // that the plan holds a change that carries the send.
 func plannedVersion(config types.Int64, pending bool) types.Int64 {
-	switch {
-	case !config.IsNull():
-		return config
-	case pending:
+	if config.IsNull() && pending {
 		return types.Int64Unknown()
 	}
-	return types.Int64Null()
+	return config
 }
 
 // secretMustBeSent decides whether an apply sends the auth block's secret: on create, when the kind of
@@ -170,9 +160,7 @@ func secretMustBeSent(plan, state *connectorModel, private authPrivate) bool {
 	return false
 }
 
-// connectorWrite is what an update sends, decided before any call: the PATCH, a certificate to add beside
-// those the connector holds, whether the certificates must be read back, and the certificate the
-// connector holds from this configuration afterwards.
+// connectorWrite is what an update sends, decided before any call.
 type connectorWrite struct {
 	// patch holds the properties that changed, and the authentication when it is replaced; an empty one
 	// sends nothing.
@@ -197,13 +185,14 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 	if !plan.TargetURL.Equal(state.TargetURL) {
 		w.patch.TargetURL = plan.TargetURL.ValueStringPointer()
 	}
-	w.thumbprint = private.Thumbprint
+	if plan.PKCS12 != nil {
+		w.thumbprint = private.Thumbprint
+	}
 	if secretMustBeSent(&plan, &state, private) {
 		w.thumbprint = sentThumbprint(config)
 		auth := authenticationToAPI(config, w.thumbprint)
 		certificate, isCertificate := auth.(*graph.PKCS12Certificate)
 		switch {
-		// Appending only makes sense when the connector already holds certificates to keep.
 		case !isCertificate || !appends(plan, &state):
 			w.patch.AuthenticationConfiguration = auth
 		// A certificate the connector holds already (after an import, or a version bumped without a new
@@ -211,9 +200,6 @@ func decideUpdate(plan, config, state connectorModel, private authPrivate) conne
 		case !holdsThumbprint(certificatesFromValue(state.Certificates), certificate.Thumbprint):
 			w.upload = certificate
 		}
-	}
-	if plan.PKCS12 == nil {
-		w.thumbprint = ""
 	}
 	w.readBack = w.upload == nil && plan.Certificates.IsUnknown()
 	return w
@@ -233,29 +219,22 @@ func versionChanged(planned, prior types.Int64) bool {
 // configured certificate (alone, or after the current ones when appending) when one is sent, and the
 // current list otherwise.
 func plannedCertificates(plan connectorModel, state *connectorModel, send bool, info *clientcert.Info) types.List {
-	if plan.PKCS12 == nil {
+	switch {
+	case plan.PKCS12 == nil:
 		return certificatesValue(nil)
-	}
-	var current []certificate
-	if state != nil && state.PKCS12 != nil {
-		if !send {
-			return state.Certificates
-		}
-		current = certificatesFromValue(state.Certificates)
-	}
-	if info == nil || plan.PKCS12.Rotation.IsUnknown() {
-		return types.ListUnknown(certificateType)
-	}
-	if appends(plan, state) && holdsThumbprint(current, info.Thumbprint) {
-		// Nothing is uploaded (decideUpdate): the list stays as it is.
+	case state != nil && state.PKCS12 != nil && !send:
 		return state.Certificates
+	case info == nil || plan.PKCS12.Rotation.IsUnknown():
+		return types.ListUnknown(certificateType)
 	}
 	next := []certificate{{Thumbprint: info.Thumbprint, NotBefore: info.NotBefore, NotAfter: info.NotAfter}}
 	if appends(plan, state) {
+		current := certificatesFromValue(state.Certificates)
+		if holdsThumbprint(current, info.Thumbprint) {
+			// Nothing is uploaded (decideUpdate): the list stays as it is.
+			return state.Certificates
+		}
 		for _, c := range current {
-			if c.Thumbprint == info.Thumbprint {
-				continue
-			}
 			// Which certificate is active depends on Graph's clock at upload time.
 			c.IsActive = nil
 			next = append(next, c)

@@ -3,6 +3,7 @@
 package apiconnector
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entra-iac/terraform-provider-entra/internal/graph"
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
@@ -80,10 +80,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 
 	// Graph made the connector even when it could not be read back: the state keeps it, so that the next
 	// apply does not make a second one.
-	state, mapErr := appliedState(plan, config, created)
-	if mapErr != nil {
-		resp.Diagnostics.AddError("Unexpected API connector from Graph", mapErr.Error())
-	}
+	state := appliedState(plan, config, created, &resp.Diagnostics)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
@@ -115,7 +112,8 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, connectorCall(state, tf.ResourceRead)))
+		call := tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}
+		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, call))
 		return
 	}
 	refreshed, err := fromAPI(remote, state)
@@ -124,8 +122,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if refreshed.PKCS12 != nil && certificatesDrifted(refreshed.Certificates, refreshed.PKCS12.Rotation.ValueString(), private) {
 		private.SecretPending = true
 		resp.Diagnostics.Append(writePrivate(ctx, resp.Private, private)...)
@@ -138,8 +135,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &config)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
-	private, diags := readPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -165,11 +161,8 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 
-	newState, err := appliedState(plan, config, remote)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())
-	}
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, newState)...)
+	applied := appliedState(plan, config, remote, &resp.Diagnostics)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, applied)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: write.thumbprint})...)
 }
@@ -184,10 +177,7 @@ func (r *connectorResource) applyUpdate(ctx context.Context, id string, write co
 		return remote, err
 	case write.upload != nil:
 		uploaded, err := r.client.UploadClientCertificate(ctx, id, *write.upload)
-		if uploaded == nil {
-			return remote, err
-		}
-		return uploaded, err
+		return cmp.Or(uploaded, remote), err
 	case remote == nil && write.readBack:
 		return r.client.GetAPIConnector(ctx, id)
 	}
@@ -203,8 +193,9 @@ func (r *connectorResource) reportWriteFailure(diags *diag.Diagnostics, summary 
 		"authenticationConfiguration": path.Root(sent.authKind()),
 		"certificateList":             certificateValuePath,
 	}
-	if !tf.ReportNotShown(diags, err, paths, connectorCall(sent, timeout)) {
-		diags.AddError(summary, tf.Detail(err, connectorCall(sent, timeout)))
+	call := tf.Call{Object: tf.APIConnectors, ID: sent.ID.ValueString(), Timeout: timeout}
+	if !tf.ReportNotShown(diags, err, paths, call) {
+		diags.AddError(summary, tf.Detail(err, call))
 	}
 }
 
@@ -243,15 +234,10 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{SecretPending: true})...)
 }
 
-// connectorCall is a call on the connector in state, for the next steps after it fails.
-func connectorCall(state connectorModel, timeout tf.Timeout) tf.Call {
-	return tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: timeout}
-}
-
 // sentThumbprint is the thumbprint of the certificate the configuration sends, or "" for none or one
 // that cannot be read (which ValidateConfig has already reported).
 func sentThumbprint(config connectorModel) string {
-	if certificate := configuredCertificate(config); certificate != nil {
+	if certificate, _ := configuredCertificate(config); certificate != nil {
 		return certificate.Thumbprint
 	}
 	return ""
@@ -259,8 +245,8 @@ func sentThumbprint(config connectorModel) string {
 
 // appliedState is the state after a create or update: the plan, with the *_wo_version values taken
 // from the configuration (the plan leaves them unknown when an import or drift forces a send) and the
-// certificates as Graph reports them when it was asked.
-func appliedState(plan, config connectorModel, remote *graph.APIConnector) (connectorModel, error) {
+// certificates as Graph reports them when it was asked. An answer the mapping refuses is an error in diags.
+func appliedState(plan, config connectorModel, remote *graph.APIConnector, diags *diag.Diagnostics) connectorModel {
 	state := plan
 	if plan.BasicAuth != nil {
 		basic := *plan.BasicAuth
@@ -273,13 +259,14 @@ func appliedState(plan, config connectorModel, remote *graph.APIConnector) (conn
 		state.PKCS12 = &certificate
 	}
 	if remote == nil {
-		return state, nil
+		return state
 	}
-	state.ID = types.StringValue(remote.ID)
-	fromGraph, err := fromAPI(remote, state)
+	shown, err := fromAPI(remote, state)
+	state.ID = shown.ID
 	if err != nil {
-		return state, err
+		diags.AddError("Unexpected API connector from Graph", err.Error())
+		return state
 	}
-	state.Certificates = fromGraph.Certificates
-	return state, nil
+	state.Certificates = shown.Certificates
+	return state
 }

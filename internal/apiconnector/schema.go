@@ -17,21 +17,13 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
 
-// Limits on what the resource accepts, so that a mistake (a file pasted into a name, say) is stopped at
-// plan time rather than by Graph.
-const (
-	maxDisplayNameLength = 256
-	maxTargetURLLength   = 2048
-	maxUsernameLength    = 256
-	maxPasswordLength    = 1024
-)
-
 // resourceSchema describes entra_identity_api_connector. The auth blocks are lists of at most one block
 // rather than single blocks: while a `dynamic` block's for_each is unknown, OpenTofu and Terraform pass a
 // list block on as unknown, to be decided at apply, but a single block as an object that must exist
 // after all, so a module could not choose the kind from a value known only at apply. Members of the auth
 // blocks are Optional in the schema because the framework enforces Required even when a block is absent;
-// the object validators require them whenever their block is present.
+// the object validators require them whenever their block is present. Length limits stop a mistake (a file
+// pasted into a name, say) at plan time rather than at Graph.
 func resourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An API connector (Graph `identityApiConnector`): a REST API that Azure AD B2C and Microsoft Entra External ID " +
@@ -51,8 +43,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Required:            true,
 				MarkdownDescription: "The name of the API connector, as shown in the portal and in user flows. " + tf.NameRule,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxDisplayNameLength),
-					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: visibleName},
+					stringvalidator.LengthBetween(1, 256),
+					tf.StringCheck{Rule: "a name that hides or reorders no text", Checks: []func(string) string{tf.CheckName}},
 				},
 			},
 			"target_url": schema.StringAttribute{
@@ -61,7 +53,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"It is stored in the state and shown in plans, so a key in its query (such as an Azure Functions `?code=`) draws a " +
 					"warning: give the API's credentials in `basic_auth` or `pkcs12` instead. The provider masks query values in its logs.",
 				Validators: []validator.String{
-					stringvalidator.LengthAtMost(maxTargetURLLength),
+					stringvalidator.LengthAtMost(2048),
 					tf.StringCheck{Rule: "an https URL a client can call", Checks: []func(string) string{checkTargetURL}},
 					credentialInQuery{},
 				},
@@ -89,17 +81,14 @@ func basicAuthBlock() schema.ListNestedBlock {
 			"A module can choose between them with `dynamic` blocks, even on a value known only at apply.",
 		Validators: []validator.List{listvalidator.SizeAtMost(1)},
 		NestedObject: schema.NestedBlockObject{Validators: []validator.Object{
-			objectvalidator.AlsoRequires(
-				path.MatchRelative().AtName("username"),
-				path.MatchRelative().AtName("password_wo"),
-			),
+			objectvalidator.AlsoRequires(path.MatchRelative().AtName("username"), path.MatchRelative().AtName("password_wo")),
 		}, Attributes: map[string]schema.Attribute{
 			"username": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The username sent to the API. Required in the block. Changing it sends the password again. " +
 					"HTTP basic authentication (RFC 7617) cannot carry a colon in it. " + tf.NameRule,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxUsernameLength),
+					stringvalidator.LengthBetween(1, 256),
 					tf.StringCheck{Rule: "a username basic authentication can carry", Checks: usernameText},
 				},
 			},
@@ -110,7 +99,7 @@ func basicAuthBlock() schema.ListNestedBlock {
 				MarkdownDescription: "The password sent to the API. Required in the block. **Write-only**: never stored in plan or state. " +
 					"It is sent on create, when `username` changes, and when `password_wo_version` changes; to rotate it, change both.",
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxPasswordLength),
+					stringvalidator.LengthBetween(1, 1024),
 					tf.StringCheck{Rule: "no control characters", Checks: credentialText},
 				},
 			},
@@ -149,7 +138,7 @@ func pkcs12Block() schema.ListNestedBlock {
 				WriteOnly:           true,
 				Sensitive:           true,
 				MarkdownDescription: "The password of the PKCS#12 file; leave unset for a file without one. **Write-only**.",
-				Validators:          []validator.String{stringvalidator.LengthAtMost(maxPasswordLength)},
+				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
 			},
 			"value_wo_version": schema.Int64Attribute{
 				Optional:            true,

@@ -1,6 +1,7 @@
 package apiconnector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -15,9 +16,6 @@ import (
 	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 	"github.com/entra-iac/terraform-provider-entra/internal/tf"
 )
-
-// Checks of text, each returning the problem with a value (to follow the attribute's name) or "".
-// tf.StringCheck turns a list of them into a validator; the first problem found is reported.
 
 // noControl refuses control characters, which Graph stores but no portal or log shows faithfully, and
 // which RFC 7617 does not allow in basic authentication's credentials.
@@ -40,10 +38,7 @@ func noColon(s string) string {
 	return ""
 }
 
-// Validators of the text attributes.
 var (
-	// visibleName is display_name: what a person reads and looks up.
-	visibleName = []func(string) string{tf.CheckName}
 	// usernameText is a basic authentication username: a name without a colon.
 	usernameText = []func(string) string{tf.CheckName, noColon}
 	// credentialText is a basic authentication password: RFC 7617 allows any character but controls.
@@ -60,44 +55,27 @@ const targetURLExample = "https://api.contoso.com/validate"
 // that no client can call (port 0 or 99999, a host of "%20", "a..b"), so the host and port are checked
 // here.
 func checkTargetURL(s string) string {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return "must not contain spaces or control characters; percent-encode them in the path or query."
-		}
-	}
 	u, err := url.Parse(s)
 	switch {
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }):
+		return "must not contain spaces or control characters; percent-encode them in the path or query."
 	case err != nil:
 		return fmt.Sprintf("is not a URL (%v); use a form such as %s.", err, targetURLExample)
 	case u.Scheme != "https":
 		return fmt.Sprintf("must be an absolute https URL such as %s; got scheme %q.", targetURLExample, u.Scheme)
 	case u.User != nil:
 		return "must not hold credentials (user:password@); put them in the basic_auth block."
-	case u.Fragment != "" || strings.Contains(s, "#"):
+	case strings.Contains(s, "#"):
 		return "must not have a #fragment, which is never sent to the API."
-	case u.Host == "" || u.Hostname() == "":
+	case u.Hostname() == "":
 		return fmt.Sprintf("must name a host, as in %s.", targetURLExample)
+	case strings.HasSuffix(u.Host, ":"):
+		return "has a colon after the host but no port; remove it or give a port, as in https://api.contoso.com:8443/validate."
 	}
-	if problem := checkPort(u); problem != "" {
-		return problem
+	if n, err := strconv.Atoi(cmp.Or(u.Port(), "443")); err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", u.Port())
 	}
 	return checkHost(u.Hostname())
-}
-
-// checkPort accepts no port or one from 1 to 65535.
-func checkPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		if strings.HasSuffix(u.Host, ":") {
-			return fmt.Sprintf("has a colon after the host but no port; remove it or give a port, as in %s.", "https://api.contoso.com:8443/validate")
-		}
-		return ""
-	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return fmt.Sprintf("has the port %s; a port is a number from 1 to 65535 (https uses 443 when none is given).", port)
-	}
-	return ""
 }
 
 // checkHost accepts an IP address or a DNS name (RFC 1123): dot-separated labels of letters, digits and
@@ -112,13 +90,8 @@ func checkHost(host string) string {
 		return fmt.Sprintf("has the host %q, which is not a host name; use a form such as %s.", host, targetURLExample)
 	}
 	for _, label := range strings.Split(name, ".") {
-		valid := label != "" && len(label) <= 63 && !strings.HasPrefix(label, "-") && !strings.HasSuffix(label, "-")
-		for _, r := range label {
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
-				valid = false
-			}
-		}
-		if !valid {
+		invalid := strings.ContainsFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+		if invalid || label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return fmt.Sprintf("has the host %q, which is not a host name: each dot-separated part must be 1 to 63 letters, digits "+
 				"or hyphens, not starting or ending with a hyphen. Use a form such as %s.", host, targetURLExample)
 		}
