@@ -9,10 +9,10 @@ import (
 
 // APIConnector is Graph's identityApiConnector: a REST API that a B2C or External ID user flow calls.
 type APIConnector struct {
-	ID                          string
-	DisplayName                 string
-	TargetURL                   string
-	AuthenticationConfiguration Authentication
+	ID                          string         `json:"id,omitempty"`
+	DisplayName                 string         `json:"displayName"`
+	TargetURL                   string         `json:"targetUrl"`
+	AuthenticationConfiguration Authentication `json:"authenticationConfiguration,omitempty"`
 }
 
 // APIConnectorUpdate holds the properties of a PATCH. Nil fields are left out of the request, so Graph
@@ -29,8 +29,8 @@ func (u APIConnectorUpdate) Empty() bool {
 }
 
 // Authentication is one of Graph's apiAuthenticationConfigurationBase types. BasicAuthentication and
-// PKCS12Certificate are what a client writes; ClientCertificateAuthentication is what Graph returns once a
-// certificate is set.
+// PKCS12Certificate are what a client writes, and marshal with their @odata.type;
+// ClientCertificateAuthentication is what Graph returns once a certificate is set, and is only read.
 type Authentication interface {
 	ODataType() string
 }
@@ -117,22 +117,6 @@ func (a *PKCS12Certificate) MarshalJSON() ([]byte, error) {
 	}{a.ODataType(), (*plain)(a)})
 }
 
-// MarshalJSON writes the @odata.type discriminator first, then the fields.
-func (a *ClientCertificateAuthentication) MarshalJSON() ([]byte, error) {
-	type plain ClientCertificateAuthentication
-	return marshalJSON(struct {
-		Type string `json:"@odata.type"`
-		*plain
-	}{a.ODataType(), (*plain)(a)})
-}
-
-// MarshalJSON writes only the discriminator; there is nothing else this client knows about the type.
-func (u *UnknownAuthentication) MarshalJSON() ([]byte, error) {
-	return marshalJSON(struct {
-		Type string `json:"@odata.type"`
-	}{u.Type})
-}
-
 // decodeAuthentication reads a polymorphic authenticationConfiguration. Graph's own examples write the
 // discriminator both with and without the leading '#', so both are accepted.
 func decodeAuthentication(raw json.RawMessage) (Authentication, error) {
@@ -160,27 +144,6 @@ func decodeAuthentication(raw json.RawMessage) (Authentication, error) {
 	return value, nil
 }
 
-// apiConnectorJSON is the wire form of APIConnector.
-type apiConnectorJSON struct {
-	ID                          string          `json:"id,omitempty"`
-	DisplayName                 string          `json:"displayName"`
-	TargetURL                   string          `json:"targetUrl"`
-	AuthenticationConfiguration json.RawMessage `json:"authenticationConfiguration,omitempty"`
-}
-
-// MarshalJSON writes the connector as a create request body.
-func (c APIConnector) MarshalJSON() ([]byte, error) {
-	wire := apiConnectorJSON{ID: c.ID, DisplayName: c.DisplayName, TargetURL: c.TargetURL}
-	if c.AuthenticationConfiguration != nil {
-		auth, err := marshalJSON(c.AuthenticationConfiguration)
-		if err != nil {
-			return nil, err
-		}
-		wire.AuthenticationConfiguration = auth
-	}
-	return marshalJSON(wire)
-}
-
 // marshalJSON writes v as JSON without escaping '<', '>' and '&', as Graph's reference writes its requests:
 // a target URL with a query reads in the request as it was configured. Every level of a request body
 // uses it, since an encoder keeps the escapes of the JSON a MarshalJSON method returns.
@@ -194,21 +157,19 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// UnmarshalJSON reads a connector as Graph returns it.
+// UnmarshalJSON reads a connector as Graph returns it, its authenticationConfiguration by its @odata.type.
 func (c *APIConnector) UnmarshalJSON(data []byte) error {
-	var wire apiConnectorJSON
+	type plain APIConnector
+	*c = APIConnector{}
+	// The outer member takes the polymorphic property, which the embedded struct cannot decode.
+	wire := struct {
+		*plain
+		Authentication json.RawMessage `json:"authenticationConfiguration"`
+	}{plain: (*plain)(c)}
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	auth, err := decodeAuthentication(wire.AuthenticationConfiguration)
-	if err != nil {
-		return err
-	}
-	*c = APIConnector{
-		ID:                          wire.ID,
-		DisplayName:                 wire.DisplayName,
-		TargetURL:                   wire.TargetURL,
-		AuthenticationConfiguration: auth,
-	}
-	return nil
+	var err error
+	c.AuthenticationConfiguration, err = decodeAuthentication(wire.Authentication)
+	return err
 }

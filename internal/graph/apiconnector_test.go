@@ -28,18 +28,6 @@ func TestAuthentication_marshalsWithODataTypeFirst(t *testing.T) {
 			auth: &PKCS12Certificate{Value: "MIIK"},
 			want: `{"@odata.type":"#microsoft.graph.pkcs12Certificate","pkcs12Value":"MIIK","password":""}`,
 		},
-		{
-			name: "certificate list",
-			auth: &ClientCertificateAuthentication{CertificateList: []CertificateInformation{
-				{Thumbprint: "AB12", NotBefore: 1700000000, NotAfter: 1800000000, IsActive: true},
-			}},
-			want: `{"@odata.type":"#microsoft.graph.clientCertificateAuthentication","certificateList":[{"thumbprint":"AB12","notBefore":1700000000,"notAfter":1800000000,"isActive":true}]}`,
-		},
-		{
-			name: "unknown type",
-			auth: &UnknownAuthentication{Type: "#microsoft.graph.oauth2"},
-			want: `{"@odata.type":"#microsoft.graph.oauth2"}`,
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

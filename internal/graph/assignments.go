@@ -176,12 +176,8 @@ func (c *Client) CreateAttributeAssignment(ctx context.Context, flowID string, a
 	body := assignment.toWire()
 	body.UserAttribute = &attributeReference{ID: assignment.UserAttributeID}
 	return createOnce(ctx, c, "attribute assignment", func(ctx context.Context) (*AttributeAssignment, error) {
-		a, err := c.do(ctx, request{method: http.MethodPost, path: target, body: body})
+		w, err := postOne[assignmentJSON](ctx, c, target, body, "the created attribute assignment")
 		if err != nil {
-			return nil, err
-		}
-		var w assignmentJSON
-		if err := decode(a, "the created attribute assignment", &w); err != nil {
 			return nil, err
 		}
 		created := w.fromWire(assignment.UserAttributeID)

@@ -110,18 +110,14 @@ func (c *Client) CreateUserFlowAttribute(ctx context.Context, attribute UserFlow
 		DataType    string `json:"dataType"`
 	}{attribute.DisplayName, attribute.Description, attribute.DataType}
 	created, err := createOnce(ctx, c, "user flow attribute", func(ctx context.Context) (*UserFlowAttribute, error) {
-		a, err := c.do(ctx, request{method: http.MethodPost, path: userFlowAttributesPath, body: body})
+		created, err := postOne[UserFlowAttribute](ctx, c, userFlowAttributesPath, body, "the created user flow attribute")
 		if err != nil {
-			return nil, err
-		}
-		var created UserFlowAttribute
-		if err := decode(a, "the created user flow attribute", &created); err != nil {
 			return nil, err
 		}
 		if !isPathID(created.ID) {
 			return nil, fmt.Errorf("Graph created the user flow attribute %q but answered with the id %q, which cannot name it", attribute.DisplayName, created.ID)
 		}
-		return &created, nil
+		return created, nil
 	}, func(ctx context.Context) (*UserFlowAttribute, error) {
 		return c.findCreatedAttribute(ctx, attribute)
 	})

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/entra-iac/terraform-provider-entra/internal/redact"
 )
 
@@ -33,15 +31,7 @@ const maxCreateAttempts = 10
 // Graph never returns them.
 func (c *Client) CreateAPIConnector(ctx context.Context, connector APIConnector) (*APIConnector, error) {
 	created, err := createOnce(ctx, c, "API connector", func(ctx context.Context) (*APIConnector, error) {
-		a, err := c.do(ctx, request{method: http.MethodPost, path: apiConnectorsPath, body: connector})
-		if err != nil {
-			return nil, err
-		}
-		var created APIConnector
-		if err := decode(a, "the created API connector", &created); err != nil {
-			return nil, err
-		}
-		return &created, nil
+		return postOne[APIConnector](ctx, c, apiConnectorsPath, connector, "the created API connector")
 	}, func(ctx context.Context) (*APIConnector, error) {
 		return c.findCreated(ctx, connector)
 	})
@@ -194,7 +184,9 @@ func describeAuthentication(a Authentication) string {
 // makes the newest valid one active. The answer is the connector as Graph now describes it. When the
 // certificate has a Thumbprint and the answer does not list it, the connector is read until Graph does; when
 // the operation's deadline comes first, it returns the connector as Graph last showed it with a
-// *NotShownError.
+// *NotShownError. Uploading twice would list the certificate twice, so when the answer is lost, the
+// certificate is looked for by its Thumbprint before it is sent again (see createOnce); without one, the
+// lost answer is the error.
 func (c *Client) UploadClientCertificate(ctx context.Context, id string, certificate PKCS12Certificate) (*APIConnector, error) {
 	path, err := connectorPath(id)
 	if err != nil {
@@ -205,41 +197,22 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 		Value    string `json:"pkcs12Value"`
 		Password string `json:"password"`
 	}{certificate.Value, certificate.Password}
-	for attempt := 1; ; attempt++ {
-		a, err := c.do(ctx, request{method: http.MethodPost, path: path + "/uploadClientCertificate", body: body})
-		if err == nil {
-			var connector APIConnector
-			if err := decode(a, "the API connector", &connector); err != nil {
-				return nil, err
-			}
-			return c.readBackCertificate(ctx, path, &connector, certificate)
+	connector, err := createOnce(ctx, c, "certificate of API connector "+id, func(ctx context.Context) (*APIConnector, error) {
+		return postOne[APIConnector](ctx, c, path+"/uploadClientCertificate", body, "the API connector")
+	}, func(ctx context.Context) (*APIConnector, error) {
+		if certificate.Thumbprint == "" {
+			return nil, errors.New("a certificate without a thumbprint cannot be looked for")
 		}
-		if !errors.Is(err, ErrOutcomeUnknown) || certificate.Thumbprint == "" || attempt == maxCreateAttempts {
-			return nil, err
+		got, err := c.GetAPIConnector(ctx, id)
+		if IsNotFound(err) || err == nil && !holdsAuthentication(got.AuthenticationConfiguration, &certificate) {
+			return nil, nil
 		}
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a certificate upload was lost; looking for the certificate before sending it again",
-			map[string]any{"attempt": attempt, "id": id, "error": err.Error()})
-		// Uploading twice would list the certificate twice, so look (for as long as Graph's replicas may
-		// take to show it) before sending it again.
-		var current *APIConnector
-		found, getErr := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
-			got, err := c.GetAPIConnector(ctx, id)
-			if IsNotFound(err) {
-				return false, nil
-			}
-			if err != nil {
-				return false, err
-			}
-			current = got
-			return holdsAuthentication(got.AuthenticationConfiguration, &certificate), nil
-		})
-		if getErr != nil {
-			return nil, fmt.Errorf("%w; reading the connector afterwards failed too: %w", err, getErr)
-		}
-		if found {
-			return current, nil
-		}
+		return got, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return c.readBackCertificate(ctx, path, connector, certificate)
 }
 
 // readBackCertificate reads a connector until it lists the certificate uploaded, starting from answer, the

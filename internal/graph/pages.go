@@ -9,7 +9,17 @@ import (
 // getOne reads one entity at path (under the versioned base, or an absolute URL on the same host). what
 // names it in errors, as in "an API connector".
 func getOne[T any](ctx context.Context, c *Client, path, what string) (*T, error) {
-	a, err := c.do(ctx, request{method: http.MethodGet, path: path, repeatable: true})
+	return decodeOne[T](ctx, c, request{method: http.MethodGet, path: path, repeatable: true}, what)
+}
+
+// postOne sends body to path with a POST, which is not sent again when Graph may have acted on it, and
+// returns the entity Graph answers with. what names it in errors, as in "the created user flow".
+func postOne[T any](ctx context.Context, c *Client, path string, body any, what string) (*T, error) {
+	return decodeOne[T](ctx, c, request{method: http.MethodPost, path: path, body: body}, what)
+}
+
+func decodeOne[T any](ctx context.Context, c *Client, r request, what string) (*T, error) {
+	a, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -193,66 +193,27 @@ const (
 	unsure
 )
 
-// retryWhen says when an answer may be followed by sending the same request again.
-type retryWhen int
-
-const (
-	// never: the answer is final.
-	never retryWhen = iota
-	// always: Graph turned the request away before acting on it, so even a create may be sent again.
-	always
-	// ifRepeatable: Graph may have acted, so only a request that is harmless to repeat is sent again.
-	ifRepeatable
-)
-
-// statusRetry lists the answers worth another attempt. 429 is Graph's throttling, which rejects a request
-// before it runs; 503 is too when it names a Retry-After (see retryWhenStatus). Any other 5xx but 501 is a
-// transient fault whose effect is unknown.
-var statusRetry = map[int]retryWhen{
-	http.StatusTooManyRequests:     always,
-	http.StatusInternalServerError: ifRepeatable,
-	http.StatusBadGateway:          ifRepeatable,
-	http.StatusServiceUnavailable:  ifRepeatable,
-	http.StatusGatewayTimeout:      ifRepeatable,
-	http.StatusInsufficientStorage: ifRepeatable,
-	http.StatusNotImplemented:      never,
-}
-
-// retryWhenStatus decides from an answer's status and headers.
-func retryWhenStatus(status int, header http.Header) retryWhen {
-	if status == http.StatusServiceUnavailable && header.Get("Retry-After") != "" {
-		return always
-	}
-	if when, ok := statusRetry[status]; ok {
-		return when
-	}
-	if status >= 500 {
-		return ifRepeatable
-	}
-	return never
-}
-
-// judge decides from one attempt whether the request goes again.
+// judge decides from one attempt whether the request goes again. Graph's throttling (429, and a 503 that
+// names a Retry-After) turns a request away before it runs, so even a create goes again. Any other 5xx but
+// 501 is a transient fault whose effect is unknown: only a request that is harmless to repeat goes again,
+// and any other is unsure. A transport error goes again when the request cannot have reached Graph or may
+// be repeated, unless it would come back however often the request is sent.
 func judge(repeatable bool, ex exchange) verdict {
-	if ex.err != nil {
-		switch {
-		case ex.mayHaveArrived && !repeatable:
-			return unsure
-		case final(ex.err):
-			return done
-		}
-		return retry
-	}
-	switch retryWhenStatus(ex.status, ex.header) {
-	case always:
-		return retry
-	case ifRepeatable:
-		if repeatable {
-			return retry
-		}
+	throttled := ex.status == http.StatusTooManyRequests ||
+		ex.status == http.StatusServiceUnavailable && ex.header.Get("Retry-After") != ""
+	switch {
+	case ex.err != nil && ex.mayHaveArrived && !repeatable:
 		return unsure
+	case ex.err != nil && final(ex.err):
+		return done
+	case ex.err != nil, throttled:
+		return retry
+	case ex.status < http.StatusInternalServerError || ex.status == http.StatusNotImplemented:
+		return done
+	case repeatable:
+		return retry
 	}
-	return done
+	return unsure
 }
 
 // retryPolicy says how often and after how long a request goes again.

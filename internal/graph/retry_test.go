@@ -90,37 +90,45 @@ func FuzzParseRetryAfter(f *testing.F) {
 	})
 }
 
-func TestRetryWhenStatus(t *testing.T) {
+func TestJudge_answers(t *testing.T) {
 	withRetryAfter := http.Header{"Retry-After": {"0.1"}}
 	tests := []struct {
 		status int
 		header http.Header
-		want   retryWhen
+		// repeatable and once are the verdicts for a request that may be sent twice, and one that may not.
+		repeatable, once verdict
 	}{
-		{http.StatusTooManyRequests, nil, always},
-		{http.StatusTooManyRequests, withRetryAfter, always},
-		{http.StatusServiceUnavailable, withRetryAfter, always},
-		{http.StatusServiceUnavailable, nil, ifRepeatable},
-		{http.StatusInternalServerError, nil, ifRepeatable},
-		{http.StatusInternalServerError, withRetryAfter, ifRepeatable},
-		{http.StatusBadGateway, nil, ifRepeatable},
-		{http.StatusGatewayTimeout, nil, ifRepeatable},
-		{http.StatusInsufficientStorage, nil, ifRepeatable},
-		{599, nil, ifRepeatable},
-		{http.StatusNotImplemented, nil, never},
-		{http.StatusNotImplemented, withRetryAfter, never},
-		{http.StatusBadRequest, nil, never},
-		{http.StatusUnauthorized, nil, never},
-		{http.StatusForbidden, nil, never},
-		{http.StatusNotFound, nil, never},
-		{http.StatusConflict, nil, never},
-		{http.StatusPreconditionFailed, withRetryAfter, never},
-		{http.StatusOK, nil, never},
+		{http.StatusTooManyRequests, nil, retry, retry},
+		{http.StatusTooManyRequests, withRetryAfter, retry, retry},
+		{http.StatusServiceUnavailable, withRetryAfter, retry, retry},
+		{http.StatusServiceUnavailable, nil, retry, unsure},
+		{http.StatusInternalServerError, nil, retry, unsure},
+		{http.StatusInternalServerError, withRetryAfter, retry, unsure},
+		{http.StatusBadGateway, nil, retry, unsure},
+		{http.StatusGatewayTimeout, nil, retry, unsure},
+		{http.StatusInsufficientStorage, nil, retry, unsure},
+		{599, nil, retry, unsure},
+		{http.StatusNotImplemented, nil, done, done},
+		{http.StatusNotImplemented, withRetryAfter, done, done},
+		{http.StatusBadRequest, nil, done, done},
+		{http.StatusUnauthorized, nil, done, done},
+		{http.StatusForbidden, nil, done, done},
+		{http.StatusNotFound, nil, done, done},
+		{http.StatusConflict, nil, done, done},
+		{http.StatusPreconditionFailed, withRetryAfter, done, done},
+		{http.StatusOK, nil, done, done},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d with Retry-After %q", tt.status, tt.header.Get("Retry-After")), func(t *testing.T) {
-			if got := retryWhenStatus(tt.status, tt.header); got != tt.want {
-				t.Errorf("retryWhenStatus = %d, want %d", got, tt.want)
+			ex := exchange{status: tt.status, header: tt.header}
+			if ex.header == nil {
+				ex.header = http.Header{}
+			}
+			if got := judge(true, ex); got != tt.repeatable {
+				t.Errorf("judge(repeatable) = %d, want %d", got, tt.repeatable)
+			}
+			if got := judge(false, ex); got != tt.once {
+				t.Errorf("judge(not repeatable) = %d, want %d", got, tt.once)
 			}
 		})
 	}

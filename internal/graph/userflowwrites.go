@@ -67,18 +67,15 @@ func (c *Client) CreateUserFlow(ctx context.Context, flow NewUserFlow) (*UserFlo
 	body := newUserFlowJSON{ID: flow.Name, UserFlowType: flow.UserFlowType, UserFlowTypeVersion: flow.UserFlowTypeVersion,
 		IsLanguageCustomizationEnabled: flow.IsLanguageCustomizationEnabled, DefaultLanguageTag: flow.DefaultLanguageTag}
 	created, err := createOnce(ctx, c, "user flow", func(ctx context.Context) (*UserFlow, error) {
-		a, err := c.do(ctx, request{method: http.MethodPost, path: target, body: body})
+		created, err := postOne[UserFlow](ctx, c, target, body, "the created user flow")
 		if err != nil {
-			return nil, err
-		}
-		created := UserFlow{Kind: flow.Kind}
-		if err := decode(a, "the created user flow", &created); err != nil {
 			return nil, err
 		}
 		if kind, ok := UserFlowKindOf(created.ID); !ok || kind != flow.Kind {
 			return nil, fmt.Errorf("Graph created the user flow %s but answered with the id %q, which is not a %s flow's", flow.Name, created.ID, flow.Kind)
 		}
-		return &created, nil
+		created.Kind = flow.Kind
+		return created, nil
 	}, func(ctx context.Context) (*UserFlow, error) {
 		return c.findCreatedUserFlow(ctx, flow)
 	})

@@ -242,7 +242,8 @@ func readUntilGone[T any](ctx context.Context, write, what string, read func(con
 	return err
 }
 
-// createOnce sends a create with send and returns what Graph made. Graph may make the object and lose the
+// createOnce sends a create (or another write that makes something, such as a certificate upload) with send
+// and returns what Graph made. Graph may make the object and lose the
 // answer (ErrOutcomeUnknown): the object is then looked for with find, for as long as Graph's replicas may
 // take to list it (lostWriteSearch), and the create is sent again only when find finds nothing, so that a
 // lost answer never makes a second object. A 409 to a create sent again means that an earlier one made the
@@ -259,7 +260,7 @@ func createOnce[T any](ctx context.Context, c *Client, what string, send, find f
 		if !conflictAfterLoss && (!errors.Is(err, ErrOutcomeUnknown) || attempt == maxCreateAttempts) {
 			return nil, err
 		}
-		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a create was lost; looking for what it made before sending it again",
+		tflog.SubsystemWarn(withLogSubsystem(ctx), LogSubsystem, "The answer to a write was lost; looking for its effect before sending it again",
 			map[string]any{"object": what, "attempt": attempt, "error": err.Error()})
 		var found *T
 		_, findErr := poll(ctx, c.lostWriteSearch(), func(ctx context.Context) (bool, error) {
