@@ -4,6 +4,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,21 +77,13 @@ func New(cfg Config) (*Client, error) {
 		http:      &http.Client{Transport: auth},
 		auth:      auth,
 		retry: retryPolicy{
-			maxRetries: valueOr(cfg.RetryMax, 60),
-			waitMin:    valueOr(cfg.RetryWaitMin, 500*time.Millisecond),
-			waitMax:    valueOr(cfg.RetryWaitMax, 30*time.Second),
+			maxRetries: cmp.Or(cfg.RetryMax, 60),
+			waitMin:    cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond),
+			waitMax:    cmp.Or(cfg.RetryWaitMax, 30*time.Second),
 		},
 		throttle:        &throttle{},
-		consistencyWait: valueOr(cfg.ConsistencyWait, 2*time.Minute),
+		consistencyWait: cmp.Or(cfg.ConsistencyWait, 2*time.Minute),
 	}, nil
-}
-
-func valueOr[T comparable](value, fallback T) T {
-	var zero T
-	if value == zero {
-		return fallback
-	}
-	return value
 }
 
 // request is one Graph call.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"time"
 
@@ -60,10 +61,7 @@ func requestFields(req *http.Request) map[string]any {
 }
 
 func withField(fields map[string]any, key string, value any) map[string]any {
-	out := make(map[string]any, len(fields)+1)
-	for k, v := range fields {
-		out[k] = v
-	}
+	out := maps.Clone(fields)
 	out[key] = value
 	return out
 }

@@ -80,12 +80,9 @@ func holdsAuthentication(got, sent Authentication) bool {
 		return ok && basic.Username == sent.Username
 	case *PKCS12Certificate:
 		certs, ok := got.(*ClientCertificateAuthentication)
-		if !ok {
-			return false
-		}
-		return sent.Thumbprint == "" || slices.ContainsFunc(certs.CertificateList, func(ci CertificateInformation) bool {
+		return ok && (sent.Thumbprint == "" || slices.ContainsFunc(certs.CertificateList, func(ci CertificateInformation) bool {
 			return strings.EqualFold(ci.Thumbprint, sent.Thumbprint)
-		})
+		}))
 	}
 	return false
 }

@@ -675,7 +675,7 @@ func TestClient_getConfirmedReadsAgainAfterA404(t *testing.T) {
 	}{
 		"one lagging replica":      {flaps: 1, wantFound: true, wantReads: 2},
 		"three lagging replicas":   {flaps: 3, wantFound: true, wantReads: 4},
-		"a connector that is gone": {deleted: true, wantReads: 6},
+		"a connector that is gone": {deleted: true, wantReads: 5},
 		"no lag":                   {wantFound: true, wantReads: 1},
 	} {
 		t.Run(name, func(t *testing.T) {

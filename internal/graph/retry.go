@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -243,7 +244,7 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	if isDelaySeconds(value) {
+	if delaySeconds.MatchString(value) {
 		seconds, err := strconv.ParseFloat(value, 64)
 		// Only an overflow can fail on digits, and a number too large for a float64 is longer than any wait.
 		if err != nil || seconds > longestRetryAfter.Seconds() {
@@ -258,15 +259,9 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	return min(max(when.Sub(now), 0), longestRetryAfter), true
 }
 
-// isDelaySeconds reports whether value is digits with an optional fraction: RFC 9110's delay-seconds
-// with the fraction Graph adds.
-func isDelaySeconds(value string) bool {
-	whole, fraction, hasFraction := strings.Cut(value, ".")
-	digits := func(s string) bool {
-		return s != "" && strings.Trim(s, "0123456789") == ""
-	}
-	return digits(whole) && (!hasFraction || digits(fraction))
-}
+// delaySeconds is RFC 9110's delay-seconds with the fraction Graph adds: digits, and optionally a dot and
+// more digits.
+var delaySeconds = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // RetryAfterError is a wait for Graph longer than the time left before the operation's deadline: the
 // request is not sent (again), since it could not succeed in time. Either Graph asked this request for the

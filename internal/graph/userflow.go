@@ -166,10 +166,7 @@ func (c *Client) GetUserFlowConfirmed(ctx context.Context, id string) (*UserFlow
 // GET …/{id}/apiConnectorConfiguration?$expand={every step of the kind}. Without $expand Graph returns
 // none of the steps, only the type.
 func (c *Client) GetAPIConnectorConfiguration(ctx context.Context, flowID string) (APIConnectorConfiguration, error) {
-	kind, ok := UserFlowKindOf(flowID)
-	if !ok {
-		return nil, userFlowIDError(flowID)
-	}
+	kind, _ := UserFlowKindOf(flowID) // userFlowURL refuses an id of no kind.
 	steps := kind.Steps()
 	_, target, err := c.userFlowURL(flowID, "apiConnectorConfiguration", "$expand="+joinSteps(steps, ","))
 	if err != nil {
@@ -208,16 +205,12 @@ func (c *Client) GetAPIConnectorConfigurationConfirmed(ctx context.Context, flow
 // PUT …/{flowID}/apiConnectorConfiguration/{step}/$ref with {"@odata.id": "{graph}/{version}/identity/apiConnectors/{connectorID}"},
 // or with {} to clear it. Graph answers 204. B2C flows are written on beta whatever the client's version.
 func (c *Client) SetUserFlowStep(ctx context.Context, flowID string, step UserFlowStep, connectorID string) error {
-	kind, ok := UserFlowKindOf(flowID)
-	if !ok {
-		return userFlowIDError(flowID)
+	kind, target, err := c.userFlowURL(flowID, "apiConnectorConfiguration/"+string(step)+"/$ref", "")
+	if err != nil {
+		return err
 	}
 	if !kind.HasStep(step) {
 		return fmt.Errorf("a %s user flow has no %s step; it has %s", kind, step, joinSteps(kind.Steps(), ", "))
-	}
-	_, target, err := c.userFlowURL(flowID, "apiConnectorConfiguration/"+string(step)+"/$ref", "")
-	if err != nil {
-		return err
 	}
 	var body any = struct{}{}
 	if connectorID != "" {
