@@ -85,7 +85,9 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
 	if err != nil {
-		r.reportWriteFailure(&resp.Diagnostics, "Cannot create the API connector", err, state, tf.ResourceCreate)
+		var failure diag.Diagnostics
+		r.reportWriteFailure(&failure, "Cannot create the API connector", err, state, tf.ResourceCreate)
+		resp.Diagnostics.Append(tf.TaintedAfterCreate(failure, tf.APIConnectors, created.ID)...)
 	}
 }
 

@@ -32,7 +32,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"The password and the certificate are **write-only**: they are sent to Graph and never stored in the plan or the state. " +
 			"They are sent when the connector is created, when the kind of auth block or the username changes, when the block's " +
 			"`*_wo_version` changes, and on the first apply after an import. Changing only the secret in the configuration sends " +
-			"nothing: bump the version to rotate it.",
+			"nothing: bump the version to rotate it.\n\n" +
+			tf.TaintedAfterCreateRule(tf.APIConnectors, "Graph not serving it before the create timeout, say"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -113,4 +114,47 @@ func TestAccIdentityAPIConnector_certificateUploadGraphNeverShows(t *testing.T) 
 			},
 		},
 	})
+}
+
+// TestAccIdentityAPIConnector_createThatGraphNeverServesIsKeptByUntaint: Graph makes the connector and
+// answers 404 for it until the create timeout ends. The apply fails, saying that the connector is kept
+// tainted and how untaint keeps it; both are true: the next plan replaces it, and after untaint (Graph now
+// serving it) the next apply writes nothing and the plan after it is empty, with one connector in Graph.
+func TestAccIdentityAPIConnector_createThatGraphNeverServesIsKeptByUntaint(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: time.Hour})
+	connector := acctest.Connector{DisplayName: "Slow", TargetURL: "https://api.contoso.com/slow",
+		Basic:    &acctest.Basic{Username: "user", Password: acctest.RandomSecret(t, "password"), Version: 1},
+		Timeouts: map[string]string{"create": "2s"}}
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", acctest.ProviderBlock(server)+connector.HCL())
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Graph answered POST /v1.0/identity/apiConnectors as done…`+
+		`Graph made the API connector …, and the state holds it marked tainted: the next apply deletes it and creates it `+
+		`again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the next `+
+		`apply, which then writes only what this one did not.`).MatchString(out) {
+		t.Fatalf("want the create to fail and say what follows, got %v:\n%s", err, out)
+	}
+
+	server.SetFaults(fakegraph.Faults{})
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !acctest.Wrapped(connectorAddress + ` is tainted, so…must be replaced…` +
+		`1 to add, 0 to change, 1 to destroy`).MatchString(out) {
+		t.Fatalf("want the tainted connector replaced, got:\n%s", out)
+	}
+	cli.MustRun("untaint", "-no-color", connectorAddress)
+	server.ResetRequests()
+	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	for _, r := range server.Requests() {
+		if r.Method != http.MethodGet {
+			t.Errorf("the apply after untaint sent %s %s; want nothing written", r.Method, r.Path)
+		}
+	}
+	if out := cli.MustRun("plan", "-input=false", "-no-color", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+		t.Errorf("want no changes after the apply, got:\n%s", out)
+	}
+	if n := len(server.Connectors()); n != 1 {
+		t.Errorf("Graph holds %d connectors, want the one the failed create made", n)
+	}
 }

@@ -38,3 +38,29 @@ func ReportNotShown(diags *diag.Diagnostics, err error, paths map[string]path.Pa
 	}
 	return true
 }
+
+// TaintedAfterCreate returns diags, the errors of a create that failed after Graph made the object id of kind
+// object, with a paragraph after each detail that says what follows: the CLI keeps an object whose create
+// failed in the state marked tainted, and replaces it at the next apply unless it is untainted.
+func TaintedAfterCreate(diags diag.Diagnostics, object Object, id string) diag.Diagnostics {
+	paragraph := fmt.Sprintf("Graph made the %s %s, and the state holds it marked tainted: the next apply deletes it and "+
+		"creates it again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the "+
+		"next apply, which then writes only what this one did not.", object.Name, id)
+	var out diag.Diagnostics
+	for _, d := range diags {
+		if at, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeError(at.Path(), d.Summary(), d.Detail()+"\n\n"+paragraph)
+		} else {
+			out.AddError(d.Summary(), d.Detail()+"\n\n"+paragraph)
+		}
+	}
+	return out
+}
+
+// TaintedAfterCreateRule says in a resource's description what TaintedAfterCreate says after a failed
+// create; example is a way the create can fail after Graph made the object.
+func TaintedAfterCreateRule(object Object, example string) string {
+	return "A create that fails after Graph made the " + object.Name + " (" + example + ") keeps it in the state, marked " +
+		"tainted as the CLI marks every resource whose create failed: the next apply deletes it and creates it again. " +
+		"`tofu untaint` (or `terraform untaint`) with the resource's address keeps it."
+}

@@ -159,28 +159,8 @@ func (r *flowResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if err != nil {
 		var failure diag.Diagnostics
 		reportWriteFailure(&failure, "Cannot create user flow "+created.ID, err, created.ID, want.fields, tf.ResourceCreate)
-		resp.Diagnostics.Append(withParagraph(failure, fmt.Sprintf(taintedAfterCreate, created.ID))...)
+		resp.Diagnostics.Append(tf.TaintedAfterCreate(failure, tf.UserFlows, created.ID)...)
 	}
-}
-
-// taintedAfterCreate follows each error of a create that failed after Graph made the flow %s: the CLI marks
-// a resource whose create failed as tainted, and replaces it at the next apply.
-const taintedAfterCreate = "Graph made the user flow %s, and the state holds it marked tainted: the next apply deletes it and " +
-	"creates it again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the " +
-	"next apply, which then writes only what this one did not."
-
-// withParagraph is diags, errors each, with paragraph after each detail.
-func withParagraph(diags diag.Diagnostics, paragraph string) diag.Diagnostics {
-	var out diag.Diagnostics
-	for _, d := range diags {
-		detail := d.Detail() + "\n\n" + paragraph
-		if at, ok := d.(diag.DiagnosticWithPath); ok {
-			out.AddAttributeError(at.Path(), d.Summary(), detail)
-		} else {
-			out.AddError(d.Summary(), detail)
-		}
-	}
-	return out
 }
 
 func (r *flowResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -33,10 +33,8 @@ var flowDescription = "A user flow as code: an External ID self-service sign-up 
 	"Graph fixes a flow's name, kind, type and version when it is made: changing any of them replaces the flow. Only a B2C flow's " +
 	"two language settings change in place. The identity providers and the sign-up page change in place, one request per " +
 	"provider or field that differs.\n\n" +
-	"A create that fails after Graph made the flow (an identity provider the tenant lacks, say) keeps the flow in the state, " +
-	"marked tainted as the CLI marks every resource whose create failed: the next apply deletes it and creates it again. " +
-	"`tofu untaint` (or `terraform untaint`) with the resource's address keeps it, and the next apply then writes only the " +
-	"providers and fields the failed create did not.\n\n" +
+	tf.TaintedAfterCreateRule(tf.UserFlows, "an identity provider the tenant lacks, say") + " The next apply then writes only " +
+	"the providers and fields the failed create did not.\n\n" +
 	"The API connectors a flow calls at its steps (`apiConnectorConfiguration`) are not this resource's: it never reads, plans or " +
 	"writes them. Wire them with `entra_user_flow_api_connectors`, naming this resource's `id`; the two never change each " +
 	"other's part of the flow."

@@ -85,7 +85,9 @@ func (r *attributeResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	if err != nil {
-		reportWriteFailure(&resp.Diagnostics, "Cannot create the user flow attribute", err, state, tf.ResourceCreate)
+		var failure diag.Diagnostics
+		reportWriteFailure(&failure, "Cannot create the user flow attribute", err, state, tf.ResourceCreate)
+		resp.Diagnostics.Append(tf.TaintedAfterCreate(failure, tf.UserFlowAttributes, created.ID)...)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,7 +210,7 @@ func TestAccUserFlowAttribute_badInputAtPlan(t *testing.T) {
 // shows; the state keeps what Graph shows, so the next plan proposes the change again.
 func TestAccUserFlowAttribute_descriptionGraphNeverApplies(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Description: "Your hobby", UpdateTimeout: "3s"}
+	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Description: "Your hobby", Timeouts: map[string]string{"update": "3s"}}
 	changed := a
 	changed.Description = "What you do for fun"
 
@@ -441,4 +442,38 @@ resource "entra_user_flow" "partner" {
 			},
 		},
 	})
+}
+
+// TestAccUserFlowAttribute_createThatGraphNeverServesIsKeptByUntaint: Graph makes the attribute and answers
+// 404 for it until the create timeout ends. The apply fails, saying that the attribute is kept tainted and
+// how untaint keeps it; both are true: the next plan replaces it, and after untaint (Graph now serving it)
+// the next apply writes nothing and the plan after it is empty.
+func TestAccUserFlowAttribute_createThatGraphNeverServesIsKeptByUntaint(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	server.SetFaults(fakegraph.Faults{ReplicationLag: time.Hour})
+	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Timeouts: map[string]string{"create": "2s"}}
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", attributeConfig(server, a))
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Graph answered POST /v1.0/identity/userFlowAttributes as done…`+
+		`Graph made the user flow attribute `+hobbyID+`, and the state holds it marked tainted: the next apply deletes it and `+
+		`creates it again. To keep it, run untaint`).MatchString(out) {
+		t.Fatalf("want the create to fail and say what follows, got %v:\n%s", err, out)
+	}
+
+	server.SetFaults(fakegraph.Faults{})
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !acctest.Wrapped(attributeAddress + ` is tainted, so…must be replaced`).MatchString(out) {
+		t.Fatalf("want the tainted attribute replaced, got:\n%s", out)
+	}
+	cli.MustRun("untaint", "-no-color", attributeAddress)
+	server.ResetRequests()
+	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if err := expectCalls(server, map[string]int{http.MethodGet: 1}); err != nil {
+		t.Errorf("the apply after untaint: %v", err)
+	}
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
+		t.Errorf("want no changes after the apply, got:\n%s", out)
+	}
 }

@@ -56,7 +56,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"update moves its field to it, and the old one is deleted last; in the default order the old one is deleted first, " +
 			"which Graph refuses. A `data_type` change keeps the name, which two attributes cannot hold at once: change the name " +
 			"with it, or remove the attribute from the flows' sign-up pages first and replace it without " +
-			"`create_before_destroy`. Before destroying an attribute, remove it from the flows' sign-up pages.",
+			"`create_before_destroy`. Before destroying an attribute, remove it from the flows' sign-up pages.\n\n" +
+			tf.TaintedAfterCreateRule(tf.UserFlowAttributes, "Graph not serving it before the create timeout, say"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,

@@ -93,8 +93,8 @@ type UserFlowAttribute struct {
 	DisplayName any
 	DataType    any
 	Description any
-	// UpdateTimeout, when set, is the timeouts block's update.
-	UpdateTimeout string
+	// Timeouts, when set, is the timeouts block: operation → duration.
+	Timeouts map[string]string
 }
 
 // Address is the resource's address, such as entra_user_flow_attribute.test.
@@ -110,9 +110,7 @@ func (a UserFlowAttribute) HCL() string {
 	b.attr("display_name", a.DisplayName)
 	b.attr("data_type", a.DataType)
 	b.attr("description", a.Description)
-	if a.UpdateTimeout != "" {
-		b.nested("timeouts", attr{"update", a.UpdateTimeout})
-	}
+	b.timeouts(a.Timeouts)
 	return b.close()
 }
 
