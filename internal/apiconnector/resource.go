@@ -85,6 +85,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(writePrivate(ctx, resp.Private, authPrivate{Thumbprint: thumbprint})...)
 	if err != nil {
+		resp.Diagnostics.Append(tf.MarkUnserved(ctx, resp.Private)...)
 		var failure diag.Diagnostics
 		r.reportWriteFailure(&failure, "Cannot create the API connector", err, state, tf.ResourceCreate)
 		resp.Diagnostics.Append(tf.TaintedAfterCreate(failure, tf.APIConnectors, created.ID)...)
@@ -109,15 +110,18 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	// One replica that lags behind can answer 404 for a connector that exists: the client reads again
 	// before the connector is taken for deleted and forgotten.
 	remote, err := r.client.GetAPIConnectorConfirmed(ctx, state.ID.ValueString())
+	call := tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		if tf.NotFound(ctx, req.Private, &resp.Diagnostics, call) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
-		call := tf.Call{Object: tf.APIConnectors, ID: state.ID.ValueString(), Timeout: tf.ResourceRead}
 		resp.Diagnostics.AddError("Cannot read the API connector", tf.Detail(err, call))
 		return
 	}
+	resp.Diagnostics.Append(tf.Served(ctx, resp.Private)...)
 	refreshed, err := fromAPI(remote, state)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected API connector from Graph", err.Error())

@@ -117,9 +117,10 @@ func TestAccIdentityAPIConnector_certificateUploadGraphNeverShows(t *testing.T) 
 }
 
 // TestAccIdentityAPIConnector_createThatGraphNeverServesIsKeptByUntaint: Graph makes the connector and
-// answers 404 for it until the create timeout ends. The apply fails, saying that the connector is kept
-// tainted and how untaint keeps it; both are true: the next plan replaces it, and after untaint (Graph now
-// serving it) the next apply writes nothing and the plan after it is empty, with one connector in Graph.
+// answers 404 for it past the create timeout. The apply fails, saying that Graph made the connector, that the
+// state keeps it tainted and how untaint keeps it. While Graph still answers 404, a plan stops with an error
+// and sends nothing, where forgetting the connector would make a second one; once Graph serves it, the plan
+// replaces it, and after untaint the next apply writes nothing: one connector in Graph throughout.
 func TestAccIdentityAPIConnector_createThatGraphNeverServesIsKeptByUntaint(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
 	server.SetFaults(fakegraph.Faults{ReplicationLag: time.Hour})
@@ -131,30 +132,57 @@ func TestAccIdentityAPIConnector_createThatGraphNeverServesIsKeptByUntaint(t *te
 	cli.MustRun("init", "-input=false", "-no-color")
 
 	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
-	if err == nil || !acctest.Wrapped(`Graph answered POST /v1.0/identity/apiConnectors as done…`+
-		`Graph made the API connector …, and the state holds it marked tainted: the next apply deletes it and creates it `+
-		`again. To keep it, run untaint with this resource's address (tofu untaint or terraform untaint) before the next `+
-		`apply, which then writes only what this one did not.`).MatchString(out) {
+	if err == nil || !acctest.Wrapped(`Graph has not served the new API connector…Graph answered POST /v1.0/identity/apiConnectors `+
+		`with the API connector's id…Graph made the API connector …, and the state holds it marked tainted: the next apply `+
+		`deletes it and creates it again. To keep it, run untaint with this resource's address (tofu untaint or terraform `+
+		`untaint) before the next apply, which then writes only what this one did not.`).MatchString(out) {
 		t.Fatalf("want the create to fail and say what follows, got %v:\n%s", err, out)
 	}
+	lag := fakegraph.Faults{ReplicationLag: time.Hour}
 
+	// While Graph answers 404, the refresh of the tainted connector stops the plan.
+	expectNoWrite(t, server, func() {
+		if out, err := cli.Run(nil, "plan", "-input=false", "-no-color"); err == nil || !notServedYet.MatchString(out) {
+			t.Errorf("want the plan under Graph's lag to stop at its refresh, got %v:\n%s", err, out)
+		}
+	})
+	// Once Graph serves it, the plan replaces it, as the error said.
 	server.SetFaults(fakegraph.Faults{})
 	if out := cli.MustRun("plan", "-input=false", "-no-color"); !acctest.Wrapped(connectorAddress + ` is tainted, so…must be replaced…` +
 		`1 to add, 0 to change, 1 to destroy`).MatchString(out) {
 		t.Fatalf("want the tainted connector replaced, got:\n%s", out)
 	}
+	// Untainted while Graph answers 404 again, an apply stops at its refresh and makes no second connector.
+	server.SetFaults(lag)
 	cli.MustRun("untaint", "-no-color", connectorAddress)
-	server.ResetRequests()
-	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	for _, r := range server.Requests() {
-		if r.Method != http.MethodGet {
-			t.Errorf("the apply after untaint sent %s %s; want nothing written", r.Method, r.Path)
+	expectNoWrite(t, server, func() {
+		if out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !notServedYet.MatchString(out) {
+			t.Errorf("want the apply under Graph's lag to stop at its refresh, got %v:\n%s", err, out)
 		}
-	}
-	if out := cli.MustRun("plan", "-input=false", "-no-color", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+	})
+	// Once Graph serves it, the apply writes nothing and the plan after it is empty.
+	server.SetFaults(fakegraph.Faults{})
+	expectNoWrite(t, server, func() { cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve") })
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
 		t.Errorf("want no changes after the apply, got:\n%s", out)
 	}
 	if n := len(server.Connectors()); n != 1 {
 		t.Errorf("Graph holds %d connectors, want the one the failed create made", n)
+	}
+}
+
+// notServedYet is the error of a refresh that finds no object Graph made at a create that ended before Graph
+// served it.
+var notServedYet = acctest.Wrapped(`Graph has not served the API connector … yet…The state keeps it, so that no second one is made`)
+
+// expectNoWrite runs f and fails the test unless Graph received no write meanwhile.
+func expectNoWrite(t *testing.T, server *fakegraph.Server, f func()) {
+	t.Helper()
+	server.ResetRequests()
+	f()
+	for _, r := range server.Requests() {
+		if r.Method != http.MethodGet {
+			t.Errorf("sent %s %s; want nothing written", r.Method, r.Path)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"sort"
 	"sync"
@@ -122,7 +123,7 @@ func (t *throttle) throttled(ctx context.Context, now, sent time.Time) {
 		t.lowered = max(rate.Limit(len(lastSecond(t.sent, now)))*cutShare, slowest)
 		t.spacing, t.sent = rate.NewLimiter(t.lowered, 1), nil
 		tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph is throttling: spacing requests",
-			map[string]any{"rate_per_second": float64(t.lowered)})
+			map[string]any{"rate_per_second": math.Round(float64(t.lowered)*100) / 100})
 	case sent.After(t.cut):
 		t.lowered = max(t.spacing.Limit()*cutShare, slowest)
 		t.spacing.SetLimitAt(now, t.lowered)
@@ -138,7 +139,7 @@ func (t *throttle) liftWhenQuiet(ctx context.Context, now time.Time) {
 		return
 	}
 	tflog.SubsystemDebug(withLogSubsystem(ctx), LogSubsystem, "Graph no longer throttling: stopped spacing requests",
-		map[string]any{"rate_per_second": float64(t.spacing.Limit())})
+		map[string]any{"rate_per_second": math.Round(float64(t.spacing.Limit())*100) / 100})
 	t.spacing = nil
 }
 

@@ -197,3 +197,44 @@ func b2cVersion(kind string) string {
 	}
 	return ""
 }
+
+// TestAccUserFlow_createThatGraphNeverServesIsNotMadeTwice: Graph makes the flow and answers 404 for it past the
+// create timeout. The apply fails, saying that Graph made the flow and that the state keeps it tainted. While
+// Graph still answers 404, an apply stops at its refresh and sends nothing (forgetting the flow would send its
+// create again, which Graph refuses with 409 for a flow it has); once Graph serves it, after untaint, the next
+// apply writes only the sign-up page the failed create did not.
+func TestAccUserFlow_createThatGraphNeverServesIsNotMadeTwice(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	lag := fakegraph.Faults{ReplicationLag: time.Hour}
+	server.SetFaults(lag)
+	cli := acctest.NewCLI(t)
+	cli.Write("main.tf", flowHCL(server, "b2x", "Partner", pageArg(field("City")), "  timeouts {\n    create = \"2s\"\n  }\n"))
+	cli.MustRun("init", "-input=false", "-no-color")
+
+	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Graph has not served the new user flow…Graph made the user flow B2X_1_Partner, and the state `+
+		`holds it marked tainted`).MatchString(out) {
+		t.Fatalf("want the create to fail and say what follows, got %v:\n%s", err, out)
+	}
+
+	cli.MustRun("untaint", "-no-color", flowAddress)
+	server.ResetRequests()
+	out, err = cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Graph has not served the user flow B2X_1_Partner yet…The state keeps it, so that no second `+
+		`one is made`).MatchString(out) {
+		t.Errorf("want the apply under Graph's lag to stop at its refresh, got %v:\n%s", err, out)
+	}
+	if err := expectWrites(server, ""); err != nil {
+		t.Errorf("the apply under Graph's lag: %v", err)
+	}
+
+	server.SetFaults(fakegraph.Faults{})
+	server.ResetRequests()
+	cli.MustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if err := expectWrites(server, "/v1.0/identity/b2xUserFlows/B2X_1_Partner", "POST {flow}/userAttributeAssignments"); err != nil {
+		t.Error(err)
+	}
+	if out := cli.MustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
+		t.Errorf("want no changes after the apply, got:\n%s", out)
+	}
+}

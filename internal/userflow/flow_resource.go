@@ -147,6 +147,9 @@ func (r *flowResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	// The flow exists from here on: whatever fails next, the state keeps it, holding what Graph shows.
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, created.ID)...)
+	if err != nil {
+		resp.Diagnostics.Append(tf.MarkUnserved(ctx, resp.Private)...)
+	}
 	applied := plan
 	applied.ID = types.StringValue(created.ID)
 	applyFlow(&applied, *created)
@@ -182,7 +185,9 @@ func (r *flowResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// flow is taken for deleted and the resource forgotten.
 	flow, err := r.client.GetUserFlowConfirmed(ctx, flowID)
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		if tf.NotFound(ctx, req.Private, &resp.Diagnostics, flowCall(flowID, tf.ResourceRead)) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	var providers []string
@@ -197,6 +202,7 @@ func (r *flowResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddError("Cannot read user flow "+flowID, tf.Detail(err, flowCall(flowID, tf.ResourceRead)))
 		return
 	}
+	resp.Diagnostics.Append(tf.Served(ctx, resp.Private)...)
 	refreshed := state
 	applyFlow(&refreshed, *flow)
 	resp.Diagnostics.Append(applyProviders(ctx, &refreshed, state.IdentityProviders, providers)...)

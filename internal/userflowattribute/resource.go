@@ -85,6 +85,7 @@ func (r *attributeResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(tf.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	if err != nil {
+		resp.Diagnostics.Append(tf.MarkUnserved(ctx, resp.Private)...)
 		var failure diag.Diagnostics
 		reportWriteFailure(&failure, "Cannot create the user flow attribute", err, state, tf.ResourceCreate)
 		resp.Diagnostics.Append(tf.TaintedAfterCreate(failure, tf.UserFlowAttributes, created.ID)...)
@@ -109,13 +110,16 @@ func (r *attributeResource) Read(ctx context.Context, req resource.ReadRequest, 
 	// before the attribute is taken for deleted and forgotten.
 	remote, err := r.client.GetUserFlowAttributeConfirmed(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		if tf.NotFound(ctx, req.Private, &resp.Diagnostics, attributeCall(state, tf.ResourceRead)) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the user flow attribute", tf.Detail(err, attributeCall(state, tf.ResourceRead)))
 		return
 	}
+	resp.Diagnostics.Append(tf.Served(ctx, resp.Private)...)
 	refreshed := fromAPI(remote, state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &refreshed)...)
 }

@@ -445,22 +445,34 @@ resource "entra_user_flow" "partner" {
 }
 
 // TestAccUserFlowAttribute_createThatGraphNeverServesIsKeptByUntaint: Graph makes the attribute and answers
-// 404 for it until the create timeout ends. The apply fails, saying that the attribute is kept tainted and
-// how untaint keeps it; both are true: the next plan replaces it, and after untaint (Graph now serving it)
-// the next apply writes nothing and the plan after it is empty.
+// 404 for it past the create timeout. The apply fails, saying that the attribute is kept tainted and how
+// untaint keeps it. While Graph still answers 404, an apply stops at its refresh and sends nothing, where
+// forgetting the attribute would send its create again; once Graph serves it, the plan replaces it, and after
+// untaint the next apply writes nothing.
 func TestAccUserFlowAttribute_createThatGraphNeverServesIsKeptByUntaint(t *testing.T) {
 	server := acctest.StartEmulator(t, fakegraph.Options{})
-	server.SetFaults(fakegraph.Faults{ReplicationLag: time.Hour})
+	lag := fakegraph.Faults{ReplicationLag: time.Hour}
+	server.SetFaults(lag)
 	a := acctest.UserFlowAttribute{DisplayName: "Hobby", DataType: "string", Timeouts: map[string]string{"create": "2s"}}
 	cli := acctest.NewCLI(t)
 	cli.Write("main.tf", attributeConfig(server, a))
 	cli.MustRun("init", "-input=false", "-no-color")
 
 	out, err := cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
-	if err == nil || !acctest.Wrapped(`Graph answered POST /v1.0/identity/userFlowAttributes as done…`+
-		`Graph made the user flow attribute `+hobbyID+`, and the state holds it marked tainted: the next apply deletes it and `+
-		`creates it again. To keep it, run untaint`).MatchString(out) {
+	if err == nil || !acctest.Wrapped(`Graph has not served the new user flow attribute…Graph answered POST `+
+		`/v1.0/identity/userFlowAttributes with the user flow attribute's id, `+hobbyID+`…Graph made the user flow attribute `+
+		hobbyID+`, and the state holds it marked tainted: the next apply deletes it and creates it again. To keep it, run untaint`).MatchString(out) {
 		t.Fatalf("want the create to fail and say what follows, got %v:\n%s", err, out)
+	}
+
+	server.ResetRequests()
+	out, err = cli.Run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !acctest.Wrapped(`Graph has not served the user flow attribute `+hobbyID+` yet…The state keeps it, so that no `+
+		`second one is made`).MatchString(out) {
+		t.Errorf("want the apply under Graph's lag to stop at its refresh, got %v:\n%s", err, out)
+	}
+	if calls := graphCalls(server); len(calls) != 1 || calls[http.MethodGet] == 0 {
+		t.Errorf("the apply under Graph's lag sent %v; want reads only", calls)
 	}
 
 	server.SetFaults(fakegraph.Faults{})

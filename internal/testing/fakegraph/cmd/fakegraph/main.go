@@ -199,7 +199,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&limit.RejectedCount, "rate-limit-rejected-count", documented.RejectedCount, "requests answered 429 count against the budgets too")
 	fs.Float64Var(&f.ErrorRatio, "error-ratio", 0, "`fraction` of Graph requests answered with a random 500, 502, 503 or 504 before acting")
 	fs.Float64Var(&f.LostResponseRatio, "lost-response-ratio", 0, "`fraction` of successful Graph writes whose answer is lost (the connection closes)")
-	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new API connector reads as 404, and a deleted one as still there")
+	fs.DurationVar(&f.ReplicationLag, "replication-lag", 0, "how long a new connector, user flow, attribute or assignment reads as 404, and a deleted one as still there; a flow's steps, providers, assignments and their order read as before a write")
 	fs.IntVar(&f.NotFoundFlaps, "not-found-flaps", 0, "how many of the first GETs of existing API connectors and user flows answer 404, as a lagging replica does")
 	fs.DurationVar(&f.StaleReads, "stale-reads", 0, "how long after a PATCH reads still answer with the API connector as it was before")
 	fs.Int64Var(&f.Seed, "seed", 0, "seed of the random fault decisions (0 = a new one, printed at start)")
