@@ -49,6 +49,9 @@ var (
 		ReadPermission: "IdentityUserFlow.Read.All",
 		Find: "Create user flows with the entra_user_flow resource (one made in the portal can be imported into it by its id), " +
 			"and list the tenant's flows with the entra_user_flows data source.",
+		BadRequest: "When Graph's message is about an attribute: each user_attribute_id must name an attribute the tenant has, a " +
+			"built-in one (City, Surname, …) or a custom one by its id (extension_<appId>_<name>, the id of an " +
+			"entra_user_flow_attribute); the entra_user_flow_attributes data source lists them.",
 		Conflict: map[Timeout]string{
 			ResourceCreate: "A user flow of that name exists already (Graph compares names without regard to case): import it into " +
 				"entra_user_flow by its id (the name with its B2X_1_ or B2C_1_ prefix), or choose another name.",

@@ -344,3 +344,18 @@ func TestAccUserFlow_b2cOnBeta(t *testing.T) {
 		},
 	})
 }
+
+// TestAccUserFlow_unknownAttributeSaysWhereAttributesComeFrom: a sign-up field naming an attribute the tenant
+// lacks passes plan (only Graph knows the tenant's attributes) and Graph refuses it with 400; the error is on
+// the field and says which attributes a field can name and where to list them.
+func TestAccUserFlow_unknownAttributeSaysWhereAttributesComeFrom(t *testing.T) {
+	server := acctest.StartEmulator(t, fakegraph.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: flowHCL(server, "b2x", "Partner", pageArg(field("City"), field("Nickname"))),
+			ExpectError: acctest.Wrapped(`Cannot add the Nickname field to user flow B2X_1_Partner…Graph answered 400…each ` +
+				`user_attribute_id must name an attribute the tenant has…the entra_user_flow_attributes data source lists them`),
+		}},
+	})
+}
