@@ -262,18 +262,9 @@ func (c *Client) WaitForAttributeAssignments(ctx context.Context, flowID string,
 	if err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "the writes to "+c.pathOf(target), func(ctx context.Context) ([]AttributeAssignment, error) {
+	return readUntilShown(ctx, "the writes to "+c.pathOf(target), func(ctx context.Context) ([]AttributeAssignment, error) {
 		return c.ListAttributeAssignments(ctx, flowID)
-	}, func(got []AttributeAssignment, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		}
-		pending := pendingAssignments(want, got)
-		return len(pending) == 0, pending, nil
-	})
+	}, func(got []AttributeAssignment) []Pending { return pendingAssignments(want, got) })
 }
 
 // pendingAssignments lists how got differs from want: each field missing, different or not wanted, or

@@ -165,19 +165,13 @@ func (c *Client) UpdateUserFlowAttribute(ctx context.Context, id, description st
 	if _, err := c.do(ctx, request{method: http.MethodPatch, path: path, body: body, repeatable: true}); err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "PATCH "+c.pathOf(path), func(ctx context.Context) (*UserFlowAttribute, error) {
+	return readUntilShown(ctx, "PATCH "+c.pathOf(path), func(ctx context.Context) (*UserFlowAttribute, error) {
 		return c.GetUserFlowAttribute(ctx, id)
-	}, func(got *UserFlowAttribute, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			// The PATCH found the attribute: this is a replica that lags behind.
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		case got.Description != description:
-			return false, []Pending{{"description", description, got.Description}}, nil
+	}, func(got *UserFlowAttribute) []Pending {
+		if got.Description != description {
+			return []Pending{{"description", description, got.Description}}
 		}
-		return true, nil, nil
+		return nil
 	})
 }
 

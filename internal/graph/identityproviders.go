@@ -103,18 +103,13 @@ func (c *Client) WaitForUserFlowIdentityProviders(ctx context.Context, flowID st
 	if err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "the $ref writes to "+c.pathOf(target), func(ctx context.Context) ([]string, error) {
+	return readUntilShown(ctx, "the $ref writes to "+c.pathOf(target), func(ctx context.Context) ([]string, error) {
 		return c.ListUserFlowIdentityProviders(ctx, flowID)
-	}, func(got []string, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		case sameIDs(got, want):
-			return true, nil, nil
+	}, func(got []string) []Pending {
+		if sameIDs(got, want) {
+			return nil
 		}
-		return false, []Pending{{Property: userFlowProvidersNavigation, Sent: strings.Join(want, ", "), Shown: strings.Join(got, ", ")}}, nil
+		return []Pending{{Property: userFlowProvidersNavigation, Sent: strings.Join(want, ", "), Shown: strings.Join(got, ", ")}}
 	})
 }
 

@@ -127,19 +127,9 @@ func (c *Client) UpdateAPIConnector(ctx context.Context, id string, update APICo
 	if _, err := c.do(ctx, request{method: http.MethodPatch, path: path, body: update, repeatable: true}); err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "PATCH "+c.pathOf(path), func(ctx context.Context) (*APIConnector, error) {
+	return readUntilShown(ctx, "PATCH "+c.pathOf(path), func(ctx context.Context) (*APIConnector, error) {
 		return c.GetAPIConnector(ctx, id)
-	}, func(got *APIConnector, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			// The PATCH found the connector: this is a replica that lags behind.
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		}
-		pending := pendingUpdate(got, update)
-		return len(pending) == 0, pending, nil
-	})
+	}, func(got *APIConnector) []Pending { return pendingUpdate(got, update) })
 }
 
 // pendingUpdate lists the properties of update that got does not show.
@@ -215,23 +205,18 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id string, certifi
 // readBackCertificate reads a connector until it lists the certificate uploaded, starting from answer, the
 // upload's own answer. A certificate without a Thumbprint cannot be looked for: the answer is taken as it is.
 func (c *Client) readBackCertificate(ctx context.Context, path string, answer *APIConnector, certificate PKCS12Certificate) (*APIConnector, error) {
-	shown := func(got *APIConnector, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		case certificate.Thumbprint == "" || holdsAuthentication(got.AuthenticationConfiguration, &certificate):
-			return true, nil, nil
+	pending := func(got *APIConnector) []Pending {
+		if certificate.Thumbprint == "" || holdsAuthentication(got.AuthenticationConfiguration, &certificate) {
+			return nil
 		}
-		return false, []Pending{{"certificateList", describeAuthentication(&certificate), describeAuthentication(got.AuthenticationConfiguration)}}, nil
+		return []Pending{{"certificateList", describeAuthentication(&certificate), describeAuthentication(got.AuthenticationConfiguration)}}
 	}
-	if done, _, _ := shown(answer, nil); done {
+	if len(pending(answer)) == 0 {
 		return answer, nil
 	}
-	got, err := readBack(ctx, "POST "+c.pathOf(path+"/uploadClientCertificate"), func(ctx context.Context) (*APIConnector, error) {
+	got, err := readUntilShown(ctx, "POST "+c.pathOf(path+"/uploadClientCertificate"), func(ctx context.Context) (*APIConnector, error) {
 		return getOne[APIConnector](ctx, c, path, "an API connector")
-	}, shown)
+	}, pending)
 	if got == nil {
 		return answer, err
 	}

@@ -234,19 +234,16 @@ func (c *Client) WaitForUserFlowSteps(ctx context.Context, flowID string, writte
 	if err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "PUT "+c.pathOf(target)+"/{step}/$ref", func(ctx context.Context) (APIConnectorConfiguration, error) {
+	return readUntilShown(ctx, "PUT "+c.pathOf(target)+"/{step}/$ref", func(ctx context.Context) (APIConnectorConfiguration, error) {
 		return c.GetAPIConnectorConfiguration(ctx, flowID)
-	}, func(got APIConnectorConfiguration, err error) (bool, []Pending, error) {
-		if err != nil {
-			return false, nil, err
-		}
+	}, func(got APIConnectorConfiguration) []Pending {
 		var pending []Pending
 		for _, step := range kind.Steps() {
 			if want, ok := written[step]; ok && !strings.EqualFold(got[step], want) {
 				pending = append(pending, Pending{Property: string(step), Sent: want, Shown: got[step]})
 			}
 		}
-		return len(pending) == 0, pending, nil
+		return pending
 	})
 }
 

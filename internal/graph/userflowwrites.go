@@ -180,19 +180,9 @@ func (c *Client) UpdateUserFlow(ctx context.Context, id string, update UserFlowU
 	if _, err := c.do(ctx, request{method: http.MethodPatch, path: target, body: body, repeatable: true}); err != nil {
 		return nil, err
 	}
-	return readBack(ctx, "PATCH "+c.pathOf(target), func(ctx context.Context) (*UserFlow, error) {
+	return readUntilShown(ctx, "PATCH "+c.pathOf(target), func(ctx context.Context) (*UserFlow, error) {
 		return c.GetUserFlow(ctx, id)
-	}, func(got *UserFlow, err error) (bool, []Pending, error) {
-		switch {
-		case IsNotFound(err):
-			// The PATCH found the flow: this is a replica that lags behind.
-			return false, nil, nil
-		case err != nil:
-			return false, nil, err
-		}
-		pending := pendingFlowUpdate(got, update)
-		return len(pending) == 0, pending, nil
-	})
+	}, func(got *UserFlow) []Pending { return pendingFlowUpdate(got, update) })
 }
 
 // pendingFlowUpdate lists the properties of update that got does not show.

@@ -137,6 +137,22 @@ func readBack[T any](ctx context.Context, write string, read func(context.Contex
 	return last, nil
 }
 
+// readUntilShown is readBack after a write to an object that exists: a 404 is a replica that lags behind and
+// is read again, any other failed read ends the wait with its error, and pending lists what a read does not
+// show of the write yet (none: Graph shows it).
+func readUntilShown[T any](ctx context.Context, write string, read func(context.Context) (T, error), pending func(T) []Pending) (T, error) {
+	return readBack(ctx, write, read, func(got T, err error) (bool, []Pending, error) {
+		switch {
+		case IsNotFound(err):
+			return false, nil, nil
+		case err != nil:
+			return false, nil, err
+		}
+		left := pending(got)
+		return len(left) == 0, left, nil
+	})
+}
+
 // backoff is the pause after attempt n (counted from 1) when Graph names no Retry-After: exponential from
 // waitMin up to waitMax, with jitter so that parallel requests spread out.
 func (p retryPolicy) backoff(n int) time.Duration {
@@ -198,12 +214,7 @@ func poll(ctx context.Context, limit time.Duration, check func(context.Context) 
 // for the error. It returns the object as Graph serves it; when the operation's deadline comes first, the
 // object the create answered with (created), which exists by that answer, and a *NotShownError.
 func readUntilServed[T any](ctx context.Context, write string, created *T, read func(context.Context) (*T, error)) (*T, error) {
-	visible, err := readBack(ctx, write, read, func(_ *T, err error) (bool, []Pending, error) {
-		if IsNotFound(err) {
-			return false, nil, nil
-		}
-		return err == nil, nil, err
-	})
+	visible, err := readUntilShown(ctx, write, read, func(*T) []Pending { return nil })
 	if visible == nil {
 		return created, err
 	}
