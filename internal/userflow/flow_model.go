@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -46,14 +47,10 @@ type choiceModel struct {
 	IsDefault types.Bool   `tfsdk:"is_default"`
 }
 
-// The object types of a field and of a choice, for the lists that hold them.
+// The object types of a field and of a choice, for the lists that hold them, as the resource's schema declares them.
 var (
-	choiceObjectType     = types.ObjectType{AttrTypes: map[string]attr.Type{"name": types.StringType, "value": types.StringType, "is_default": types.BoolType}}
-	assignmentObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"user_attribute_id": types.StringType, "display_name": types.StringType, "is_optional": types.BoolType,
-		"requires_verification": types.BoolType, "user_input_type": types.StringType,
-		"user_attribute_values": types.ListType{ElemType: choiceObjectType},
-	}}
+	assignmentObjectType = schema.NestedAttributeObject{Attributes: assignmentResourceAttributes()}.Type().(types.ObjectType)   //nolint:forcetypeassert,errcheck // a NestedAttributeObject without a CustomType is a types.ObjectType.
+	choiceObjectType     = assignmentObjectType.AttrTypes["user_attribute_values"].(types.ListType).ElemType.(types.ObjectType) //nolint:forcetypeassert // declared as a list of objects.
 )
 
 // The mapping between Graph and the models. Graph compares ids, input types and language tags without
